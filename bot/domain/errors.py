@@ -1,0 +1,59 @@
+"""Errors the domain raises; each carries a code the messages catalog turns into words.
+
+Why codes and not strings: the same refusal is shown in Swedish or English, and tests assert on
+the code rather than on wording.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # Command text
+    UNKNOWN_SUBCOMMAND = "unknown_subcommand"
+    MISSING_ARGUMENT = "missing_argument"
+    TOO_MANY_ARGUMENTS = "too_many_arguments"
+    UNKNOWN_ACTIVITY = "unknown_activity"
+    UNKNOWN_DOCUMENT = "unknown_document"
+    RAW_MENTION = "raw_mention"
+    BAD_MENTION = "bad_mention"
+    BAD_CHANNEL = "bad_channel"
+    BAD_DATE = "bad_date"
+    BAD_DATETIME = "bad_datetime"
+    BAD_URL = "bad_url"
+    REASON_REQUIRED = "reason_required"
+    NAME_REQUIRED = "name_required"
+    NAME_TOO_LONG = "name_too_long"
+    TEXT_TOO_LONG = "text_too_long"
+    # Schedules
+    BAD_SCHEDULE = "bad_schedule"
+    # Projects and permissions
+    CHANNEL_HAS_PROJECT = "channel_has_project"
+    NO_PROJECT = "no_project"
+    NOT_ALLOWED = "not_allowed"
+    PARENT_HAS_OPEN_CHILDREN = "parent_has_open_children"
+    CHAIR_NOT_MEMBER = "chair_not_member"
+    # Milestone and vote
+    NOT_READY = "not_ready"
+    DEADLINE_IN_PAST = "deadline_in_past"
+    VOTE_ALREADY_OPEN = "vote_already_open"
+    NO_OPEN_VOTE = "no_open_vote"
+    NOT_A_MEMBER = "not_a_member"
+    VOTE_CLOSED = "vote_closed"
+    CONFLICT_DECLARED = "conflict_declared"
+    # Phase template
+    BAD_TEMPLATE = "bad_template"
+
+
+class DomainError(Exception):
+    """A rule said no. `params` are plain strings the message for `code` may show."""
+
+    def __init__(self, code: ErrorCode, **params: str) -> None:
+        super().__init__(code.value, params)
+        self.code = code
+        self.params: dict[str, str] = params
+
+    def __str__(self) -> str:
+        details = ", ".join(f"{k}={v}" for k, v in sorted(self.params.items()))
+        return f"{self.code.value}({details})" if details else self.code.value
