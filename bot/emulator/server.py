@@ -1,0 +1,233 @@
+"""FakeSlack: the emulator's HTTP server on loopback, in a daemon thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.emulator.faults import Faults
+from bot.emulator.responder import Responder
+from bot.emulator.routes import Handler, Request, Response, Router
+from bot.emulator.state import DEFAULT_TOKEN, BotIdentity, JsonDict, Team, WorkspaceState
+from bot.emulator.webapi import WebApi
+
+API_PREFIX = "/api/"
+RESPONSE_PREFIX = "/response/"
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's backlog of 5 drops bursts of connections (a SYN retry costs a second),
+    # and the bot's listener pool plus its outbox easily open more than that at once.
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], router: Router, errors: list[str]) -> None:
+        super().__init__(address, _Handler)
+        self.router = router
+        self.errors = errors
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Turns http.server's callbacks into `Request`s for the router; knows nothing else."""
+
+    server: _Server
+    server_version = "FakeSlack/1"
+
+    def _serve(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        request = Request(
+            method=self.command,
+            path=url.path,
+            query=url.query,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=self.rfile.read(length) if length else b"",
+        )
+        try:
+            response = self.server.router.dispatch(request)
+        except Exception:
+            # An emulator bug must not look like a Slack answer the bot could shrug off.
+            self.server.errors.append(traceback.format_exc())
+            response = Response.json({"ok": False, "error": "emulator_error"}, status=500)
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    do_GET = _serve
+    do_POST = _serve
+    do_PUT = _serve
+    do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: tests read `calls()`, not the access log."""
+
+
+class FakeSlack:
+    """A stateful fake Slack workspace served over HTTP on 127.0.0.1.
+
+    Point the bot's `SLACK_API_URL` at `api_url`; build the workspace through `state`; make
+    Slack misbehave through `inject`, `fault_rate` and `rate_limit_per_channel`.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str = DEFAULT_TOKEN,
+        team: Team | None = None,
+        bot: BotIdentity | None = None,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._host = host
+        self._port = port
+        self.state = WorkspaceState(team=team, bot=bot or BotIdentity(token=token), clock=clock)
+        self.faults = Faults(clock=monotonic)
+        self.webapi = WebApi(self.state, self.faults)
+        self.responder = Responder(self.state)
+        self.router = Router()
+        self.errors: list[str] = []
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.router.add("POST", API_PREFIX, self._api)
+        self.router.add("GET", API_PREFIX, self._api)
+        self.router.add("POST", RESPONSE_PREFIX, self._response_url)
+
+    def start(self) -> FakeSlack:
+        if self._server is not None:
+            return self
+        self._server = _Server((self._host, self._port), self.router, self.errors)
+        self.webapi.base_url = self.base_url
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            name=f"fake-slack:{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self._host}:{self.port}/"
+
+    @property
+    def api_url(self) -> str:
+        """The bot's SLACK_API_URL; slack_sdk appends the method name to it."""
+        return f"{self.base_url}{API_PREFIX.lstrip('/')}"
+
+    def add_route(self, method: str, prefix: str, handler: Handler) -> None:
+        """Serve more paths from the same server, e.g. a playground page."""
+        self.router.add(method, prefix, handler)
+
+    def response_url(
+        self,
+        *,
+        channel: str | None = None,
+        user: str | None = None,
+        message_ts: str | None = None,
+    ) -> str:
+        """Mint a response_url; posts to it land in the workspace as Slack would apply them."""
+        url_id = self.state.mint_response_url(channel=channel, user=user, message_ts=message_ts)
+        return f"{self.base_url}{RESPONSE_PREFIX.lstrip('/')}{url_id}"
+
+    def issue_trigger_id(self, user_id: str) -> str:
+        return self.state.issue_trigger_id(user_id)
+
+    def inject(
+        self,
+        method: str,
+        *,
+        status: int | None = None,
+        error: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+        delay: float = 0.0,
+    ) -> None:
+        self.faults.inject(
+            method, status=status, error=error, retry_after=retry_after, times=times, delay=delay
+        )
+
+    def fault_rate(
+        self,
+        method: str,
+        rate: float,
+        *,
+        statuses: Sequence[int] = (429, 500),
+        seed: int | None = None,
+        retry_after: int = 1,
+    ) -> None:
+        self.faults.fault_rate(method, rate, statuses=statuses, seed=seed, retry_after=retry_after)
+
+    def rate_limit_per_channel(self, per_second: float | None = 1.0, *, burst: int = 1) -> None:
+        self.faults.rate_limit_per_channel(per_second, burst=burst)
+
+    def _api(self, request: Request) -> Response:
+        method = request.path[len(API_PREFIX) :]
+        params: JsonDict = dict(request.query_params())
+        content_type = request.content_type
+        if content_type == "application/json":
+            try:
+                body = request.json()
+            except ValueError:
+                return Response.json({"ok": False, "error": "invalid_json"})
+            if body is not None and not isinstance(body, dict):
+                return Response.json({"ok": False, "error": "invalid_json"})
+            params.update(body or {})
+        elif content_type == "application/x-www-form-urlencoded" or (
+            request.body and not content_type
+        ):
+            params.update(request.form())
+        elif request.body:
+            return Response.json({"ok": False, "error": "invalid_form_data"})
+        auth = request.header("authorization") or ""
+        bearer = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else None
+        result = self.webapi.handle(method, params, bearer or None)
+        return Response.json(result.body, status=result.status, headers=result.headers)
+
+    def _response_url(self, request: Request) -> Response:
+        url_id = request.path[len(RESPONSE_PREFIX) :]
+        try:
+            body = request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return Response.text("invalid_payload", status=400)
+        result = self.responder.post(url_id, body)
+        return Response.json(result.body, status=result.status)
