@@ -1,0 +1,142 @@
+"""The command line, and the one place where the parts are wired together."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import FrameType
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.domain.errors import DomainError
+from bot.http import wsgi_app
+from bot.manifest import manifest
+from bot.phases import DEFAULT_PHASE, load_phase
+from bot.server import HttpServer
+from bot.services.context import Services
+from storage.db import Database, upgrade
+
+log = logging.getLogger("forvaltningsbot")
+
+CREDENTIALS_HELP = """\
+Förvaltningsbot needs Slack credentials to serve: {missing} (not set).
+  1. Create the Slack app from the manifest:  forvaltningsbot manifest > manifest.json
+     then at https://api.slack.com/apps choose "Create New App" > "From a manifest".
+  2. Install it to your workspace and copy the tokens:
+     SLACK_BOT_TOKEN (OAuth & Permissions, xoxb-…), SLACK_SIGNING_SECRET (Basic Information),
+     and for Socket Mode SLACK_APP_TOKEN (Basic Information > App-Level Tokens, xapp-…,
+     scope connections:write).
+"""
+
+
+@dataclass
+class Bot:
+    """A running bot: database, Bolt app, HTTP server. Tests build one just like `serve` does."""
+
+    settings: Settings
+    db: Database
+    app: App
+    server: HttpServer
+
+    @classmethod
+    def build(cls, settings: Settings) -> Bot:
+        phase = load_phase(DEFAULT_PHASE)
+        db = Database.from_url(settings.database_url)
+        upgrade(db.engine)
+        services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
+        assert settings.slack_bot_token is not None
+        client = WebClient(
+            token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url
+        )
+        app = build_app(
+            client=client,
+            signing_secret=(
+                settings.slack_signing_secret.get_secret_value()
+                if settings.slack_signing_secret
+                else None
+            ),
+            services=services,
+        )
+        server = HttpServer(
+            wsgi_app(app, db), host=settings.host, port=settings.port, threads=settings.threads
+        )
+        return cls(settings=settings, db=db, app=app, server=server)
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.db.dispose()
+
+
+def serve(settings: Settings) -> int:
+    missing = settings.missing_credentials()
+    if missing:
+        print(CREDENTIALS_HELP.format(missing=", ".join(missing)), file=sys.stderr)
+        return 2
+    try:
+        bot = Bot.build(settings)
+    except DomainError as err:
+        print(
+            f"Förvaltningsbot cannot start: {err.params.get('origin')}: "
+            f"{err.params.get('problem')}",
+            file=sys.stderr,
+        )
+        return 3
+
+    def terminate(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: stopping", signal.Signals(signum).name)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, terminate)
+    socket_handler = None
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        assert settings.slack_app_token is not None
+        socket_handler = SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
+        socket_handler.connect()  # type: ignore[no-untyped-call]
+        log.info("Socket Mode connected; health check on port %s", bot.server.port)
+    else:
+        log.info("listening on %s (Slack requests at /slack/events)", bot.server.url)
+    try:
+        bot.server.serve_forever()
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        if socket_handler is not None:
+            socket_handler.close()  # type: ignore[no-untyped-call]
+        bot.stop()
+        log.info("stopped")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="forvaltningsbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set)")
+    manifest_parser = commands.add_parser("manifest", help="print the Slack app manifest (JSON)")
+    manifest_parser.add_argument(
+        "--request-url",
+        help="public base URL for HTTP mode, e.g. https://bot.kommun.se (default: Socket Mode)",
+    )
+    args = parser.parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    if args.command == "manifest":
+        print(json.dumps(manifest(request_url=args.request_url), indent=2, ensure_ascii=False))
+        return 0
+    return serve(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Readiness for the milestone: what is still missing before the steering group may decide."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.domain.activities import ActivityState
+from bot.domain.phase import ActivityDef, DocumentDef, Phase
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    activities: tuple[ActivityDef, ...]
+    documents: tuple[DocumentDef, ...]
+    no_steering_group: bool
+    no_chair: bool
+
+    @property
+    def ready(self) -> bool:
+        return not (self.activities or self.documents or self.no_steering_group or self.no_chair)
+
+
+def readiness(
+    phase: Phase,
+    states: Sequence[ActivityState],
+    documents: Mapping[str, str],
+    members: Sequence[str],
+    chair: str | None,
+) -> Readiness:
+    """List exactly what is missing; a parent is covered by listing its open sub-activities."""
+    return Readiness(
+        activities=tuple(
+            s.definition
+            for s in states
+            if s.definition.key not in phase.parent_keys and not s.finished
+        ),
+        documents=tuple(d for d in phase.milestone.documents if not documents.get(d.key)),
+        no_steering_group=not members,
+        no_chair=chair is None or chair not in members,
+    )

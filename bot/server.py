@@ -1,0 +1,56 @@
+"""The HTTP server: waitress, threaded, in this process.
+
+Why waitress and not gunicorn: the bot keeps one scheduler and one database pool per process,
+and waitress serves concurrent requests from a thread pool inside that process, with no fork to
+work around; it is a production server (no development warnings), pure Python, and it drains
+in-flight requests when it is stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from waitress.server import create_server
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIApplication
+
+log = logging.getLogger(__name__)
+
+
+class HttpServer:
+    def __init__(self, app: WSGIApplication, *, host: str, port: int, threads: int) -> None:
+        self._server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="forvaltningsbot",
+            # Slack waits 3 s at most; a slow client must not hold a worker thread for longer.
+            channel_timeout=30,
+            clear_untrusted_proxy_headers=True,
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)  # type: ignore[union-attr]
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._server.effective_host}:{self.port}"  # type: ignore[union-attr]
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start_in_background(self) -> None:
+        self._thread = threading.Thread(target=self._server.run, name="http", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop accepting, let in-flight requests finish (bounded), close the sockets."""
+        self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)

@@ -1,0 +1,40 @@
+"""What every use case needs: the database, the phase templates and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.phase import Phase
+from storage.db import Database
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asked: a Slack user in a Slack workspace."""
+
+    team_id: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Services:
+    db: Database
+    phases: Mapping[str, Phase]
+    default_phase: str
+    clock: Callable[[], datetime] = utc_now
+
+    def phase(self, key: str | None = None) -> Phase:
+        return self.phases[key or self.default_phase]
+
+    def today(self, now: datetime) -> date:
+        """The date in Sweden, which decides what is overdue."""
+        return now.astimezone(STOCKHOLM).date()

@@ -1,0 +1,68 @@
+"""The one Jinja2 configuration every message is rendered with, one environment per language.
+
+Slack's mrkdwn is not HTML: only `&`, `<` and `>` need escaping, so there is no autoescape and a
+`mrkdwn` filter that templates apply to everything a user typed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from messages.i18n import translations
+
+TEMPLATES = Path(__file__).parent / "templates"
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def mrkdwn(value: object) -> str:
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def user(user_id: str | None) -> str:
+    """A mention Slack turns into the person's name in their own client."""
+    return f"<@{mrkdwn(user_id)}>" if user_id else "–"
+
+
+def channel(channel_id: str | None) -> str:
+    return f"<#{mrkdwn(channel_id)}>" if channel_id else "–"
+
+
+def link(url: str, label: str) -> str:
+    # `|` and `>` would end the link early; Slack has no escape for `|` inside a label.
+    return f"<{mrkdwn(url)}|{mrkdwn(label).replace('|', '¦')}>"
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else "–"
+
+
+def local_time(value: datetime) -> str:
+    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
+@cache
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=False,  # noqa: S701  (mrkdwn, not HTML: see the module docstring)
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(mrkdwn=mrkdwn, user=user, channel=channel, day=day, local_time=local_time)
+    env.globals.update(link=link, lang=lang)
+    return env
+
+
+def macros(template: str, lang: str, **context: Any) -> Any:
+    """The template's macros, each rendering one piece (a block's text) of the message."""
+    return environment(lang).get_template(template).make_module(context)

@@ -1,0 +1,17 @@
+"""Alembic environment: runs on the connection the bot hands over (see storage.db.upgrade)."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables on the metadata)
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    # SQLite cannot ALTER most things; batch mode rebuilds the table there, ALTERs elsewhere.
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

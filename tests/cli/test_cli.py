@@ -1,0 +1,119 @@
+"""The command line as an operator meets it: manifest, serve without credentials, serve and stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+from bot.emulator import FakeSlack, SlackRequester
+from bot.manifest import SCOPES_BY_METHOD
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+
+CLI = [sys.executable, "-m", "bot"]
+
+
+def run(
+    args: list[str], env: dict[str, str], timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603  (our own program)
+        CLI + args, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(extra)
+    return env
+
+
+@pytest.mark.parametrize("request_url", [None, "https://bot.kommun.se"])
+def test_manifest_is_valid_json_with_the_command_and_scopes(request_url: str | None) -> None:
+    args = ["manifest"] + (["--request-url", request_url] if request_url else [])
+    result = run(args, clean_env())
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    command = manifest["features"]["slash_commands"][0]
+    assert command["command"] == "/forvaltning"
+    assert command["should_escape"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert "commands" in scopes
+    assert {s for s in SCOPES_BY_METHOD.values() if s} <= scopes
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    if request_url:
+        assert command["url"] == "https://bot.kommun.se/slack/events"
+        assert manifest["settings"]["socket_mode_enabled"] is False
+    else:
+        assert manifest["settings"]["socket_mode_enabled"] is True
+
+
+def test_serve_without_credentials_names_what_is_missing(tmp_path: Path) -> None:
+    result = run(["serve"], clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}"))
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+    assert "forvaltningsbot manifest" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, process: subprocess.Popen[str], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1]
+        try:
+            with urlopen(url + "/healthz", timeout=1) as reply:  # noqa: S310
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("the bot did not become healthy")
+
+
+def test_serve_runs_migrations_answers_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, fake: FakeSlack
+) -> None:
+    anna = fake.state.add_user("anna")
+    channel = fake.state.add_channel("kommunen-x", members=[anna])
+    port = free_port()
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        HOST="127.0.0.1",
+        PORT=str(port),
+    )
+    url = f"http://127.0.0.1:{port}"
+    for name in ("first", "second"):
+        process = subprocess.Popen(  # noqa: S603
+            [*CLI, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            wait_healthy(url, process)
+            slack = SlackRequester(url, SIGNING_SECRET, fake)
+            if name == "first":
+                assert (
+                    slack.command("nytt Kommunen X", user_id=anna, channel_id=channel).status == 200
+                )
+            else:
+                body = slack.command("status", user_id=anna, channel_id=channel).json
+                assert body["blocks"][0]["text"]["text"] == "Projekt: Kommunen X"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=20)
+        assert process.returncode == 0, stderr
+        assert "stopped" in stderr
+        assert BOT_TOKEN not in stderr and SIGNING_SECRET not in stderr

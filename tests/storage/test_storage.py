@@ -1,0 +1,97 @@
+"""Storage on both backends: the schema, the UTC column, the constraints the rules rely on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+
+from storage import audit, projects
+from storage.db import Database, upgrade
+from storage.models import Project
+
+NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(database_url: str) -> Database:
+    database = Database.from_url(database_url)
+    upgrade(database.engine)
+    return database
+
+
+def add(db: Database, channel: str = "C1", when: datetime = NOW) -> int:
+    with db.session() as session:
+        project = projects.add_project(
+            session=session,
+            team_id="T1",
+            channel_id=channel,
+            name="Kommunen X",
+            phase_key="etablera-forvaltning",
+            lead_id="U1",
+            activity_keys=["a", "b"],
+            initial_status="not_started",
+            now=when,
+        )
+        assert project.id is not None
+        return project.id
+
+
+def test_migrations_create_the_tables_and_are_idempotent(db: Database) -> None:
+    upgrade(db.engine)
+    tables = set(inspect(db.engine).get_table_names())
+    assert {"project", "activity", "audit_entry", "alembic_version"} <= tables
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        NOW,
+        datetime(2026, 10, 25, 2, 30, tzinfo=timezone(timedelta(hours=2))),
+        datetime(2026, 7, 1, 12, 0, 0, 123456, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_datetimes_come_back_aware_utc_and_equal(db: Database, written: datetime) -> None:
+    project_id = add(db, when=written)
+    with db.session() as session:
+        read = session.get(Project, project_id)
+        assert read is not None
+        assert read.created_at == written
+        assert read.created_at.utcoffset() == timedelta(0)
+
+
+def test_naive_datetime_is_refused(db: Database) -> None:
+    with pytest.raises(StatementError, match="naive datetime"):
+        add(db, when=datetime(2026, 1, 1))  # noqa: DTZ001  (the point of the test)
+
+
+def test_one_project_per_channel_is_a_database_constraint(db: Database) -> None:
+    add(db, "C1")
+    with pytest.raises(IntegrityError):
+        add(db, "C1")
+    add(db, "C2")
+
+
+def test_audit_log_is_append_only(db: Database) -> None:
+    project_id = add(db)
+    with db.session() as session:
+        audit.record(
+            session=session,
+            team_id="T1",
+            project_id=project_id,
+            actor_id="U1",
+            action="project.create",
+            target="C1",
+            before=None,
+            after={"name": "X"},
+            now=NOW,
+        )
+    for statement in ("UPDATE audit_entry SET actor_id = 'U2'", "DELETE FROM audit_entry"):
+        with pytest.raises(DBAPIError, match="append-only"), db.session() as session:
+            session.execute(text(statement))
+    with db.session() as session:
+        entries = audit.entries_of(session=session, project_id=project_id)
+        assert [(e.actor_id, e.after) for e in entries] == [("U1", {"name": "X"})]
+        assert entries[0].at == NOW
