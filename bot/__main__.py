@@ -18,7 +18,9 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.http import wsgi_app
+from bot.listeners.locale import Locales
 from bot.manifest import manifest
+from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
 from bot.services.context import Services
@@ -45,6 +47,7 @@ class Bot:
     db: Database
     app: App
     server: HttpServer
+    sender: OutboxSender
 
     @classmethod
     def build(cls, settings: Settings) -> Bot:
@@ -56,6 +59,8 @@ class Bot:
         client = WebClient(
             token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url
         )
+        locales = Locales()
+        sender = OutboxSender(services, client, locales)
         app = build_app(
             client=client,
             signing_secret=(
@@ -64,14 +69,20 @@ class Bot:
                 else None
             ),
             services=services,
+            locales=locales,
+            notify=sender.notify,
         )
         server = HttpServer(
             wsgi_app(app, db), host=settings.host, port=settings.port, threads=settings.threads
         )
-        return cls(settings=settings, db=db, app=app, server=server)
+        return cls(settings=settings, db=db, app=app, server=server, sender=sender)
+
+    def start_background_work(self) -> None:
+        self.sender.start()
 
     def stop(self) -> None:
         self.server.stop()
+        self.sender.stop()
         self.db.dispose()
 
 
@@ -95,6 +106,7 @@ def serve(settings: Settings) -> int:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, terminate)
+    bot.start_background_work()
     socket_handler = None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.listeners import commands
+from bot.listeners import commands, interactions
 from bot.listeners.locale import Locales
 from bot.services.context import Services
 
@@ -20,7 +21,8 @@ def build_app(
     client: WebClient,
     signing_secret: str | None,
     services: Services,
-    locales: Locales | None = None,
+    locales: Locales,
+    notify: Callable[[], None],
 ) -> App:
     """The client carries the token and SLACK_API_URL; Bolt copies its base URL per request."""
     app = App(
@@ -31,8 +33,8 @@ def build_app(
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )
-    locales = locales or Locales()
-    commands.register(app, services, locales)
+    commands.register(app, services, locales, notify)
+    interactions.register(app, services, locales, notify)
 
     @app.error
     def unhandled(error: Exception, body: dict[str, Any]) -> None:

@@ -12,6 +12,9 @@ from bot.listeners.commands import COMMAND
 SCOPES_BY_METHOD: dict[str, str | None] = {
     "auth.test": None,
     "users.info": "users:read",
+    "chat.postMessage": "chat:write",
+    "views.publish": None,
+    "views.open": None,
 }
 COMMAND_SCOPE = "commands"
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 if TYPE_CHECKING:
@@ -51,6 +52,13 @@ class HttpServer:
 
     def stop(self) -> None:
         """Stop accepting, let in-flight requests finish (bounded), close the sockets."""
-        self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        server: Any = self._server
+        if self._thread is None:
+            server.close()
+            return
+        # Sockets must be closed by the loop's own thread: closing them under a running
+        # select() from here fails with EBADF. The trigger runs the closure in that thread.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        self._thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+        self._thread = None

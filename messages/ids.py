@@ -9,3 +9,18 @@ class BlockId(StrEnum):
     STATUS_ACTIVITIES = "status_activities"
     STATUS_DOCUMENTS = "status_documents"
     STATUS_READINESS = "status_readiness"
+    REASON = "reason"
+
+
+class ActionId(StrEnum):
+    """Buttons that change an activity's status; the value is the activity's id."""
+
+    MARK_DONE = "activity_done"
+    MARK_DOING = "activity_doing"
+    MARK_BLOCKED = "activity_blocked"
+    MARK_NA = "activity_na"
+    REASON_TEXT = "reason_text"
+
+
+class CallbackId(StrEnum):
+    REASON = "activity_reason"

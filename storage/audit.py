@@ -21,19 +21,22 @@ def record(
     before: Any,
     after: Any,
     now: datetime,
-) -> None:
-    session.add(
-        AuditEntry(
-            team_id=team_id,
-            project_id=project_id,
-            actor_id=actor_id,
-            action=action,
-            target=target,
-            before=before,
-            after=after,
-            at=now,
-        )
+) -> int:
+    """Append an entry and return its id, which names the change in outbox keys."""
+    entry = AuditEntry(
+        team_id=team_id,
+        project_id=project_id,
+        actor_id=actor_id,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+        at=now,
     )
+    session.add(entry)
+    session.flush()
+    assert entry.id is not None
+    return entry.id
 
 
 def entries_of(*, session: Session, project_id: int) -> list[AuditEntry]:

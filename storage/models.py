@@ -32,6 +32,8 @@ class Project(SQLModel, table=True):
     name: str = Field(max_length=200)
     phase_key: str = Field(max_length=64)
     lead_id: str = Field(max_length=32)
+    chair_id: str | None = Field(default=None, max_length=32)
+    vote_channel_id: str | None = Field(default=None, max_length=32)
     created_at: datetime = _utc()
 
 
@@ -44,7 +46,7 @@ class Activity(SQLModel, table=True):
     )
     key: str = Field(max_length=64)
     status: str = Field(max_length=32)
-    owner_id: str | None = Field(default=None, max_length=32)
+    owner_id: str | None = Field(default=None, max_length=32, index=True)
     due: date | None = None
     note: str | None = Field(default=None, max_length=2000)
     updated_at: datetime = _utc()
@@ -67,3 +69,70 @@ class AuditEntry(SQLModel, table=True):
     before: Any | None = Field(default=None, sa_type=JSON)
     after: Any | None = Field(default=None, sa_type=JSON)
     at: datetime = _utc()
+
+
+class Document(SQLModel, table=True):
+    """A decision-basis document the project linked, by the template's key."""
+
+    __table_args__ = (UniqueConstraint("project_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
+    )
+    key: str = Field(max_length=64)
+    url: str = Field(max_length=2000)
+    linked_by: str = Field(max_length=32)
+    linked_at: datetime = _utc()
+
+
+class SteeringMember(SQLModel, table=True):
+    """A voting member (ledamot) of the project's steering group."""
+
+    __tablename__ = "steering_member"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
+    )
+    user_id: str = Field(max_length=32)
+    position: int
+
+
+class StakeholderChannel(SQLModel, table=True):
+    """A channel that is told the decision."""
+
+    __tablename__ = "stakeholder_channel"
+    __table_args__ = (UniqueConstraint("project_id", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
+    )
+    channel_id: str = Field(max_length=32)
+    position: int
+
+
+class OutboxEvent(SQLModel, table=True):
+    """Something to send to Slack, written in the transaction of the change that caused it.
+
+    `key` is unique, so the same event can never be queued twice (a retried request, a double
+    click); `next_attempt_at` and `locked_until` let any replica's sender claim it safely.
+    """
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=255, unique=True)
+    team_id: str = Field(max_length=32)
+    kind: str = Field(max_length=64)
+    target: str = Field(max_length=32)
+    payload: Any = Field(sa_type=JSON)
+    status: str = Field(max_length=16, index=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _utc()
+    next_attempt_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
+    locked_until: datetime | None = _utc(nullable=True)
+    sent_at: datetime | None = _utc(nullable=True)

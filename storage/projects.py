@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from storage.models import Activity, Project
+from storage.models import Activity, Document, Project, StakeholderChannel, SteeringMember
 
 
 def add_project(
@@ -54,3 +56,107 @@ def activities_of(*, session: Session, project_id: int) -> list[Activity]:
             select(Activity).where(Activity.project_id == project_id).order_by(col(Activity.id))
         )
     )
+
+
+def compare_and_set(*, session: Session, activity: Activity, values: dict[str, Any]) -> bool:
+    """Write `values` only if the row still holds what this transaction read.
+
+    Two clicks of one button in parallel both read "in progress" and both want "done"; on
+    PostgreSQL the second UPDATE waits for the first and then matches nothing, so exactly one
+    change (and one audit row) is made.
+    """
+    conditions = [
+        getattr(Activity, name) == getattr(activity, name)
+        if getattr(activity, name) is not None
+        else getattr(Activity, name).is_(None)
+        for name in values
+    ]
+    result = session.execute(
+        update(Activity)
+        .where(col(Activity.id) == activity.id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    for name, value in values.items():
+        setattr(activity, name, value)
+    return True
+
+
+def documents_of(*, session: Session, project_id: int) -> dict[str, str]:
+    rows = session.exec(select(Document).where(Document.project_id == project_id))
+    return {d.key: d.url for d in rows}
+
+
+def document(*, session: Session, project_id: int, key: str) -> Document | None:
+    return session.exec(
+        select(Document).where(Document.project_id == project_id, Document.key == key)
+    ).first()
+
+
+def members_of(*, session: Session, project_id: int) -> list[str]:
+    rows = session.exec(
+        select(SteeringMember)
+        .where(SteeringMember.project_id == project_id)
+        .order_by(col(SteeringMember.position))
+    )
+    return [m.user_id for m in rows]
+
+
+def replace_members(*, session: Session, project_id: int, user_ids: Sequence[str]) -> None:
+    session.execute(delete(SteeringMember).where(col(SteeringMember.project_id) == project_id))
+    session.add_all(
+        SteeringMember(project_id=project_id, user_id=u, position=i) for i, u in enumerate(user_ids)
+    )
+
+
+def stakeholders_of(*, session: Session, project_id: int) -> list[str]:
+    rows = session.exec(
+        select(StakeholderChannel)
+        .where(StakeholderChannel.project_id == project_id)
+        .order_by(col(StakeholderChannel.position))
+    )
+    return [c.channel_id for c in rows]
+
+
+def replace_stakeholders(*, session: Session, project_id: int, channel_ids: Sequence[str]) -> None:
+    session.execute(
+        delete(StakeholderChannel).where(col(StakeholderChannel.project_id) == project_id)
+    )
+    session.add_all(
+        StakeholderChannel(project_id=project_id, channel_id=c, position=i)
+        for i, c in enumerate(channel_ids)
+    )
+
+
+def projects_by_id(*, session: Session, ids: Sequence[int]) -> dict[int, Project]:
+    if not ids:
+        return {}
+    return {p.id: p for p in session.exec(select(Project).where(col(Project.id).in_(ids))) if p.id}
+
+
+def open_activities_of(
+    *, session: Session, team_id: str, owner_id: str, finished: Sequence[str]
+) -> list[tuple[Project, Activity]]:
+    """The owner's unfinished activities across every project of the workspace, one query."""
+    rows = session.exec(
+        select(Project, Activity)
+        .join(Activity, col(Activity.project_id) == col(Project.id))
+        .where(
+            Project.team_id == team_id,
+            Activity.owner_id == owner_id,
+            col(Activity.status).not_in(finished),
+        )
+        .order_by(col(Project.id), col(Activity.id))
+    )
+    return [(p, a) for p, a in rows]
+
+
+def activity_by_id(*, session: Session, activity_id: int) -> tuple[Project, Activity] | None:
+    row = session.exec(
+        select(Project, Activity)
+        .join(Activity, col(Activity.project_id) == col(Project.id))
+        .where(Activity.id == activity_id)
+    ).first()
+    return None if row is None else (row[0], row[1])

@@ -90,6 +90,7 @@ def start_bot(workspace: Workspace, database_url: str) -> Iterator[Callable[[], 
     def start() -> RunningBot:
         bot = Bot.build(bot_settings(workspace.fake, database_url))
         bot.server.start_in_background()
+        bot.start_background_work()
         running.append(bot)
         return RunningBot(bot, SlackRequester(bot.server.url, SIGNING_SECRET, workspace.fake))
 

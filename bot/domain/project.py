@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.domain.activities import ActivityState, Progress, progress
-from bot.domain.phase import DocumentDef, Phase
+from bot.domain.activities import ActivityState, ActivityStatus, Progress, progress
+from bot.domain.phase import ActivityDef, DocumentDef, Phase
 from bot.domain.readiness import Readiness, readiness
 
 
@@ -40,3 +40,16 @@ class ProjectView:
 
     def is_sub_activity(self, state: ActivityState) -> bool:
         return state.definition.parent is not None
+
+
+@dataclass(frozen=True, slots=True)
+class MyActivity:
+    """One of a person's open activities, wherever it lives."""
+
+    activity_id: int
+    project_name: str
+    channel_id: str
+    definition: ActivityDef
+    status: ActivityStatus
+    due: date | None
+    overdue: bool

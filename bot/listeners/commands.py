@@ -2,39 +2,88 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
+import messages
+from bot.domain.activities import ActivityStatus
 from bot.listeners import parsing
 from bot.listeners.locale import Locales
 from bot.listeners.reply import Ack, answer, ephemeral, in_channel
-from bot.services import projects
+from bot.services import activities, projects
 from bot.services.context import Actor, Services
-from messages import help_message, project_created, status
 
 COMMAND = "/forvaltning"
 
 
-def register(app: App, services: Services, locales: Locales) -> None:
+def register(app: App, services: Services, locales: Locales, notify: Callable[[], None]) -> None:
     @app.command(COMMAND)
     def forvaltning(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         actor = Actor(team_id=command["team_id"], user_id=command["user_id"])
-        channel_id = command["channel_id"]
+        channel = command["channel_id"]
         lang = locales.language(client, actor.team_id, actor.user_id)
+
+        def confirm(change: Any) -> dict[str, Any]:
+            notify()
+            return ephemeral(messages.change_confirmed(change, lang))
 
         def work() -> dict[str, Any]:
             match parsing.parse(command.get("text") or ""):
                 case parsing.Help():
-                    return ephemeral(help_message(lang))
+                    return ephemeral(messages.help_message(lang))
                 case parsing.NewProject(name=name):
-                    view = projects.create_project(services, actor, channel_id, name)
-                    return in_channel(project_created(view, lang))
+                    view = projects.create_project(services, actor, channel, name)
+                    return in_channel(messages.project_created(view, lang))
                 case parsing.Status():
-                    view = projects.project_status(services, actor.team_id, channel_id)
-                    return ephemeral(status(view, lang))
-                case _:
-                    return ephemeral(help_message(lang))
+                    view = projects.project_status(services, actor.team_id, channel)
+                    return ephemeral(messages.status(view, lang))
+                case parsing.Mine():
+                    mine = activities.my_activities(services, actor.team_id, actor.user_id)
+                    return ephemeral(messages.mine(mine, lang))
+                case parsing.SetOwner(activity=ref, user_id=owner):
+                    return confirm(activities.set_owner(services, actor, channel, ref, owner))
+                case parsing.SetDue(activity=ref, due=due):
+                    return confirm(activities.set_due(services, actor, channel, ref, due))
+                case parsing.MarkDone(activity=ref, comment=note):
+                    return confirm(
+                        activities.set_status(
+                            services, actor, channel, ref, ActivityStatus.DONE, note
+                        )
+                    )
+                case parsing.MarkDoing(activity=ref, comment=note):
+                    return confirm(
+                        activities.set_status(
+                            services, actor, channel, ref, ActivityStatus.IN_PROGRESS, note
+                        )
+                    )
+                case parsing.MarkBlocked(activity=ref, reason=note):
+                    return confirm(
+                        activities.set_status(
+                            services, actor, channel, ref, ActivityStatus.BLOCKED, note
+                        )
+                    )
+                case parsing.MarkNotApplicable(activity=ref, reason=note):
+                    return confirm(
+                        activities.set_status(
+                            services, actor, channel, ref, ActivityStatus.NOT_APPLICABLE, note
+                        )
+                    )
+                case parsing.LinkDocument(document=ref, url=url):
+                    return confirm(activities.link_document(services, actor, channel, ref, url))
+                case parsing.SetSteering(user_ids=members):
+                    return confirm(activities.set_steering(services, actor, channel, members))
+                case parsing.SetChair(user_id=chair):
+                    return confirm(activities.set_chair(services, actor, channel, chair))
+                case parsing.SetVoteChannel(channel_id=vote_channel):
+                    return confirm(
+                        activities.set_vote_channel(services, actor, channel, vote_channel)
+                    )
+                case parsing.SetChannels(channel_ids=channels):
+                    return confirm(activities.set_channels(services, actor, channel, channels))
+                case other:
+                    return ephemeral(messages.not_yet_available(other.subcommand.value, lang))
 
         answer(ack, lang, work)

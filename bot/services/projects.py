@@ -76,16 +76,14 @@ def _view(services: Services, session: Session, project: Project) -> ProjectView
     assert project.id is not None
     phase = services.phase(project.phase_key)
     rows = {a.key: a for a in projects.activities_of(session=session, project_id=project.id)}
+    # An activity added to the template after the project was created shows as not started.
     states = [
-        ActivityState(
-            definition=d,
-            status=ActivityStatus(rows[d.key].status),
-            owner_id=rows[d.key].owner_id,
-            due=rows[d.key].due,
-            note=rows[d.key].note,
-        )
+        ActivityState(d, ActivityStatus(r.status), r.owner_id, r.due, r.note)
+        if (r := rows.get(d.key))
+        else ActivityState(d, ActivityStatus.NOT_STARTED)
         for d in phase.activities
     ]
+    documents = projects.documents_of(session=session, project_id=project.id)
     return ProjectView(
         id=project.id,
         name=project.name,
@@ -94,8 +92,8 @@ def _view(services: Services, session: Session, project: Project) -> ProjectView
         created_at=project.created_at,
         phase=phase,
         activities=with_derived_parents(phase, states),
-        documents=tuple((d, None) for d in phase.milestone.documents),
-        members=(),
-        chair=None,
+        documents=tuple((d, documents.get(d.key)) for d in phase.milestone.documents),
+        members=tuple(projects.members_of(session=session, project_id=project.id)),
+        chair=project.chair_id,
         today=services.today(services.clock()),
     )

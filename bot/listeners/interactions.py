@@ -1,0 +1,120 @@
+"""Buttons, the reason modal, and the Home tab event."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+import messages
+from bot.domain.activities import ActivityStatus
+from bot.domain.errors import DomainError
+from bot.listeners.locale import Locales
+from bot.listeners.reply import Ack
+from bot.services import activities
+from bot.services.context import Actor, Services
+from messages.ids import ActionId, BlockId, CallbackId
+
+STATUS = {
+    ActionId.MARK_DONE: ActivityStatus.DONE,
+    ActionId.MARK_DOING: ActivityStatus.IN_PROGRESS,
+    ActionId.MARK_BLOCKED: ActivityStatus.BLOCKED,
+    ActionId.MARK_NA: ActivityStatus.NOT_APPLICABLE,
+}
+NEEDS_REASON = (ActionId.MARK_BLOCKED, ActionId.MARK_NA)
+
+
+def _actor(body: dict[str, Any]) -> Actor:
+    team = body.get("team") or {}
+    return Actor(team_id=team.get("id") or body["user"]["team_id"], user_id=body["user"]["id"])
+
+
+def _activity_id(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,12}", value) else None
+
+
+def register(app: App, services: Services, locales: Locales, notify: Callable[[], None]) -> None:
+    def tell(
+        client: WebClient, body: dict[str, Any], respond: Any, lang: str, err: DomainError
+    ) -> None:
+        """A refused click is explained where the person is: a modal over Home, else privately."""
+        message = messages.error_message(err, lang)
+        if body.get("container", {}).get("type") == "view" and body.get("trigger_id"):
+            client.views_open(
+                trigger_id=body["trigger_id"],
+                view={
+                    "type": "modal",
+                    "title": {"type": "plain_text", "text": "Förvaltningsbot"},
+                    "blocks": message.blocks,
+                },
+            )
+        else:
+            respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+
+    @app.action(re.compile("^(" + "|".join(a.value for a in STATUS) + ")$"))
+    def status_button(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Any
+    ) -> None:
+        actor = _actor(body)
+        lang = locales.language(client, actor.team_id, actor.user_id)
+        action_id = ActionId(action["action_id"])
+        activity_id = _activity_id(action.get("value"))
+        ack()
+        if activity_id is None:
+            return  # not a button we rendered: nothing to do, nothing to say
+        if action_id in NEEDS_REASON:
+            # trigger_id lives 3 seconds, so the modal opens here rather than via the outbox.
+            client.views_open(
+                trigger_id=body["trigger_id"],
+                view=messages.reason_modal(action_id, activity_id, lang),
+            )
+            return
+        try:
+            activities.set_status_by_id(services, actor, activity_id, STATUS[action_id])
+        except DomainError as err:
+            tell(client, body, respond, lang, err)
+            return
+        notify()
+
+    @app.view(CallbackId.REASON.value)
+    def reason_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        actor = _actor(body)
+        lang = locales.language(client, actor.team_id, actor.user_id)
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+            action_id = ActionId(meta["action"])
+            activity_id = int(meta["activity"])
+        except (ValueError, KeyError, TypeError):
+            ack()
+            return
+        value = (
+            view["state"]["values"]
+            .get(BlockId.REASON.value, {})
+            .get(ActionId.REASON_TEXT.value, {})
+            .get("value")
+        )
+        reason = (value or "").strip()
+        try:
+            activities.set_status_by_id(services, actor, activity_id, STATUS[action_id], reason)
+        except DomainError as err:
+            text = messages.error_message(err, lang).text
+            ack(response_action="errors", errors={BlockId.REASON.value: text[:150]})
+            return
+        ack()
+        notify()
+
+    @app.event("app_home_opened")
+    def home_opened(ack: Ack, event: dict[str, Any], body: dict[str, Any]) -> None:
+        ack()
+        if event.get("tab", "home") != "home":
+            return
+        activities.request_home(
+            services, body["team_id"], event["user"], body.get("event_id") or "opened"
+        )
+        notify()

@@ -1,0 +1,194 @@
+"""Slack out: delivers queued events, paced and retried, on a thread of its own.
+
+Listeners never wait on Slack's rate limits: a service queues an event in its transaction and
+the sender is woken. The sender claims due events (a lease, so a second replica skips them),
+renders each through `messages` in the recipient's language, and settles it: sent, retried at
+Slack's Retry-After (429) or with exponential backoff (5xx, network), or failed after a bounded
+number of attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+import messages
+from bot.listeners.locale import Locales
+from bot.services.activities import OutboxKind, my_activities
+from bot.services.context import Services
+from storage import outbox as queue
+from storage.models import OutboxEvent
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(seconds=60)
+PER_CHANNEL_INTERVAL = 1.0  # chat.postMessage: about one message per second per channel
+MAX_BACKOFF = 300.0
+
+
+class _Retry(Exception):
+    def __init__(self, after: float, reason: str, *, counts: bool = True) -> None:
+        super().__init__(reason)
+        self.after = after
+        self.reason = reason
+        self.counts = counts
+
+
+class _Failed(Exception):
+    """Slack said no in a way that trying again will not change (e.g. channel_not_found)."""
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        services: Services,
+        client: WebClient,
+        locales: Locales,
+        *,
+        batch: int = 20,
+        poll_seconds: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._services = services
+        self._client = client
+        self._locales = locales
+        self._batch = batch
+        self._poll = poll_seconds
+        self._monotonic = monotonic
+        self._last_post: dict[str, float] = {}
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def notify(self) -> None:
+        """Something was queued: deliver now rather than at the next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                handled = self.deliver_due()
+            except Exception:  # the loop must survive a database outage; it logs and retries
+                log.exception("outbox pass failed")
+                handled = 0
+            if handled < self._batch:
+                self._wake.wait(self._poll)
+            self._wake.clear()
+
+    def deliver_due(self) -> int:
+        """One pass: claim what is due, deliver it, settle it. Returns how many were handled."""
+        now = self._services.clock()
+        with self._services.db.session() as session:
+            claimed = queue.claim_due(session=session, now=now, limit=self._batch, lease=LEASE)
+        for event in claimed:
+            self._deliver_one(event)
+        return len(claimed)
+
+    def _deliver_one(self, event: OutboxEvent) -> None:
+        assert event.id is not None
+        attempts = event.attempts
+        try:
+            wait = self._pace(event)
+            if wait > 0:
+                raise _Retry(wait, "paced", counts=False)
+            attempts += 1
+            self._send(event)
+        except _Retry as retry:
+            if not retry.counts:
+                attempts = event.attempts
+            status = queue.PENDING if attempts < MAX_ATTEMPTS else queue.FAILED
+            self._settle(event.id, status, attempts, retry.reason, after=retry.after)
+            if status == queue.FAILED:
+                log.warning("outbox %s %s failed after %s attempts", event.kind, event.id, attempts)
+            return
+        except _Failed as failed:
+            self._settle(event.id, queue.FAILED, attempts, str(failed))
+            log.warning("outbox %s %s failed: %s", event.kind, event.id, failed)
+            return
+        self._settle(event.id, queue.SENT, attempts, None)
+
+    def _pace(self, event: OutboxEvent) -> float:
+        if event.kind != OutboxKind.OWNER_ASSIGNED:
+            return 0.0
+        last = self._last_post.get(event.target)
+        now = self._monotonic()
+        return 0.0 if last is None else max(0.0, last + PER_CHANNEL_INTERVAL - now)
+
+    def _settle(
+        self, event_id: int, status: str, attempts: int, error: str | None, *, after: float = 0
+    ) -> None:
+        now = self._services.clock()
+        with self._services.db.session() as session:
+            queue.settle(
+                session=session,
+                event_id=event_id,
+                status=status,
+                now=now,
+                attempts=attempts,
+                next_attempt_at=now + timedelta(seconds=after) if status == queue.PENDING else None,
+                error=error,
+            )
+
+    def _send(self, event: OutboxEvent) -> None:
+        try:
+            if event.kind == OutboxKind.OWNER_ASSIGNED:
+                self._owner_assigned(event)
+            elif event.kind == OutboxKind.HOME_REFRESH:
+                self._home_refresh(event)
+            else:
+                raise _Failed(f"unknown outbox kind {event.kind!r}")
+        except SlackApiError as err:
+            raise self._classify(err, event.attempts + 1) from err
+        except (SlackClientError, OSError) as err:
+            raise _Retry(_backoff(event.attempts + 1), type(err).__name__) from err
+
+    @staticmethod
+    def _classify(err: SlackApiError, attempt: int) -> Exception:
+        status = err.response.status_code
+        if status == 429:
+            retry_after = err.response.headers.get("Retry-After") or err.response.headers.get(
+                "retry-after"
+            )
+            return _Retry(float(retry_after or 1), "ratelimited")
+        if status >= 500:
+            return _Retry(_backoff(attempt), f"http {status}")
+        return _Failed(str(err.response.get("error") or status))
+
+    def _language(self, event: OutboxEvent) -> str:
+        return self._locales.language(self._client, event.team_id, event.target)
+
+    def _owner_assigned(self, event: OutboxEvent) -> None:
+        p: dict[str, Any] = event.payload
+        activity = self._services.phase(p["phase"]).activity(p["activity"])
+        message = messages.owner_assigned(
+            activity, p["project"], p["channel"], p["due"], p["by"], self._language(event)
+        )
+        self._last_post[event.target] = self._monotonic()
+        self._client.chat_postMessage(channel=event.target, **message.as_kwargs())
+
+    def _home_refresh(self, event: OutboxEvent) -> None:
+        mine = my_activities(self._services, event.team_id, event.target)
+        view = messages.home_view(mine, self._language(event))
+        self._client.views_publish(user_id=event.target, view=view)
+
+
+def _backoff(attempt: int) -> float:
+    return min(MAX_BACKOFF, 2.0 ** (attempt - 1))

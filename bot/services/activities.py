@@ -1,0 +1,443 @@
+"""Use cases between creating a project and asking for the milestone decision.
+
+Each runs in one transaction: load, apply the domain rules, write with a compare-and-set, record
+the audit entry, queue what must be sent. A request that asks for what already is changes
+nothing and records nothing, so a double click or a retried request is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.domain.activities import FINISHED, ActivityStatus
+from bot.domain.changes import Change, ChangeKind
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.naming import resolve, resolve_key
+from bot.domain.phase import Phase
+from bot.domain.project import MyActivity
+from bot.domain.rules import check_chair, check_status_change, require_lead, require_owner_or_lead
+from bot.services.context import Actor, Services
+from storage import audit, projects
+from storage import outbox as queue
+from storage.models import Activity, Document, Project
+
+T = TypeVar("T")
+MAX_ATTEMPTS = 3
+
+
+class OutboxKind:
+    OWNER_ASSIGNED = "owner_assigned"
+    HOME_REFRESH = "home_refresh"
+
+
+def _transaction(services: Services, work: Callable[[Session], T]) -> T:
+    """Run `work` in a transaction, again if a concurrent request won a race on a unique key."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with services.db.session() as session:
+                return work(session)
+        except (IntegrityError, _Raced):
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+class _Raced(Exception):
+    """The row changed between our read and our write; the retry sees the new state."""
+
+
+def _project(session: Session, actor: Actor, channel_id: str) -> Project:
+    project = projects.project_in_channel(
+        session=session, team_id=actor.team_id, channel_id=channel_id
+    )
+    if project is None:
+        raise DomainError(ErrorCode.NO_PROJECT)
+    return project
+
+
+def _activity(session: Session, phase: Phase, project: Project, ref: str) -> Activity:
+    definition = resolve(ref, phase.activities)
+    for row in projects.activities_of(session=session, project_id=_id(project)):
+        if row.key == definition.key:
+            return row
+    raise DomainError(ErrorCode.UNKNOWN_ACTIVITY, value=ref, suggestions="")
+
+
+def _id(row: Project | Activity) -> int:
+    assert row.id is not None
+    return row.id
+
+
+def _record(
+    services: Services,
+    session: Session,
+    actor: Actor,
+    project: Project,
+    action: str,
+    target: str,
+    before: Any,
+    after: Any,
+) -> int:
+    return audit.record(
+        session=session,
+        team_id=actor.team_id,
+        project_id=_id(project),
+        actor_id=actor.user_id,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+        now=services.clock(),
+    )
+
+
+def _refresh_home(
+    services: Services, session: Session, team_id: str, user_ids: Sequence[str | None], change: int
+) -> None:
+    """The Home tab shows each owner's activities; whoever a change touched gets a fresh one."""
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        queue.enqueue(
+            session=session,
+            key=f"{OutboxKind.HOME_REFRESH}:{team_id}:{user_id}:{change}",
+            team_id=team_id,
+            kind=OutboxKind.HOME_REFRESH,
+            target=user_id,
+            payload={},
+            now=services.clock(),
+        )
+
+
+def set_owner(services: Services, actor: Actor, channel_id: str, ref: str, owner_id: str) -> Change:
+    def work(session: Session) -> Change:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        phase = services.phase(project.phase_key)
+        row = _activity(session, phase, project, ref)
+        definition = phase.activity(row.key)
+        before = row.owner_id
+        if before == owner_id:
+            return Change(ChangeKind.OWNER, project.name, False, owner_id, before, definition)
+        if not projects.compare_and_set(
+            session=session,
+            activity=row,
+            values={"owner_id": owner_id, "updated_at": services.clock()},
+        ):
+            raise _Raced
+        change = _record(
+            services, session, actor, project, "activity.owner", row.key, before, owner_id
+        )
+        queue.enqueue(
+            session=session,
+            key=f"{OutboxKind.OWNER_ASSIGNED}:{_id(row)}:{change}",
+            team_id=actor.team_id,
+            kind=OutboxKind.OWNER_ASSIGNED,
+            target=owner_id,
+            payload={
+                "project": project.name,
+                "channel": project.channel_id,
+                "phase": project.phase_key,
+                "activity": row.key,
+                "due": row.due.isoformat() if row.due else None,
+                "by": actor.user_id,
+            },
+            now=services.clock(),
+        )
+        _refresh_home(services, session, actor.team_id, [before, owner_id], change)
+        return Change(ChangeKind.OWNER, project.name, True, owner_id, before, definition)
+
+    return _transaction(services, work)
+
+
+def set_due(services: Services, actor: Actor, channel_id: str, ref: str, due: date) -> Change:
+    def work(session: Session) -> Change:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        phase = services.phase(project.phase_key)
+        row = _activity(session, phase, project, ref)
+        definition = phase.activity(row.key)
+        before = row.due.isoformat() if row.due else None
+        if row.due == due:
+            return Change(ChangeKind.DUE, project.name, False, due.isoformat(), before, definition)
+        if not projects.compare_and_set(
+            session=session, activity=row, values={"due": due, "updated_at": services.clock()}
+        ):
+            raise _Raced
+        change = _record(
+            services, session, actor, project, "activity.due", row.key, before, due.isoformat()
+        )
+        _refresh_home(services, session, actor.team_id, [row.owner_id], change)
+        return Change(ChangeKind.DUE, project.name, True, due.isoformat(), before, definition)
+
+    return _transaction(services, work)
+
+
+def set_status(
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    ref: str,
+    target: ActivityStatus,
+    note: str | None = None,
+) -> Change:
+    """From the slash command: the activity named in the channel's project."""
+
+    def work(session: Session) -> Change:
+        project = _project(session, actor, channel_id)
+        row = _activity(session, services.phase(project.phase_key), project, ref)
+        return _change_status(services, session, actor, project, row, target, note)
+
+    return _transaction(services, work)
+
+
+def set_status_by_id(
+    services: Services,
+    actor: Actor,
+    activity_id: int,
+    target: ActivityStatus,
+    note: str | None = None,
+) -> Change:
+    """From a button: the activity the button was rendered for, in whatever project."""
+
+    def work(session: Session) -> Change:
+        found = projects.activity_by_id(session=session, activity_id=activity_id)
+        if found is None or found[0].team_id != actor.team_id:
+            raise DomainError(ErrorCode.NO_PROJECT)
+        project, row = found
+        return _change_status(services, session, actor, project, row, target, note)
+
+    return _transaction(services, work)
+
+
+def _change_status(
+    services: Services,
+    session: Session,
+    actor: Actor,
+    project: Project,
+    row: Activity,
+    target: ActivityStatus,
+    note: str | None,
+) -> Change:
+    require_owner_or_lead(actor.user_id, project.lead_id, row.owner_id)
+    phase = services.phase(project.phase_key)
+    definition = phase.activity(row.key)
+    if phase.children(row.key):
+        rows = projects.activities_of(session=session, project_id=_id(project))
+        check_status_change(phase, row.key, {r.key: ActivityStatus(r.status) for r in rows}, target)
+    if target in (ActivityStatus.BLOCKED, ActivityStatus.NOT_APPLICABLE) and not note:
+        raise DomainError(ErrorCode.REASON_REQUIRED, usage=_USAGE[target])
+    before = (row.status, row.note)
+    if before == (target.value, note):
+        return Change(
+            ChangeKind.STATUS, project.name, False, target.value, row.status, definition, note=note
+        )
+    if not projects.compare_and_set(
+        session=session,
+        activity=row,
+        values={"status": target.value, "note": note, "updated_at": services.clock()},
+    ):
+        raise _Raced
+    change = _record(
+        services,
+        session,
+        actor,
+        project,
+        "activity.status",
+        row.key,
+        {"status": before[0], "note": before[1]},
+        {"status": target.value, "note": note},
+    )
+    _refresh_home(services, session, actor.team_id, [row.owner_id, actor.user_id], change)
+    return Change(
+        ChangeKind.STATUS, project.name, True, target.value, before[0], definition, note=note
+    )
+
+
+_USAGE = {ActivityStatus.BLOCKED: "blocked", ActivityStatus.NOT_APPLICABLE: "na"}
+
+
+def link_document(services: Services, actor: Actor, channel_id: str, ref: str, url: str) -> Change:
+    def work(session: Session) -> Change:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        phase = services.phase(project.phase_key)
+        key = resolve_key(ref, [d.key for d in phase.milestone.documents])
+        definition = next(d for d in phase.milestone.documents if d.key == key)
+        row = projects.document(session=session, project_id=_id(project), key=key)
+        before = row.url if row else None
+        if before == url:
+            return Change(
+                ChangeKind.DOCUMENT, project.name, False, url, before, document=definition
+            )
+        now = services.clock()
+        if row is None:
+            session.add(
+                Document(
+                    project_id=_id(project),
+                    key=key,
+                    url=url,
+                    linked_by=actor.user_id,
+                    linked_at=now,
+                )
+            )
+        else:
+            row.url, row.linked_by, row.linked_at = url, actor.user_id, now
+        session.flush()
+        _record(services, session, actor, project, "document.link", key, before, url)
+        return Change(ChangeKind.DOCUMENT, project.name, True, url, before, document=definition)
+
+    return _transaction(services, work)
+
+
+def set_steering(
+    services: Services, actor: Actor, channel_id: str, members: Sequence[str]
+) -> Change:
+    def work(session: Session) -> Change:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        before = tuple(projects.members_of(session=session, project_id=_id(project)))
+        after = tuple(members)
+        if before == after:
+            return Change(ChangeKind.STEERING, project.name, False, after, before)
+        projects.replace_members(session=session, project_id=_id(project), user_ids=after)
+        # A chair who is no longer a member cannot lead the vote; saying so beats a silent gap.
+        chair_cleared = project.chair_id is not None and project.chair_id not in after
+        if chair_cleared:
+            project.chair_id = None
+        session.flush()
+        _record(
+            services,
+            session,
+            actor,
+            project,
+            "steering.members",
+            project.channel_id,
+            list(before),
+            list(after),
+        )
+        return Change(
+            ChangeKind.STEERING, project.name, True, after, before, chair_cleared=chair_cleared
+        )
+
+    return _transaction(services, work)
+
+
+def set_chair(services: Services, actor: Actor, channel_id: str, chair_id: str) -> Change:
+    def work(session: Session) -> Change:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        check_chair(chair_id, projects.members_of(session=session, project_id=_id(project)))
+        before = project.chair_id
+        if before == chair_id:
+            return Change(ChangeKind.CHAIR, project.name, False, chair_id, before)
+        project.chair_id = chair_id
+        session.flush()
+        _record(
+            services,
+            session,
+            actor,
+            project,
+            "steering.chair",
+            project.channel_id,
+            before,
+            chair_id,
+        )
+        return Change(ChangeKind.CHAIR, project.name, True, chair_id, before)
+
+    return _transaction(services, work)
+
+
+def set_vote_channel(
+    services: Services, actor: Actor, channel_id: str, vote_channel_id: str
+) -> Change:
+    def work(session: Session) -> Change:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        before = project.vote_channel_id
+        if before == vote_channel_id:
+            return Change(ChangeKind.VOTE_CHANNEL, project.name, False, vote_channel_id, before)
+        project.vote_channel_id = vote_channel_id
+        session.flush()
+        _record(
+            services,
+            session,
+            actor,
+            project,
+            "project.vote_channel",
+            project.channel_id,
+            before,
+            vote_channel_id,
+        )
+        return Change(ChangeKind.VOTE_CHANNEL, project.name, True, vote_channel_id, before)
+
+    return _transaction(services, work)
+
+
+def set_channels(
+    services: Services, actor: Actor, channel_id: str, channel_ids: Sequence[str]
+) -> Change:
+    def work(session: Session) -> Change:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        before = tuple(projects.stakeholders_of(session=session, project_id=_id(project)))
+        after = tuple(channel_ids)
+        if before == after:
+            return Change(ChangeKind.CHANNELS, project.name, False, after, before)
+        projects.replace_stakeholders(session=session, project_id=_id(project), channel_ids=after)
+        session.flush()
+        _record(
+            services,
+            session,
+            actor,
+            project,
+            "project.channels",
+            project.channel_id,
+            list(before),
+            list(after),
+        )
+        return Change(ChangeKind.CHANNELS, project.name, True, after, before)
+
+    return _transaction(services, work)
+
+
+def my_activities(services: Services, team_id: str, user_id: str) -> list[MyActivity]:
+    today = services.today(services.clock())
+    with services.db.session() as session:
+        rows = projects.open_activities_of(
+            session=session, team_id=team_id, owner_id=user_id, finished=[s.value for s in FINISHED]
+        )
+        mine: list[MyActivity] = []
+        for project, row in rows:
+            phase = services.phase(project.phase_key)
+            if phase.children(row.key):
+                continue  # a parent's status follows its sub-activities; nothing to click
+            mine.append(
+                MyActivity(
+                    activity_id=_id(row),
+                    project_name=project.name,
+                    channel_id=project.channel_id,
+                    definition=phase.activity(row.key),
+                    status=ActivityStatus(row.status),
+                    due=row.due,
+                    overdue=row.due is not None and row.due < today,
+                )
+            )
+        return mine
+
+
+def request_home(services: Services, team_id: str, user_id: str, reason: str) -> None:
+    """Queue a fresh Home tab for the person; `reason` (e.g. the event id) dedupes retries."""
+    with services.db.session() as session:
+        queue.enqueue(
+            session=session,
+            key=f"{OutboxKind.HOME_REFRESH}:{team_id}:{user_id}:{reason}",
+            team_id=team_id,
+            kind=OutboxKind.HOME_REFRESH,
+            target=user_id,
+            payload={},
+            now=services.clock(),
+        )

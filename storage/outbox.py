@@ -1,0 +1,99 @@
+"""The outbox table: queue in the caller's transaction, claim and settle in the sender's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from storage.models import OutboxEvent
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+def enqueue(
+    *,
+    session: Session,
+    key: str,
+    team_id: str,
+    kind: str,
+    target: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Queue an event unless one with the same key exists: a retried request adds nothing."""
+    values = {
+        "key": key,
+        "team_id": team_id,
+        "kind": kind,
+        "target": target,
+        "payload": payload,
+        "status": PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(OutboxEvent).values(**values).on_conflict_do_nothing())
+
+
+def claim_due(
+    *, session: Session, now: datetime, limit: int, lease: timedelta
+) -> list[OutboxEvent]:
+    """Take up to `limit` due events for this sender for `lease`; another replica skips them."""
+    query = (
+        select(OutboxEvent)
+        .where(
+            OutboxEvent.status == PENDING,
+            col(OutboxEvent.next_attempt_at) <= now,
+            or_(col(OutboxEvent.locked_until).is_(None), col(OutboxEvent.locked_until) <= now),
+        )
+        .order_by(col(OutboxEvent.next_attempt_at), col(OutboxEvent.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    events = list(session.exec(query))
+    for event in events:
+        event.locked_until = now + lease
+    session.flush()
+    return events
+
+
+def settle(
+    *,
+    session: Session,
+    event_id: int,
+    status: str,
+    now: datetime,
+    attempts: int,
+    next_attempt_at: datetime | None = None,
+    error: str | None = None,
+) -> None:
+    values: dict[str, Any] = {"status": status, "attempts": attempts, "locked_until": None}
+    if status == SENT:
+        values["sent_at"] = now
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    if error is not None:
+        values["last_error"] = error[:500]
+    session.execute(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(**values))
+
+
+def depth(*, session: Session) -> int:
+    return session.exec(
+        select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == PENDING)
+    ).one()
+
+
+def events(*, session: Session, kinds: Sequence[str] | None = None) -> list[OutboxEvent]:
+    query = select(OutboxEvent).order_by(col(OutboxEvent.id))
+    if kinds:
+        query = query.where(col(OutboxEvent.kind).in_(kinds))
+    return list(session.exec(query))
