@@ -95,3 +95,13 @@ def test_audit_log_is_append_only(db: Database) -> None:
         entries = audit.entries_of(session=session, project_id=project_id)
         assert [(e.actor_id, e.after) for e in entries] == [("U1", {"name": "X"})]
         assert entries[0].at == NOW
+
+
+def test_migrations_match_the_models(db: Database) -> None:
+    """A model changed without a migration would work in tests and break a real upgrade."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
