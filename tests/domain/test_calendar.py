@@ -18,21 +18,7 @@ from bot.domain.calendar import (
     snooze_until,
 )
 from bot.holidays_se import FIRST_YEAR, LAST_YEAR, swedish_calendar
-
-SWEDEN = swedish_calendar()
-# Egypt changes clocks on a weekday (Friday 28 April 2023 00:00 → 01:00; Thursday 26 October
-# 2023 24:00 → 23:00), which Sweden never does, so it shows what happens on a business day.
-CAIRO = ZoneInfo("Africa/Cairo")
-
-
-def utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=UTC)
-
-
-def sthlm(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    """A Stockholm wall time that exists and is unambiguous, as a UTC instant."""
-    return datetime(y, mo, d, h, mi, tzinfo=STOCKHOLM).astimezone(UTC)
-
+from tests.domain.clock import CAIRO, SWEDEN, sthlm, utc
 
 BUSINESS_DAY_CASES: dict[str, tuple[date, bool]] = {
     "midsommarafton-2026": (date(2026, 6, 19), False),

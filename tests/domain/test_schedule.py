@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -17,21 +16,7 @@ from bot.domain.schedule import (
     next_occurrences,
     parse_schedule,
 )
-from bot.holidays_se import swedish_calendar
-
-SWEDEN = swedish_calendar()
-# Egypt changes clocks on a weekday, which Sweden never does (see test_calendar).
-CAIRO = ZoneInfo("Africa/Cairo")
-
-
-def utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=UTC)
-
-
-def sthlm(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    """A Stockholm wall time that exists and is unambiguous, as a UTC instant."""
-    return datetime(y, mo, d, h, mi, tzinfo=STOCKHOLM).astimezone(UTC)
-
+from tests.domain.clock import CAIRO, SWEDEN, sthlm, utc
 
 VALID_CASES: dict[str, tuple[str, str, str, str]] = {
     # id: (input, spec, Swedish description, English description)
