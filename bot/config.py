@@ -24,7 +24,6 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests)
     host: str = "0.0.0.0"  # noqa: S104  (a container's port must be reachable from outside)
     threads: int = Field(default=8, ge=1, le=64)
-    tick_seconds: float = Field(default=30.0, gt=0)
     log_level: str = "INFO"
 
     @property

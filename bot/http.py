@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
@@ -46,6 +46,3 @@ def _health(db: Database, start_response: StartResponse) -> Iterable[bytes]:
         return [b"database unavailable\n"]
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"ok\n"]
-
-
-Application = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]

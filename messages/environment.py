@@ -10,14 +10,13 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.domain.calendar import STOCKHOLM
 from messages.i18n import translations
 
 TEMPLATES = Path(__file__).parent / "templates"
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def mrkdwn(value: object) -> str:

@@ -58,6 +58,12 @@ def activities_of(*, session: Session, project_id: int) -> list[Activity]:
     )
 
 
+def activity(*, session: Session, project_id: int, key: str) -> Activity | None:
+    return session.exec(
+        select(Activity).where(Activity.project_id == project_id, Activity.key == key)
+    ).first()
+
+
 def compare_and_set(*, session: Session, activity: Activity, values: dict[str, Any]) -> bool:
     """Write `values` only if the row still holds what this transaction read.
 
@@ -104,10 +110,10 @@ def members_of(*, session: Session, project_id: int) -> list[str]:
     return [m.user_id for m in rows]
 
 
-def replace_members(*, session: Session, project_id: int, user_ids: Sequence[str]) -> None:
+def replace_members(*, session: Session, project_id: int, ids: Sequence[str]) -> None:
     session.execute(delete(SteeringMember).where(col(SteeringMember.project_id) == project_id))
     session.add_all(
-        SteeringMember(project_id=project_id, user_id=u, position=i) for i, u in enumerate(user_ids)
+        SteeringMember(project_id=project_id, user_id=u, position=i) for i, u in enumerate(ids)
     )
 
 
@@ -120,13 +126,13 @@ def stakeholders_of(*, session: Session, project_id: int) -> list[str]:
     return [c.channel_id for c in rows]
 
 
-def replace_stakeholders(*, session: Session, project_id: int, channel_ids: Sequence[str]) -> None:
+def replace_stakeholders(*, session: Session, project_id: int, ids: Sequence[str]) -> None:
     session.execute(
         delete(StakeholderChannel).where(col(StakeholderChannel.project_id) == project_id)
     )
     session.add_all(
         StakeholderChannel(project_id=project_id, channel_id=c, position=i)
-        for i, c in enumerate(channel_ids)
+        for i, c in enumerate(ids)
     )
 
 

@@ -18,6 +18,13 @@ from bot.services.context import Actor, Services
 
 COMMAND = "/forvaltning"
 
+STATUS_OF: dict[type[parsing.Command], ActivityStatus] = {
+    parsing.MarkDone: ActivityStatus.DONE,
+    parsing.MarkDoing: ActivityStatus.IN_PROGRESS,
+    parsing.MarkBlocked: ActivityStatus.BLOCKED,
+    parsing.MarkNotApplicable: ActivityStatus.NOT_APPLICABLE,
+}
+
 
 def register(app: App, services: Services, locales: Locales, notify: Callable[[], None]) -> None:
     @app.command(COMMAND)
@@ -47,29 +54,15 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
                     return confirm(activities.set_owner(services, actor, channel, ref, owner))
                 case parsing.SetDue(activity=ref, due=due):
                     return confirm(activities.set_due(services, actor, channel, ref, due))
-                case parsing.MarkDone(activity=ref, comment=note):
+                case (
+                    parsing.MarkDone(activity=ref, comment=note)
+                    | parsing.MarkDoing(activity=ref, comment=note)
+                    | parsing.MarkBlocked(activity=ref, reason=note)
+                    | parsing.MarkNotApplicable(activity=ref, reason=note)
+                ) as mark:
+                    target = STATUS_OF[type(mark)]
                     return confirm(
-                        activities.set_status(
-                            services, actor, channel, ref, ActivityStatus.DONE, note
-                        )
-                    )
-                case parsing.MarkDoing(activity=ref, comment=note):
-                    return confirm(
-                        activities.set_status(
-                            services, actor, channel, ref, ActivityStatus.IN_PROGRESS, note
-                        )
-                    )
-                case parsing.MarkBlocked(activity=ref, reason=note):
-                    return confirm(
-                        activities.set_status(
-                            services, actor, channel, ref, ActivityStatus.BLOCKED, note
-                        )
-                    )
-                case parsing.MarkNotApplicable(activity=ref, reason=note):
-                    return confirm(
-                        activities.set_status(
-                            services, actor, channel, ref, ActivityStatus.NOT_APPLICABLE, note
-                        )
+                        activities.set_status(services, actor, channel, ref, target, note)
                     )
                 case parsing.LinkDocument(document=ref, url=url):
                     return confirm(activities.link_document(services, actor, channel, ref, url))

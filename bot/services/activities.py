@@ -62,10 +62,10 @@ def _project(session: Session, actor: Actor, channel_id: str) -> Project:
 
 def _activity(session: Session, phase: Phase, project: Project, ref: str) -> Activity:
     definition = resolve(ref, phase.activities)
-    for row in projects.activities_of(session=session, project_id=_id(project)):
-        if row.key == definition.key:
-            return row
-    raise DomainError(ErrorCode.UNKNOWN_ACTIVITY, value=ref, suggestions="")
+    row = projects.activity(session=session, project_id=_id(project), key=definition.key)
+    if row is None:  # added to the template after this project was created
+        raise DomainError(ErrorCode.UNKNOWN_ACTIVITY, value=ref, suggestions="")
+    return row
 
 
 def _id(row: Project | Activity) -> int:
@@ -296,34 +296,24 @@ def link_document(services: Services, actor: Actor, channel_id: str, ref: str, u
 def set_steering(
     services: Services, actor: Actor, channel_id: str, members: Sequence[str]
 ) -> Change:
-    def work(session: Session) -> Change:
-        project = _project(session, actor, channel_id)
-        require_lead(actor.user_id, project.lead_id)
-        before = tuple(projects.members_of(session=session, project_id=_id(project)))
-        after = tuple(members)
-        if before == after:
-            return Change(ChangeKind.STEERING, project.name, False, after, before)
-        projects.replace_members(session=session, project_id=_id(project), user_ids=after)
+    def clear_removed_chair(project: Project, after: tuple[str, ...]) -> bool:
         # A chair who is no longer a member cannot lead the vote; saying so beats a silent gap.
-        chair_cleared = project.chair_id is not None and project.chair_id not in after
-        if chair_cleared:
-            project.chair_id = None
-        session.flush()
-        _record(
-            services,
-            session,
-            actor,
-            project,
-            "steering.members",
-            project.channel_id,
-            list(before),
-            list(after),
-        )
-        return Change(
-            ChangeKind.STEERING, project.name, True, after, before, chair_cleared=chair_cleared
-        )
+        if project.chair_id is None or project.chair_id in after:
+            return False
+        project.chair_id = None
+        return True
 
-    return _transaction(services, work)
+    return _replace_list(
+        services,
+        actor,
+        channel_id,
+        members,
+        ChangeKind.STEERING,
+        "steering.members",
+        read=projects.members_of,
+        write=projects.replace_members,
+        also=clear_removed_chair,
+    )
 
 
 def set_chair(services: Services, actor: Actor, channel_id: str, chair_id: str) -> Change:
@@ -380,26 +370,46 @@ def set_vote_channel(
 def set_channels(
     services: Services, actor: Actor, channel_id: str, channel_ids: Sequence[str]
 ) -> Change:
+    return _replace_list(
+        services,
+        actor,
+        channel_id,
+        channel_ids,
+        ChangeKind.CHANNELS,
+        "project.channels",
+        read=projects.stakeholders_of,
+        write=projects.replace_stakeholders,
+    )
+
+
+def _replace_list(
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    items: Sequence[str],
+    kind: ChangeKind,
+    action: str,
+    *,
+    read: Callable[..., list[str]],
+    write: Callable[..., None],
+    also: Callable[[Project, tuple[str, ...]], bool] | None = None,
+) -> Change:
+    """Replace one of the project's ordered lists (members, stakeholder channels) as a whole."""
+
     def work(session: Session) -> Change:
         project = _project(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
-        before = tuple(projects.stakeholders_of(session=session, project_id=_id(project)))
-        after = tuple(channel_ids)
+        before = tuple(read(session=session, project_id=_id(project)))
+        after = tuple(items)
         if before == after:
-            return Change(ChangeKind.CHANNELS, project.name, False, after, before)
-        projects.replace_stakeholders(session=session, project_id=_id(project), channel_ids=after)
+            return Change(kind, project.name, False, after, before)
+        write(session=session, project_id=_id(project), ids=after)
+        chair_cleared = also(project, after) if also else False
         session.flush()
         _record(
-            services,
-            session,
-            actor,
-            project,
-            "project.channels",
-            project.channel_id,
-            list(before),
-            list(after),
+            services, session, actor, project, action, project.channel_id, list(before), list(after)
         )
-        return Change(ChangeKind.CHANNELS, project.name, True, after, before)
+        return Change(kind, project.name, True, after, before, chair_cleared=chair_cleared)
 
     return _transaction(services, work)
 

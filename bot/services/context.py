@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
+from bot.domain.calendar import local_date
 from bot.domain.phase import Phase
 from storage.db import Database
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def utc_now() -> datetime:
@@ -37,4 +35,4 @@ class Services:
 
     def today(self, now: datetime) -> date:
         """The date in Sweden, which decides what is overdue."""
-        return now.astimezone(STOCKHOLM).date()
+        return local_date(now)
