@@ -24,6 +24,7 @@ from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
 from bot.services.context import Services
+from bot.ticker import Ticker
 from storage.db import Database, upgrade
 
 log = logging.getLogger("forvaltningsbot")
@@ -48,6 +49,7 @@ class Bot:
     app: App
     server: HttpServer
     sender: OutboxSender
+    ticker: Ticker
 
     @classmethod
     def build(cls, settings: Settings) -> Bot:
@@ -75,13 +77,16 @@ class Bot:
         server = HttpServer(
             wsgi_app(app, db), host=settings.host, port=settings.port, threads=settings.threads
         )
-        return cls(settings=settings, db=db, app=app, server=server, sender=sender)
+        ticker = Ticker(services, sender.notify, interval_seconds=settings.tick_seconds)
+        return cls(settings=settings, db=db, app=app, server=server, sender=sender, ticker=ticker)
 
     def start_background_work(self) -> None:
         self.sender.start()
+        self.ticker.start()
 
     def stop(self) -> None:
         self.server.stop()
+        self.ticker.stop()
         self.sender.stop()
         self.db.dispose()
 

@@ -13,6 +13,7 @@ SCOPES_BY_METHOD: dict[str, str | None] = {
     "auth.test": None,
     "users.info": "users:read",
     "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
     "views.publish": None,
     "views.open": None,
 }

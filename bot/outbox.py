@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -20,9 +21,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 import messages
+from bot.domain.activities import ActivityStatus
+from bot.domain.reminders import ReminderView
 from bot.listeners.locale import Locales
-from bot.services.activities import OutboxKind, my_activities
+from bot.services.activities import my_activities
 from bot.services.context import Services
+from bot.services.outbox_kind import POSTS, OutboxKind
+from bot.services.reminders import reminder_view
 from storage import outbox as queue
 from storage.models import OutboxEvent
 
@@ -30,6 +35,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 LEASE = timedelta(seconds=60)
+CHANNEL_LANGUAGE = "sv"
 PER_CHANNEL_INTERVAL = 1.0  # chat.postMessage: about one message per second per channel
 MAX_BACKOFF = 300.0
 
@@ -126,7 +132,7 @@ class OutboxSender:
         self._settle(event.id, queue.SENT, attempts, None)
 
     def _pace(self, event: OutboxEvent) -> float:
-        if event.kind != OutboxKind.OWNER_ASSIGNED:
+        if event.kind not in POSTS:
             return 0.0
         last = self._last_post.get(event.target)
         now = self._monotonic()
@@ -148,13 +154,19 @@ class OutboxSender:
             )
 
     def _send(self, event: OutboxEvent) -> None:
+        handlers = {
+            OutboxKind.OWNER_ASSIGNED: self._owner_assigned,
+            OutboxKind.HOME_REFRESH: self._home_refresh,
+            OutboxKind.REMINDER: self._reminder,
+            OutboxKind.REMINDER_UPDATE: self._reminder_update,
+            OutboxKind.DIGEST: self._digest,
+            OutboxKind.ESCALATION: self._escalation,
+        }
+        handler = handlers.get(event.kind)  # type: ignore[call-overload]
+        if handler is None:
+            raise _Failed(f"unknown outbox kind {event.kind!r}")
         try:
-            if event.kind == OutboxKind.OWNER_ASSIGNED:
-                self._owner_assigned(event)
-            elif event.kind == OutboxKind.HOME_REFRESH:
-                self._home_refresh(event)
-            else:
-                raise _Failed(f"unknown outbox kind {event.kind!r}")
+            handler(event)
         except SlackApiError as err:
             raise self._classify(err, event.attempts + 1) from err
         except (SlackClientError, OSError) as err:
@@ -172,8 +184,12 @@ class OutboxSender:
             return _Retry(_backoff(attempt), f"http {status}")
         return _Failed(str(err.response.get("error") or status))
 
-    def _language(self, event: OutboxEvent) -> str:
-        return self._locales.language(self._client, event.team_id, event.target)
+    def _language(self, event: OutboxEvent, user_id: str | None = None) -> str:
+        return self._locales.language(self._client, event.team_id, user_id or event.target)
+
+    def _post(self, event: OutboxEvent, message: messages.Message) -> None:
+        self._last_post[event.target] = self._monotonic()
+        self._client.chat_postMessage(channel=event.target, **message.as_kwargs())
 
     def _owner_assigned(self, event: OutboxEvent) -> None:
         p: dict[str, Any] = event.payload
@@ -181,13 +197,56 @@ class OutboxSender:
         message = messages.owner_assigned(
             activity, p["project"], p["channel"], p["due"], p["by"], self._language(event)
         )
-        self._last_post[event.target] = self._monotonic()
-        self._client.chat_postMessage(channel=event.target, **message.as_kwargs())
+        self._post(event, message)
 
     def _home_refresh(self, event: OutboxEvent) -> None:
         mine = my_activities(self._services, event.team_id, event.target)
         view = messages.home_view(mine, self._language(event))
         self._client.views_publish(user_id=event.target, view=view)
+
+    # Reminders are rendered from the activities as they are when sent: an activity finished
+    # since the tick shows as finished, and a reminder with nothing left open is not sent.
+
+    def _view(self, event: OutboxEvent) -> ReminderView | None:
+        ids = [int(i) for i in event.payload.get("activities", [])]
+        return reminder_view(self._services, event.team_id, ids, self._services.clock())
+
+    def _reminder(self, event: OutboxEvent) -> None:
+        view = self._view(event)
+        if view is None or not view.open_items:
+            return
+        snoozed = bool(event.payload.get("snoozed"))
+        self._post(event, messages.reminder(view, self._language(event), snoozed_only=snoozed))
+
+    def _reminder_update(self, event: OutboxEvent) -> None:
+        view = self._view(event)
+        if view is None:
+            return
+        message = messages.reminder(view, self._language(event, event.payload["reader"]))
+        self._client.chat_update(
+            channel=event.target, ts=event.payload["ts"], **message.as_kwargs()
+        )
+
+    def _digest(self, event: OutboxEvent) -> None:
+        view = self._view(event)
+        if view is None:
+            return
+        today = self._services.today(self._services.clock())
+        still = tuple(
+            i
+            for i in view.items
+            if i.status is ActivityStatus.BLOCKED
+            or (not i.finished and i.due is not None and i.due < today)
+        )
+        if still:
+            # A channel has no locale of its own: Swedish, the bot's first language.
+            self._post(event, messages.digest(replace(view, items=still), CHANNEL_LANGUAGE))
+
+    def _escalation(self, event: OutboxEvent) -> None:
+        view = self._view(event)
+        if view is None or not view.open_items:
+            return
+        self._post(event, messages.escalation(view, view.open_items[0], self._language(event)))
 
 
 def _backoff(attempt: int) -> float:

@@ -30,14 +30,17 @@ _WORD = {
 }
 
 
+def button_label(action: ActionId, lang: str) -> str:
+    return macros("home.md.j2", lang).button(_WORD[action]).strip()  # type: ignore[no-any-return]
+
+
 def _buttons(activity_id: int, lang: str) -> Block:
-    m = macros("home.md.j2", lang)
     elements = []
     for action in BUTTONS:
         button: dict[str, Any] = {
             "type": "button",
             "action_id": action.value,
-            "text": {"type": "plain_text", "text": clip(m.button(_WORD[action]).strip(), 75)},
+            "text": {"type": "plain_text", "text": clip(button_label(action, lang), 75)},
             "value": str(activity_id),
         }
         if action is ActionId.MARK_DONE:
@@ -55,13 +58,20 @@ def home_view(activities: Sequence[MyActivity], lang: str) -> dict[str, Any]:
     return {"type": "home", "blocks": fit(blocks, MAX_BLOCKS_SURFACE)}
 
 
-def reason_modal(action: ActionId, activity_id: int, lang: str) -> dict[str, Any]:
+def reason_modal(
+    action: ActionId, activity_id: int, lang: str, *, origin: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`origin` is the reminder DM the button was in, redrawn after the reason is saved."""
     m = macros("home.md.j2", lang)
     word = _WORD[action]
+    meta: dict[str, Any] = {"activity": activity_id, "action": action.value}
+    if origin:
+        meta["origin"] = origin
     return {
         "type": "modal",
         "callback_id": CallbackId.REASON.value,
-        "private_metadata": json.dumps({"activity": activity_id, "action": action.value}),
+        # Slack allows 3000 characters; a reminder lists at most a template's activities.
+        "private_metadata": json.dumps(meta),
         "title": {"type": "plain_text", "text": clip(m.modal_title(word).strip(), 24)},
         "submit": {"type": "plain_text", "text": m.modal_submit().strip()},
         "close": {"type": "plain_text", "text": m.modal_cancel().strip()},

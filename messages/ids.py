@@ -10,6 +10,8 @@ class BlockId(StrEnum):
     STATUS_DOCUMENTS = "status_documents"
     STATUS_READINESS = "status_readiness"
     REASON = "reason"
+    REMINDER = "reminder"  # `reminder:<activity id>` on each item of a reminder DM
+    REMINDER_ACTIONS = "reminder_actions"
 
 
 class ActionId(StrEnum):
@@ -19,6 +21,7 @@ class ActionId(StrEnum):
     MARK_DOING = "activity_doing"
     MARK_BLOCKED = "activity_blocked"
     MARK_NA = "activity_na"
+    SNOOZE = "activity_snooze"
     REASON_TEXT = "reason_text"
 
 

@@ -50,6 +50,29 @@ class Activity(SQLModel, table=True):
     due: date | None = None
     note: str | None = Field(default=None, max_length=2000)
     updated_at: datetime = _utc()
+    # Skjut upp: no reminder of this activity before then; the tick reminds once when it passes.
+    snoozed_until: datetime | None = Field(
+        default=None, sa_type=UtcDateTime(), nullable=True, index=True
+    )
+    # When the tick escalates this overdue activity to the projektledare (None: nothing armed),
+    # and the due date it last escalated for, so one due date escalates once.
+    escalate_at: datetime | None = Field(
+        default=None, sa_type=UtcDateTime(), nullable=True, index=True
+    )
+    escalated_due: date | None = None
+
+
+class ReminderSchedule(SQLModel, table=True):
+    """A project's reminder schedule; `next_run_at` is the occurrence the tick claims next."""
+
+    __tablename__ = "reminder_schedule"
+
+    project_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    )
+    spec: str = Field(max_length=200)
+    next_run_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
+    updated_at: datetime = _utc()
 
 
 class AuditEntry(SQLModel, table=True):

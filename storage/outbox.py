@@ -27,20 +27,26 @@ def enqueue(
     now: datetime,
 ) -> None:
     """Queue an event unless one with the same key exists: a retried request adds nothing."""
-    values = {
-        "key": key,
-        "team_id": team_id,
-        "kind": kind,
-        "target": target,
-        "payload": payload,
-        "status": PENDING,
-        "attempts": 0,
-        "created_at": now,
-        "next_attempt_at": now,
-    }
+    enqueue_many(session=session, events=[new_event(key, team_id, kind, target, payload)], now=now)
+
+
+def new_event(
+    key: str, team_id: str, kind: str, target: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    return {"key": key, "team_id": team_id, "kind": kind, "target": target, "payload": payload}
+
+
+def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: datetime) -> None:
+    """Queue many events in one statement; those whose key exists are skipped."""
+    if not events:
+        return
+    rows = [
+        {**e, "status": PENDING, "attempts": 0, "created_at": now, "next_attempt_at": now}
+        for e in events
+    ]
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(OutboxEvent).values(**values).on_conflict_do_nothing())
+    session.execute(insert(OutboxEvent).on_conflict_do_nothing(), rows)
 
 
 def claim_due(

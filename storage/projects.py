@@ -166,3 +166,15 @@ def activity_by_id(*, session: Session, activity_id: int) -> tuple[Project, Acti
         .where(Activity.id == activity_id)
     ).first()
     return None if row is None else (row[0], row[1])
+
+
+def activities_by_ids(*, session: Session, ids: Sequence[int]) -> list[tuple[Project, Activity]]:
+    if not ids:
+        return []
+    rows = session.exec(
+        select(Project, Activity)
+        .join(Activity, col(Activity.project_id) == col(Project.id))
+        .where(col(Activity.id).in_(ids))
+        .order_by(col(Activity.id))
+    )
+    return [(p, a) for p, a in rows]

@@ -72,6 +72,7 @@ def bot_settings(fake: FakeSlack, database_url: str) -> Settings:
         host="127.0.0.1",
         port=0,
         threads=4,
+        tick_seconds=3600,  # tests tick by hand, at the times they choose
     )
 
 

@@ -51,6 +51,7 @@ from bot.domain.calendar import STOCKHOLM, BusinessCalendar, at_local
 from bot.domain.errors import DomainError, ErrorCode
 
 MAX_LENGTH = 200
+DEFAULT_SCHEDULE = "mån 09:00"  # a new project's reminders: Mondays at nine
 HORIZON_YEARS = 50
 
 _ALL_WEEKDAYS = frozenset(range(7))

@@ -13,7 +13,7 @@ from bot.domain.activities import ActivityStatus
 from bot.listeners import parsing
 from bot.listeners.locale import Locales
 from bot.listeners.reply import Ack, answer, ephemeral, in_channel
-from bot.services import activities, projects
+from bot.services import activities, projects, reminders
 from bot.services.context import Actor, Services
 
 COMMAND = "/forvaltning"
@@ -76,6 +76,13 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
                     )
                 case parsing.SetChannels(channel_ids=channels):
                     return confirm(activities.set_channels(services, actor, channel, channels))
+                case parsing.SetSchedule(when=when):
+                    change = reminders.set_schedule(services, actor, channel, when)
+                    return ephemeral(messages.schedule_set(change, lang))
+                case parsing.Remind():
+                    count = reminders.remind_now(services, actor, channel)
+                    notify()
+                    return ephemeral(messages.reminders_sent(count, lang))
                 case other:
                     return ephemeral(messages.not_yet_available(other.subcommand.value, lang))
 

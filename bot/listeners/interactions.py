@@ -15,7 +15,7 @@ from bot.domain.activities import ActivityStatus
 from bot.domain.errors import DomainError
 from bot.listeners.locale import Locales
 from bot.listeners.reply import Ack
-from bot.services import activities
+from bot.services import activities, reminders
 from bot.services.context import Actor, Services
 from messages.ids import ActionId, BlockId, CallbackId
 
@@ -35,6 +35,22 @@ def _actor(body: dict[str, Any]) -> Actor:
 
 def _activity_id(value: object) -> int | None:
     return int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,12}", value) else None
+
+
+_REMINDER_ITEM = re.compile(rf"{BlockId.REMINDER}:([0-9]{{1,12}})")
+
+
+def _reminder_origin(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The reminder DM a click came from: its channel, ts and listed activities; else None."""
+    container = body.get("container") or {}
+    if container.get("type") != "message" or not container.get("message_ts"):
+        return None
+    blocks = (body.get("message") or {}).get("blocks") or []
+    matches = (_REMINDER_ITEM.fullmatch(str(b.get("block_id", ""))) for b in blocks)
+    ids = [int(m[1]) for m in matches if m]
+    if not ids:
+        return None
+    return {"channel": container["channel_id"], "ts": container["message_ts"], "activities": ids}
 
 
 def register(app: App, services: Services, locales: Locales, notify: Callable[[], None]) -> None:
@@ -66,11 +82,12 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
         ack()
         if activity_id is None:
             return  # not a button we rendered: nothing to do, nothing to say
+        origin = _reminder_origin(body)
         if action_id in NEEDS_REASON:
             # trigger_id lives 3 seconds, so the modal opens here rather than via the outbox.
             client.views_open(
                 trigger_id=body["trigger_id"],
-                view=messages.reason_modal(action_id, activity_id, lang),
+                view=messages.reason_modal(action_id, activity_id, lang, origin=origin),
             )
             return
         try:
@@ -78,7 +95,32 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
         except DomainError as err:
             tell(client, body, respond, lang, err)
             return
+        updated(actor, origin)
+
+    def updated(actor: Actor, origin: dict[str, Any] | None) -> None:
+        """A change from a reminder DM redraws that DM; every change wakes the sender."""
+        if origin:
+            reminders.request_update(
+                services, actor, origin["channel"], origin["ts"], origin["activities"]
+            )
         notify()
+
+    @app.action(ActionId.SNOOZE.value)
+    def snooze_button(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Any
+    ) -> None:
+        actor = _actor(body)
+        activity_id = _activity_id(action.get("value"))
+        ack()
+        if activity_id is None:
+            return
+        try:
+            reminders.snooze(services, actor, activity_id)
+        except DomainError as err:
+            lang = locales.language(client, actor.team_id, actor.user_id)
+            tell(client, body, respond, lang, err)
+            return
+        updated(actor, _reminder_origin(body))
 
     @app.view(CallbackId.REASON.value)
     def reason_submitted(
@@ -90,6 +132,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
             meta = json.loads(view.get("private_metadata") or "{}")
             action_id = ActionId(meta["action"])
             activity_id = int(meta["activity"])
+            origin = meta.get("origin")
         except (ValueError, KeyError, TypeError):
             ack()
             return
@@ -107,7 +150,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
             ack(response_action="errors", errors={BlockId.REASON.value: text[:150]})
             return
         ack()
-        notify()
+        updated(actor, origin if isinstance(origin, dict) else None)
 
     @app.event("app_home_opened")
     def home_opened(ack: Ack, event: dict[str, Any], body: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ nothing and records nothing, so a double click or a retried request is harmless.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -20,19 +20,16 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.naming import resolve, resolve_key
 from bot.domain.phase import Phase
 from bot.domain.project import MyActivity
+from bot.domain.reminders import escalation_at
 from bot.domain.rules import check_chair, check_status_change, require_lead, require_owner_or_lead
 from bot.services.context import Actor, Services
+from bot.services.outbox_kind import OutboxKind
 from storage import audit, projects
 from storage import outbox as queue
 from storage.models import Activity, Document, Project
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 3
-
-
-class OutboxKind:
-    OWNER_ASSIGNED = "owner_assigned"
-    HOME_REFRESH = "home_refresh"
 
 
 def _transaction(services: Services, work: Callable[[Session], T]) -> T:
@@ -163,9 +160,12 @@ def set_due(services: Services, actor: Actor, channel_id: str, ref: str, due: da
         before = row.due.isoformat() if row.due else None
         if row.due == due:
             return Change(ChangeKind.DUE, project.name, False, due.isoformat(), before, definition)
-        if not projects.compare_and_set(
-            session=session, activity=row, values={"due": due, "updated_at": services.clock()}
-        ):
+        values = {
+            "due": due,
+            "escalate_at": _escalation(services, due, row.escalated_due, row.status),
+            "updated_at": services.clock(),
+        }
+        if not projects.compare_and_set(session=session, activity=row, values=values):
             raise _Raced
         change = _record(
             services, session, actor, project, "activity.due", row.key, before, due.isoformat()
@@ -238,7 +238,12 @@ def _change_status(
     if not projects.compare_and_set(
         session=session,
         activity=row,
-        values={"status": target.value, "note": note, "updated_at": services.clock()},
+        values={
+            "status": target.value,
+            "note": note,
+            "escalate_at": _escalation(services, row.due, row.escalated_due, target),
+            "updated_at": services.clock(),
+        },
     ):
         raise _Raced
     change = _record(
@@ -255,6 +260,19 @@ def _change_status(
     return Change(
         ChangeKind.STATUS, project.name, True, target.value, before[0], definition, note=note
     )
+
+
+def _escalation(
+    services: Services, due: date | None, escalated_due: date | None, status: str
+) -> datetime | None:
+    """When the tick escalates the activity if still open; None when there is nothing to arm.
+
+    Finishing an activity disarms it; reopening it or moving its due date re-arms it, unless
+    that due date was already escalated once.
+    """
+    if due is None or ActivityStatus(status) in FINISHED or due == escalated_due:
+        return None
+    return escalation_at(due, services.calendar)
 
 
 _USAGE = {ActivityStatus.BLOCKED: "blocked", ActivityStatus.NOT_APPLICABLE: "na"}

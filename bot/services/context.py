@@ -1,13 +1,14 @@
-"""What every use case needs: the database, the phase templates and the clock."""
+"""What every use case needs: the database, the phase templates, the clock, the calendar."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from bot.domain.calendar import local_date
+from bot.domain.calendar import BusinessCalendar, local_date
 from bot.domain.phase import Phase
+from bot.holidays_se import swedish_calendar
 from storage.db import Database
 
 
@@ -29,6 +30,7 @@ class Services:
     phases: Mapping[str, Phase]
     default_phase: str
     clock: Callable[[], datetime] = utc_now
+    calendar: BusinessCalendar = field(default_factory=swedish_calendar)
 
     def phase(self, key: str | None = None) -> Phase:
         return self.phases[key or self.default_phase]

@@ -8,8 +8,10 @@ from sqlmodel import Session
 from bot.domain.activities import ActivityState, ActivityStatus, with_derived_parents
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.project import ProjectView
+from bot.domain.schedule import DEFAULT_SCHEDULE, next_occurrence, parse_schedule
 from bot.services.context import Actor, Services
 from storage import audit, projects
+from storage import reminders as reminder_store
 from storage.models import Project
 
 
@@ -33,6 +35,15 @@ def create_project(services: Services, actor: Actor, channel_id: str, name: str)
                 lead_id=actor.user_id,
                 activity_keys=[a.key for a in phase.activities],
                 initial_status=ActivityStatus.NOT_STARTED,
+                now=now,
+            )
+            default = parse_schedule(DEFAULT_SCHEDULE)
+            assert project.id is not None
+            reminder_store.add_schedule(
+                session=session,
+                project_id=project.id,
+                spec=default.spec,
+                next_run_at=next_occurrence(default, now, services.calendar),
                 now=now,
             )
             audit.record(

@@ -1,0 +1,315 @@
+"""Reminders: the schedule command, `påminn`, Skjut upp, and the tick that sends them.
+
+The tick does three kinds of due work, each claimed from the database in batches (so any number
+of tickers in any number of processes share it without doing it twice): schedules whose
+occurrence has come, snoozes that have run out, and overdue activities to escalate. For each it
+queues outbox events in the same transaction that advances the row, with keys unique per
+(project, owner, occurrence), so a message can be queued once and only once.
+
+After downtime a schedule's `next_run_at` lies in the past; the tick handles it once and moves
+it to the first occurrence after *now*, so the missed occurrences add up to one reminder.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.domain.activities import FINISHED, ActivityStatus
+from bot.domain.calendar import snooze_until
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.reminders import (
+    ActivityFacts,
+    ReminderItem,
+    ReminderView,
+    ScheduleSet,
+    plan_occurrence,
+    should_escalate,
+    urgency,
+)
+from bot.domain.rules import require_lead, require_owner_or_lead
+from bot.domain.schedule import Schedule, next_occurrence, next_occurrences, parse_schedule
+from bot.services.activities import _id, _project, _Raced, _record, _transaction
+from bot.services.context import Actor, Services
+from bot.services.outbox_kind import OutboxKind
+from storage import outbox as queue
+from storage import projects
+from storage import reminders as store
+from storage.models import Activity, Project, ReminderSchedule
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+MAX_BATCHES = 1000  # a bound on one tick's loop: 500,000 schedules, far beyond any workspace
+UPCOMING = 3
+
+
+@dataclass
+class TickReport:
+    """What one tick queued; all zero when nothing was due."""
+
+    schedules: int = 0
+    reminders: int = 0
+    digests: int = 0
+    snoozes: int = 0
+    escalations: int = 0
+
+    @property
+    def queued(self) -> int:
+        return self.reminders + self.digests + self.snoozes + self.escalations
+
+    def __str__(self) -> str:
+        return " ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
+
+
+@lru_cache(maxsize=1024)
+def _parsed(spec: str) -> Schedule:
+    return parse_schedule(spec)
+
+
+def _facts(row: Activity) -> ActivityFacts:
+    return ActivityFacts(
+        id=_id(row),
+        status=ActivityStatus(row.status),
+        owner_id=row.owner_id,
+        due=row.due,
+        snoozed_until=row.snoozed_until,
+    )
+
+
+def _reminder(project: Project, owner: str, ids: Sequence[int], occasion: str) -> dict[str, Any]:
+    return queue.new_event(
+        f"{OutboxKind.REMINDER}:{_id(project)}:{owner}:{occasion}",
+        project.team_id,
+        OutboxKind.REMINDER,
+        owner,
+        {"activities": list(ids)},
+    )
+
+
+def tick(services: Services, now: datetime, *, batch: int = BATCH) -> TickReport:
+    """Do all the reminder work that is due at `now`; return what was queued."""
+    report = TickReport()
+    for step in (_run_schedules, _run_snoozes, _run_escalations):
+        for _ in range(MAX_BATCHES):
+            if step(services, now, batch, report) < batch:
+                break
+    return report
+
+
+def _run_schedules(services: Services, now: datetime, batch: int, report: TickReport) -> int:
+    with services.db.session() as session:
+        claimed = store.claim_due_schedules(session=session, now=now, limit=batch)
+        if not claimed:
+            return 0
+        ids = [s.project_id for s in claimed]
+        by_id = projects.projects_by_id(session=session, ids=ids)
+        activities = store.activities_of_projects(session=session, project_ids=ids)
+        today = services.today(now)
+        events: list[dict[str, Any]] = []
+        for schedule in claimed:
+            project = by_id[schedule.project_id]
+            occasion = schedule.next_run_at.isoformat()
+            plan = plan_occurrence([_facts(a) for a in activities[schedule.project_id]], now, today)
+            events += [_reminder(project, o, a, occasion) for o, a in plan.reminders.items()]
+            if plan.digest:
+                events.append(
+                    queue.new_event(
+                        f"{OutboxKind.DIGEST}:{_id(project)}:{occasion}",
+                        project.team_id,
+                        OutboxKind.DIGEST,
+                        project.channel_id,
+                        {"activities": list(plan.digest)},
+                    )
+                )
+                report.digests += 1
+            report.reminders += len(plan.reminders)
+            schedule.next_run_at = _next_run(services, schedule, now)
+        queue.enqueue_many(session=session, events=events, now=now)
+        report.schedules += len(claimed)
+        return len(claimed)
+
+
+def _next_run(services: Services, schedule: ReminderSchedule, now: datetime) -> datetime:
+    return next_occurrence(_parsed(schedule.spec), now, services.calendar)
+
+
+def _run_snoozes(services: Services, now: datetime, batch: int, report: TickReport) -> int:
+    """A snooze that has run out reminds the owner of that one activity, once."""
+    with services.db.session() as session:
+        claimed = store.claim_due_activities(
+            session=session, column="snoozed_until", now=now, limit=batch
+        )
+        events = []
+        for project, row in claimed:
+            assert row.snoozed_until is not None
+            if row.owner_id and ActivityStatus(row.status) not in FINISHED:
+                occasion = f"snooze-{_id(row)}-{row.snoozed_until.isoformat()}"
+                event = _reminder(project, row.owner_id, [_id(row)], occasion)
+                event["payload"]["snoozed"] = True
+                events.append(event)
+            row.snoozed_until = None
+        queue.enqueue_many(session=session, events=events, now=now)
+        report.snoozes += len(events)
+        return len(claimed)
+
+
+def _run_escalations(services: Services, now: datetime, batch: int, report: TickReport) -> int:
+    with services.db.session() as session:
+        claimed = store.claim_due_activities(
+            session=session, column="escalate_at", now=now, limit=batch
+        )
+        events = []
+        for project, row in claimed:
+            if should_escalate(_facts(row), row.escalated_due):
+                assert row.due is not None
+                events.append(
+                    queue.new_event(
+                        f"{OutboxKind.ESCALATION}:{_id(row)}:{row.due.isoformat()}",
+                        project.team_id,
+                        OutboxKind.ESCALATION,
+                        project.lead_id,
+                        {"activities": [_id(row)]},
+                    )
+                )
+                row.escalated_due = row.due
+            row.escalate_at = None
+        queue.enqueue_many(session=session, events=events, now=now)
+        report.escalations += len(events)
+        return len(claimed)
+
+
+def set_schedule(services: Services, actor: Actor, channel_id: str, when: str) -> ScheduleSet:
+    schedule = parse_schedule(when)
+    now = services.clock()
+    upcoming = tuple(next_occurrences(schedule, now, services.calendar, UPCOMING))
+
+    def work(session: Session) -> ScheduleSet:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        row = store.schedule_of(session=session, project_id=_id(project))
+        before = row.spec if row else None
+        if before == schedule.spec:
+            return ScheduleSet(project.name, schedule, upcoming, changed=False)
+        if row is None:
+            store.add_schedule(
+                session=session,
+                project_id=_id(project),
+                spec=schedule.spec,
+                next_run_at=upcoming[0],
+                now=now,
+            )
+        else:
+            row.spec, row.next_run_at, row.updated_at = schedule.spec, upcoming[0], now
+        session.flush()
+        _record(
+            services,
+            session,
+            actor,
+            project,
+            "reminder.schedule",
+            channel_id,
+            before,
+            schedule.spec,
+        )
+        return ScheduleSet(project.name, schedule, upcoming, changed=True)
+
+    return _transaction(services, work)
+
+
+def remind_now(services: Services, actor: Actor, channel_id: str) -> int:
+    """`påminn`: every owner with open activities gets their reminder now. Returns how many.
+
+    The occasion is the current minute, so a retried request within it sends nothing twice.
+    """
+    now = services.clock()
+
+    def work(session: Session) -> int:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        rows = projects.activities_of(session=session, project_id=_id(project))
+        plan = plan_occurrence([_facts(a) for a in rows], now, services.today(now))
+        occasion = "now-" + now.replace(second=0, microsecond=0).isoformat()
+        events = [_reminder(project, o, ids, occasion) for o, ids in plan.reminders.items()]
+        queue.enqueue_many(session=session, events=events, now=now)
+        return len(events)
+
+    return _transaction(services, work)
+
+
+def snooze(services: Services, actor: Actor, activity_id: int) -> datetime:
+    """Skjut upp: no reminder of the activity until the next business day at 09:00."""
+    now = services.clock()
+    until = snooze_until(now, services.calendar)
+
+    def work(session: Session) -> datetime:
+        found = projects.activity_by_id(session=session, activity_id=activity_id)
+        if found is None or found[0].team_id != actor.team_id:
+            raise DomainError(ErrorCode.NO_PROJECT)
+        project, row = found
+        require_owner_or_lead(actor.user_id, project.lead_id, row.owner_id)
+        if row.snoozed_until == until:
+            return until
+        before = row.snoozed_until.isoformat() if row.snoozed_until else None
+        if not projects.compare_and_set(
+            session=session, activity=row, values={"snoozed_until": until}
+        ):
+            raise _Raced
+        _record(
+            services, session, actor, project, "activity.snooze", row.key, before, until.isoformat()
+        )
+        return until
+
+    return _transaction(services, work)
+
+
+def request_update(
+    services: Services, actor: Actor, channel: str, ts: str, activity_ids: Sequence[int]
+) -> None:
+    """After a click in a reminder, queue the edit that shows the DM's activities as they are."""
+    now = services.clock()
+    with services.db.session() as session:
+        queue.enqueue(
+            session=session,
+            key=f"{OutboxKind.REMINDER_UPDATE}:{channel}:{ts}:{now.isoformat()}",
+            team_id=actor.team_id,
+            kind=OutboxKind.REMINDER_UPDATE,
+            target=channel,
+            payload={"ts": ts, "activities": list(activity_ids), "reader": actor.user_id},
+            now=now,
+        )
+
+
+def reminder_view(
+    services: Services, team_id: str, activity_ids: Sequence[int], now: datetime
+) -> ReminderView | None:
+    """The listed activities of one project as they are now, in template order."""
+    with services.db.session() as session:
+        rows = projects.activities_by_ids(session=session, ids=activity_ids)
+    rows = [(p, a) for p, a in rows if p.team_id == team_id]
+    if not rows:
+        return None
+    project = rows[0][0]
+    phase = services.phase(project.phase_key)
+    today = services.today(now)
+    order = {d.key: n for n, d in enumerate(phase.activities)}
+    items = [
+        ReminderItem(
+            activity_id=_id(a),
+            definition=phase.activity(a.key),
+            status=ActivityStatus(a.status),
+            owner_id=a.owner_id,
+            due=a.due,
+            urgency=urgency(a.due, today, services.calendar),
+            snoozed_until=a.snoozed_until if a.snoozed_until and a.snoozed_until > now else None,
+        )
+        for p, a in sorted(rows, key=lambda pa: order.get(pa[1].key, len(order)))
+        if p.id == project.id
+    ]
+    return ReminderView(project.name, project.channel_id, project.lead_id, tuple(items))
