@@ -14,6 +14,7 @@ SCOPES_BY_METHOD: dict[str, str | None] = {
     "users.info": "users:read",
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
     "views.publish": None,
     "views.open": None,
 }

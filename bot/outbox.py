@@ -22,11 +22,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 import messages
 from bot.domain.activities import ActivityStatus
+from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView
 from bot.listeners.locale import Locales
+from bot.services import votes
 from bot.services.activities import my_activities
 from bot.services.context import Services
-from bot.services.outbox_kind import POSTS, OutboxKind
+from bot.services.outbox_kind import PACED, OutboxKind
 from bot.services.reminders import reminder_view
 from storage import outbox as queue
 from storage.models import OutboxEvent
@@ -132,7 +134,7 @@ class OutboxSender:
         self._settle(event.id, queue.SENT, attempts, None)
 
     def _pace(self, event: OutboxEvent) -> float:
-        if event.kind not in POSTS:
+        if event.kind not in PACED:
             return 0.0
         last = self._last_post.get(event.target)
         now = self._monotonic()
@@ -161,6 +163,10 @@ class OutboxSender:
             OutboxKind.REMINDER_UPDATE: self._reminder_update,
             OutboxKind.DIGEST: self._digest,
             OutboxKind.ESCALATION: self._escalation,
+            OutboxKind.VOTE_MESSAGE: self._vote_message,
+            OutboxKind.VOTE_UPDATE: self._vote_update,
+            OutboxKind.VOTE_RECEIPT: self._vote_receipt,
+            OutboxKind.VOTE_REMINDER: self._vote_reminder,
         }
         handler = handlers.get(event.kind)  # type: ignore[call-overload]
         if handler is None:
@@ -247,6 +253,50 @@ class OutboxSender:
         if view is None or not view.open_items:
             return
         self._post(event, messages.escalation(view, view.open_items[0], self._language(event)))
+
+    # The vote message lives in a channel, which has no locale: it is in Swedish.
+
+    def _vote(self, event: OutboxEvent) -> VoteView:
+        view = votes.vote_view(self._services, int(event.payload["vote"]))
+        if view is None:
+            raise _Failed("the vote no longer exists")
+        return view
+
+    def _vote_message(self, event: OutboxEvent) -> None:
+        view = self._vote(event)
+        message = messages.vote_message(view, CHANNEL_LANGUAGE)
+        self._last_post[event.target] = self._monotonic()
+        response = self._client.chat_postMessage(channel=event.target, **message.as_kwargs())
+        votes.message_posted(self._services, view.vote_id, str(response["ts"]))
+
+    def _vote_update(self, event: OutboxEvent) -> None:
+        assert event.id is not None
+        if event.key.endswith(f":{queue.PENDING}"):
+            # Coalescing: from now on a new click queues a new redraw, which will render the
+            # state after it; this one renders whatever has been committed until now.
+            with self._services.db.session() as session:
+                queue.rekey(session=session, event_id=event.id, key=f"{event.key}:{event.id}")
+        view = self._vote(event)
+        if view.message_ts is None:
+            raise _Retry(2.0, "the vote message is not posted yet")
+        message = messages.vote_message(view, CHANNEL_LANGUAGE)
+        self._last_post[event.target] = self._monotonic()
+        self._client.chat_update(channel=event.target, ts=view.message_ts, **message.as_kwargs())
+
+    def _vote_receipt(self, event: OutboxEvent) -> None:
+        view = self._vote(event)
+        message = messages.vote_receipt(
+            view, event.payload["choice"], True, False, self._language(event)
+        )
+        self._client.chat_postEphemeral(
+            channel=view.channel_id, user=event.target, **message.as_kwargs()
+        )
+
+    def _vote_reminder(self, event: OutboxEvent) -> None:
+        view = self._vote(event)
+        if not view.is_open or event.target not in view.tally.not_voted:
+            return  # voted, declared jäv, or the vote closed since the tick queued this
+        self._post(event, messages.vote_reminder(view, self._language(event)))
 
 
 def _backoff(attempt: int) -> float:

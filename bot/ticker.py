@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.services import reminders
+from bot.services import tick as ticking
 from bot.services.context import Services
+from bot.services.tick_report import TickReport
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,10 @@ class Ticker:
         self._interval = interval_seconds
         self._scheduler = BackgroundScheduler(timezone=UTC)
 
-    def tick(self) -> reminders.TickReport:
+    def tick(self) -> TickReport:
         """One tick now, on the caller's thread: what the job runs, and what tests call."""
         started = time.perf_counter()
-        report = reminders.tick(self._services, self._services.clock())
+        report = ticking.tick(self._services, self._services.clock())
         if report.queued:
             self._notify()
         log.debug("tick %s in %.1f ms", report, (time.perf_counter() - started) * 1000)

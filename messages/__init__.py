@@ -9,6 +9,14 @@ from messages.owner_assigned import owner_assigned
 from messages.project_created import project_created
 from messages.reminder import digest, escalation, reminder, reminders_sent, schedule_set
 from messages.status import status
+from messages.vote import (
+    milestone_not_ready,
+    vote_closed,
+    vote_message,
+    vote_opened,
+    vote_receipt,
+    vote_reminder,
+)
 
 __all__ = [
     "Message",
@@ -19,6 +27,7 @@ __all__ = [
     "help_message",
     "home_view",
     "internal_error",
+    "milestone_not_ready",
     "mine",
     "not_yet_available",
     "owner_assigned",
@@ -28,4 +37,9 @@ __all__ = [
     "reminders_sent",
     "schedule_set",
     "status",
+    "vote_closed",
+    "vote_message",
+    "vote_opened",
+    "vote_receipt",
+    "vote_reminder",
 ]

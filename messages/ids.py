@@ -12,6 +12,8 @@ class BlockId(StrEnum):
     REASON = "reason"
     REMINDER = "reminder"  # `reminder:<activity id>` on each item of a reminder DM
     REMINDER_ACTIONS = "reminder_actions"
+    VOTE = "vote"
+    VOTE_DECISION = "vote_decision"
 
 
 class ActionId(StrEnum):
@@ -22,6 +24,12 @@ class ActionId(StrEnum):
     MARK_BLOCKED = "activity_blocked"
     MARK_NA = "activity_na"
     SNOOZE = "activity_snooze"
+    # Vote buttons; the value is the vote's id.
+    VOTE_YES = "vote_yes"
+    VOTE_NO = "vote_no"
+    VOTE_ABSTAIN = "vote_abstain"
+    VOTE_CONFLICT = "vote_conflict"
+    VOTE_CLOSE = "vote_close"
     REASON_TEXT = "reason_text"
 
 

@@ -3,7 +3,17 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import UtcDateTime
@@ -73,6 +83,67 @@ class ReminderSchedule(SQLModel, table=True):
     spec: str = Field(max_length=200)
     next_run_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
     updated_at: datetime = _utc()
+
+
+OPEN_VOTE = text("status = 'open'")
+
+
+class Vote(SQLModel, table=True):
+    """The steering group's vote at a milestone, and, once closed, its beslutsprotokoll.
+
+    A partial unique index allows one open vote per project and milestone. The electorate
+    (members, chair) is fixed when the vote opens. `record` is the decision record as canonical
+    JSON; a trigger refuses to change it, or the outcome, once the vote is closed.
+    """
+
+    __table_args__ = (
+        Index(
+            "uq_vote_open_per_milestone",
+            "project_id",
+            "milestone",
+            unique=True,
+            sqlite_where=OPEN_VOTE,
+            postgresql_where=OPEN_VOTE,
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
+    )
+    milestone: str = Field(max_length=64)
+    status: str = Field(max_length=16, index=True)
+    channel_id: str = Field(max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    members: Any = Field(sa_type=JSON)
+    chair_id: str | None = Field(default=None, max_length=32)
+    opened_by: str = Field(max_length=32)
+    opened_at: datetime = _utc()
+    deadline: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
+    # When non-voters are reminded (None: done, or too late to be useful).
+    remind_at: datetime | None = Field(
+        default=None, sa_type=UtcDateTime(), nullable=True, index=True
+    )
+    closed_at: datetime | None = _utc(nullable=True)
+    closed_by: str | None = Field(default=None, max_length=32)
+    close_reason: str | None = Field(default=None, max_length=16)
+    outcome: str | None = Field(default=None, max_length=16)
+    record: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Ballot(SQLModel, table=True):
+    """A member's current ballot: yes, no, abstain, or conflict (jäv). One per member and vote;
+    every cast and change is also in the audit log."""
+
+    __table_args__ = (UniqueConstraint("vote_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
+    )
+    user_id: str = Field(max_length=32)
+    choice: str = Field(max_length=16)
+    cast_at: datetime = _utc()
 
 
 class AuditEntry(SQLModel, table=True):

@@ -92,6 +92,11 @@ def settle(
     session.execute(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(**values))
 
 
+def rekey(*, session: Session, event_id: int, key: str) -> None:
+    """Give a taken event a key of its own, so that the next event with its old key can queue."""
+    session.execute(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(key=key))
+
+
 def depth(*, session: Session) -> int:
     return session.exec(
         select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == PENDING)

@@ -14,6 +14,7 @@ class Role:
 
     LEAD = "lead"
     OWNER_OR_LEAD = "owner_or_lead"
+    CLOSER = "closer"
 
 
 def require_lead(user_id: str, lead_id: str) -> None:

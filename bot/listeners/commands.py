@@ -13,7 +13,7 @@ from bot.domain.activities import ActivityStatus
 from bot.listeners import parsing
 from bot.listeners.locale import Locales
 from bot.listeners.reply import Ack, answer, ephemeral, in_channel
-from bot.services import activities, projects, reminders
+from bot.services import activities, projects, reminders, votes
 from bot.services.context import Actor, Services
 
 COMMAND = "/forvaltning"
@@ -83,6 +83,25 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
                     count = reminders.remind_now(services, actor, channel)
                     notify()
                     return ephemeral(messages.reminders_sent(count, lang))
+                case parsing.Milestone(deadline=deadline):
+                    local = (deadline.day, deadline.at) if deadline else None
+                    result = votes.open_milestone(services, actor, channel, local)
+                    if isinstance(result, votes.NotReady):
+                        return ephemeral(messages.milestone_not_ready(result.project, lang))
+                    notify()
+                    return in_channel(messages.vote_opened(result.vote, lang))
+                case parsing.DeclareConflict():
+                    ballot = votes.declare_conflict(services, actor, channel_id=channel)
+                    notify()
+                    return ephemeral(
+                        messages.vote_receipt(
+                            ballot.vote, ballot.choice, ballot.changed, ballot.closed_now, lang
+                        )
+                    )
+                case parsing.CloseVote():
+                    closed = votes.close_vote(services, actor, channel_id=channel)
+                    notify()
+                    return ephemeral(messages.vote_closed(closed, lang))
                 case other:
                     return ephemeral(messages.not_yet_available(other.subcommand.value, lang))
 

@@ -13,9 +13,10 @@ from slack_sdk import WebClient
 import messages
 from bot.domain.activities import ActivityStatus
 from bot.domain.errors import DomainError
+from bot.domain.voting import Choice
 from bot.listeners.locale import Locales
 from bot.listeners.reply import Ack
-from bot.services import activities, reminders
+from bot.services import activities, reminders, votes
 from bot.services.context import Actor, Services
 from messages.ids import ActionId, BlockId, CallbackId
 
@@ -26,6 +27,12 @@ STATUS = {
     ActionId.MARK_NA: ActivityStatus.NOT_APPLICABLE,
 }
 NEEDS_REASON = (ActionId.MARK_BLOCKED, ActionId.MARK_NA)
+CHOICE = {
+    ActionId.VOTE_YES: Choice.yes,
+    ActionId.VOTE_NO: Choice.no,
+    ActionId.VOTE_ABSTAIN: Choice.abstain,
+}
+VOTE_ACTIONS = (*CHOICE, ActionId.VOTE_CONFLICT, ActionId.VOTE_CLOSE)
 
 
 def _actor(body: dict[str, Any]) -> Actor:
@@ -121,6 +128,29 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
             tell(client, body, respond, lang, err)
             return
         updated(actor, _reminder_origin(body))
+
+    @app.action(re.compile("^(" + "|".join(a.value for a in VOTE_ACTIONS) + ")$"))
+    def vote_button(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Any
+    ) -> None:
+        actor = _actor(body)
+        vote_id = _activity_id(action.get("value"))
+        ack()
+        if vote_id is None:
+            return
+        action_id = ActionId(action["action_id"])
+        try:
+            if action_id is ActionId.VOTE_CONFLICT:
+                votes.declare_conflict(services, actor, vote_id=vote_id)
+            elif action_id is ActionId.VOTE_CLOSE:
+                votes.close_vote(services, actor, vote_id=vote_id)
+            else:
+                votes.cast(services, actor, vote_id, CHOICE[action_id])
+        except DomainError as err:
+            # The private "why not": a non-member, a member with jäv, a vote already closed.
+            tell(client, body, respond, locales.language(client, actor.team_id, actor.user_id), err)
+            return
+        notify()
 
     @app.view(CallbackId.REASON.value)
     def reason_submitted(

@@ -12,10 +12,22 @@ class OutboxKind(StrEnum):
     REMINDER_UPDATE = "reminder_update"
     ESCALATION = "escalation"
     DIGEST = "digest"
+    VOTE_MESSAGE = "vote_message"
+    VOTE_UPDATE = "vote_update"
+    VOTE_RECEIPT = "vote_receipt"
+    VOTE_REMINDER = "vote_reminder"
 
 
-# Kinds that post a new message to `target` (a channel, or a user for a DM), which Slack limits
-# to about one a second per channel.
-POSTS = frozenset(
-    {OutboxKind.OWNER_ASSIGNED, OutboxKind.REMINDER, OutboxKind.ESCALATION, OutboxKind.DIGEST}
+# Kinds that post or edit a message in `target` (a channel, or a user for a DM), which Slack
+# limits to about one a second per channel.
+PACED = frozenset(
+    {
+        OutboxKind.OWNER_ASSIGNED,
+        OutboxKind.REMINDER,
+        OutboxKind.ESCALATION,
+        OutboxKind.DIGEST,
+        OutboxKind.VOTE_MESSAGE,
+        OutboxKind.VOTE_UPDATE,
+        OutboxKind.VOTE_REMINDER,
+    }
 )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -38,6 +37,7 @@ from bot.domain.schedule import Schedule, next_occurrence, next_occurrences, par
 from bot.services.activities import _id, _project, _Raced, _record, _transaction
 from bot.services.context import Actor, Services
 from bot.services.outbox_kind import OutboxKind
+from bot.services.tick_report import TickReport
 from storage import outbox as queue
 from storage import projects
 from storage import reminders as store
@@ -45,27 +45,7 @@ from storage.models import Activity, Project, ReminderSchedule
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
-MAX_BATCHES = 1000  # a bound on one tick's loop: 500,000 schedules, far beyond any workspace
 UPCOMING = 3
-
-
-@dataclass
-class TickReport:
-    """What one tick queued; all zero when nothing was due."""
-
-    schedules: int = 0
-    reminders: int = 0
-    digests: int = 0
-    snoozes: int = 0
-    escalations: int = 0
-
-    @property
-    def queued(self) -> int:
-        return self.reminders + self.digests + self.snoozes + self.escalations
-
-    def __str__(self) -> str:
-        return " ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
 
 
 @lru_cache(maxsize=1024)
@@ -93,17 +73,7 @@ def _reminder(project: Project, owner: str, ids: Sequence[int], occasion: str) -
     )
 
 
-def tick(services: Services, now: datetime, *, batch: int = BATCH) -> TickReport:
-    """Do all the reminder work that is due at `now`; return what was queued."""
-    report = TickReport()
-    for step in (_run_schedules, _run_snoozes, _run_escalations):
-        for _ in range(MAX_BATCHES):
-            if step(services, now, batch, report) < batch:
-                break
-    return report
-
-
-def _run_schedules(services: Services, now: datetime, batch: int, report: TickReport) -> int:
+def run_schedules(services: Services, now: datetime, batch: int, report: TickReport) -> int:
     with services.db.session() as session:
         claimed = store.claim_due_schedules(session=session, now=now, limit=batch)
         if not claimed:
@@ -140,7 +110,7 @@ def _next_run(services: Services, schedule: ReminderSchedule, now: datetime) -> 
     return next_occurrence(_parsed(schedule.spec), now, services.calendar)
 
 
-def _run_snoozes(services: Services, now: datetime, batch: int, report: TickReport) -> int:
+def run_snoozes(services: Services, now: datetime, batch: int, report: TickReport) -> int:
     """A snooze that has run out reminds the owner of that one activity, once."""
     with services.db.session() as session:
         claimed = store.claim_due_activities(
@@ -160,7 +130,7 @@ def _run_snoozes(services: Services, now: datetime, batch: int, report: TickRepo
         return len(claimed)
 
 
-def _run_escalations(services: Services, now: datetime, batch: int, report: TickReport) -> int:
+def run_escalations(services: Services, now: datetime, batch: int, report: TickReport) -> int:
     with services.db.session() as session:
         claimed = store.claim_due_activities(
             session=session, column="escalate_at", now=now, limit=batch

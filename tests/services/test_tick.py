@@ -19,6 +19,8 @@ from bot.outbox import OutboxSender
 from bot.services import activities, projects, reminders
 from bot.services.context import Services
 from bot.services.outbox_kind import OutboxKind
+from bot.services.tick import tick
+from bot.services.tick_report import TickReport
 from storage import outbox as queue
 from storage.models import Activity, OutboxEvent, ReminderSchedule
 from tests.conftest import BOT_TOKEN
@@ -66,7 +68,7 @@ def project(services: Services, clock: Clock) -> Services:
 
 def test_nothing_before_the_occurrence(project: Services, clock: Clock) -> None:
     clock.set(sthlm(2026, 11, 23, 8, 59))
-    report = reminders.tick(project, clock())
+    report = tick(project, clock())
     assert report.queued == 0
     assert reminders_by_owner(project) == {}
 
@@ -75,7 +77,7 @@ def test_the_occurrence_reminds_each_owner_of_their_open_activities(
     project: Services, clock: Clock
 ) -> None:
     clock.set(sthlm(2026, 11, 23, 9))
-    report = reminders.tick(project, clock())
+    report = tick(project, clock())
     assert (report.schedules, report.reminders, report.digests) == (1, 2, 1)
     erik_11, erik_12, sara_2 = ids_of(project, "nyttorealiseringsplan", "driftavtal", "overlamning")
     # 3 is done and 4 is not applicable: left out; 1 and 1.3 have no owner.
@@ -88,7 +90,7 @@ def test_the_occurrence_reminds_each_owner_of_their_open_activities(
     assert digest.payload["activities"] == [erik_11]  # overdue; nothing is blocked
 
     clock.advance(seconds=30)
-    assert reminders.tick(project, clock()).queued == 0
+    assert tick(project, clock()).queued == 0
     with project.db.session() as session:
         schedule = session.exec(select(ReminderSchedule)).one()
     assert schedule.next_run_at == sthlm(2026, 11, 30, 9)
@@ -98,13 +100,13 @@ def test_after_downtime_the_missed_occurrences_are_sent_once(
     project: Services, clock: Clock
 ) -> None:
     clock.set(sthlm(2026, 12, 15, 10))  # three Mondays missed
-    report = reminders.tick(project, clock())
+    report = tick(project, clock())
     assert report.reminders == 2
     assert {k: len(v) for k, v in reminders_by_owner(project).items()} == {
         ERIK.user_id: 1,
         SARA.user_id: 1,
     }
-    assert reminders.tick(project, clock()).queued == 0
+    assert tick(project, clock()).queued == 0
     with project.db.session() as session:
         assert session.exec(select(ReminderSchedule)).one().next_run_at == sthlm(2026, 12, 21, 9)
 
@@ -117,16 +119,16 @@ def test_snooze_leaves_the_activity_out_and_reminds_of_it_the_next_business_day(
     until = reminders.snooze(project, ERIK, erik_11)
     assert until == sthlm(2026, 11, 24, 9)
     clock.set(sthlm(2026, 11, 23, 9))
-    reminders.tick(project, clock())
+    tick(project, clock())
     assert reminders_by_owner(project)[ERIK.user_id] == [[erik_12]]
 
     clock.set(sthlm(2026, 11, 24, 9))
-    report = reminders.tick(project, clock())
+    report = tick(project, clock())
     assert report.snoozes == 1
     assert reminders_by_owner(project)[ERIK.user_id] == [[erik_12], [erik_11]]
     snoozed = queued(project, OutboxKind.REMINDER)[-1]
     assert snoozed.payload["snoozed"] is True
-    assert reminders.tick(project, clock()).queued == 0
+    assert tick(project, clock()).queued == 0
 
 
 def test_only_the_owner_or_the_lead_snoozes(project: Services) -> None:
@@ -143,28 +145,28 @@ def escalated(services: Services) -> list[int]:
 def test_an_overdue_activity_escalates_to_the_lead_once(project: Services, clock: Clock) -> None:
     erik_11, erik_12 = ids_of(project, "nyttorealiseringsplan", "driftavtal")
     clock.set(sthlm(2026, 11, 23, 9))  # due Friday 20th: one business day overdue
-    assert reminders.tick(project, clock()).escalations == 0
+    assert tick(project, clock()).escalations == 0
     clock.set(sthlm(2026, 11, 24, 9))  # two business days
-    assert reminders.tick(project, clock()).escalations == 1
+    assert tick(project, clock()).escalations == 1
     [escalation] = queued(project, OutboxKind.ESCALATION)
     assert (escalation.target, escalation.payload["activities"]) == (ANNA.user_id, [erik_11])
     clock.set(sthlm(2026, 12, 1, 9))  # 1.2, due the 25th, is now two business days late too
-    reminders.tick(project, clock())
+    tick(project, clock())
     assert escalated(project) == [erik_11, erik_12]
     # The same due date again does not re-arm it; a new one does.
     activities.set_due(project, ANNA, CHANNEL, "1.1", date(2026, 11, 30))
     activities.set_due(project, ANNA, CHANNEL, "1.1", date(2026, 11, 20))
     clock.advance(hours=1)
-    assert reminders.tick(project, clock()).escalations == 0
+    assert tick(project, clock()).escalations == 0
     activities.set_due(project, ANNA, CHANNEL, "1.1", date(2026, 11, 27))
-    assert reminders.tick(project, clock()).escalations == 1
+    assert tick(project, clock()).escalations == 1
     assert escalated(project) == [erik_11, erik_12, erik_11]
 
 
 def test_a_finished_activity_does_not_escalate(project: Services, clock: Clock) -> None:
     activities.set_status(project, ERIK, CHANNEL, "1.1", ActivityStatus.DONE)
     clock.set(sthlm(2026, 11, 24, 9))
-    assert reminders.tick(project, clock()).escalations == 0
+    assert tick(project, clock()).escalations == 0
 
 
 def test_remind_now_is_for_the_lead_and_sends_once_a_minute(
@@ -197,9 +199,9 @@ def test_set_schedule_moves_the_next_occurrence(project: Services, clock: Clock)
         reminders.set_schedule(project, ANNA, CHANNEL, "ibland")
     assert bad.value.code is ErrorCode.BAD_SCHEDULE
     clock.set(sthlm(2026, 11, 23, 9))
-    assert reminders.tick(project, clock()).queued == 0  # Monday is no longer a reminder day
+    assert tick(project, clock()).queued == 0  # Monday is no longer a reminder day
     clock.set(sthlm(2026, 11, 24, 8, 30))
-    assert reminders.tick(project, clock()).reminders == 2
+    assert tick(project, clock()).reminders == 2
 
 
 def seed_due_projects(services: Services, owners: list[str], now: datetime) -> None:
@@ -246,7 +248,7 @@ def test_two_tickers_and_two_senders_at_once_send_each_owner_one_dm(
     clock.set(now)
     workers = [build_services(database_url, clock) for _ in range(2)]
     try:
-        reports = in_parallel(lambda w: reminders.tick(w, now, batch=10), workers)
+        reports = in_parallel(lambda w: tick(w, now, batch=10), workers)
         # Each schedule was claimed by exactly one ticker: the planned reminders add up exactly.
         assert sum(r.schedules for r in reports) == projects_due
         assert sum(r.reminders for r in reports) == len(owners)
@@ -274,6 +276,8 @@ def test_two_tickers_and_two_senders_at_once_send_each_owner_one_dm(
 
 
 def test_tick_reports_read_well() -> None:
-    report = reminders.TickReport(schedules=1, reminders=2)
-    assert str(report) == "schedules=1 reminders=2 digests=0 snoozes=0 escalations=0"
+    report = TickReport(schedules=1, reminders=2)
+    assert str(report) == (
+        "schedules=1 reminders=2 digests=0 snoozes=0 escalations=0 votes_closed=0 vote_reminders=0"
+    )
     assert report.queued == 2

@@ -1,0 +1,443 @@
+"""Milstolpe VII: the readiness check, the vote, jäv, closing, and the decision record.
+
+Every change to a vote runs in one transaction that first takes the vote's row lock (on SQLite
+the writer lock), so ballots, jäv and closing of one vote are serialised: the close sees every
+ballot committed before it and no ballot lands after it. A member's current ballot is one row
+under a unique key; every cast and change is in the audit log. Closing is one conditional
+UPDATE (`WHERE status = 'open'`), so whichever of the chair, the last ballot or the deadline
+gets there first closes it, once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.domain.calendar import STOCKHOLM, at_local, default_vote_deadline, into_business_hours
+from bot.domain.decision import CONFLICT, VoteView, decision_record, split_ballots
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.project import ProjectView
+from bot.domain.rules import Role, require_lead
+from bot.domain.voting import (
+    Choice,
+    CloseReason,
+    Electorate,
+    can_close,
+    check_can_vote,
+    everyone_voted,
+)
+from bot.services.activities import _id, _project, _transaction
+from bot.services.context import Actor, Services
+from bot.services.outbox_kind import OutboxKind
+from bot.services.projects import _view as project_view
+from storage import audit, projects
+from storage import outbox as queue
+from storage import votes as store
+from storage.models import Project, Vote
+
+NON_VOTER_REMINDER_BEFORE = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class NotReady:
+    project: ProjectView
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOpened:
+    vote: VoteView
+
+
+@dataclass(frozen=True, slots=True)
+class BallotCast:
+    vote: VoteView
+    choice: str
+    changed: bool
+    closed_now: bool
+
+
+def _local(instant: datetime) -> str:
+    return instant.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
+def _vid(vote: Vote) -> int:
+    assert vote.id is not None
+    return vote.id
+
+
+def view_of(services: Services, session: Session, vote: Vote, project: Project) -> VoteView:
+    phase = services.phase(project.phase_key)
+    documents = projects.documents_of(session=session, project_id=_id(project))
+    votes, conflicts = split_ballots(store.ballots(session=session, vote_id=_vid(vote)))
+    return VoteView(
+        vote_id=_vid(vote),
+        team_id=project.team_id,
+        project_name=project.name,
+        project_channel=project.channel_id,
+        lead_id=project.lead_id,
+        milestone=phase.milestone,
+        documents=tuple((d, documents.get(d.key)) for d in phase.milestone.documents),
+        electorate=Electorate(
+            members=frozenset(vote.members), chair=vote.chair_id, conflicts=conflicts
+        ),
+        ballots=votes,
+        channel_id=vote.channel_id,
+        message_ts=vote.message_ts,
+        opened_by=vote.opened_by,
+        opened_at=vote.opened_at,
+        deadline=vote.deadline,
+        is_open=vote.status == store.OPEN,
+        closed_at=vote.closed_at,
+        closed_by=vote.closed_by,
+        close_reason=CloseReason(vote.close_reason) if vote.close_reason else None,
+    )
+
+
+def message_posted(services: Services, vote_id: int, ts: str) -> None:
+    """The sender posted the vote message: later redraws edit it."""
+    with services.db.session() as session:
+        store.set_message(session=session, vote_id=vote_id, ts=ts)
+
+
+def vote_view(services: Services, vote_id: int) -> VoteView | None:
+    with services.db.session() as session:
+        found = store.vote_with_project(session=session, vote_id=vote_id)
+        return None if found is None else view_of(services, session, *found)
+
+
+def _audit(
+    services: Services,
+    session: Session,
+    project: Project,
+    actor_id: str,
+    action: str,
+    vote: Vote,
+    before: Any,
+    after: Any,
+) -> int:
+    return audit.record(
+        session=session,
+        team_id=project.team_id,
+        project_id=_id(project),
+        actor_id=actor_id,
+        action=action,
+        target=f"vote:{_vid(vote)}",
+        before=before,
+        after=after,
+        now=services.clock(),
+    )
+
+
+def _queue(
+    services: Services,
+    session: Session,
+    project: Project,
+    kind: OutboxKind,
+    key: str,
+    target: str,
+    payload: dict[str, Any],
+) -> None:
+    queue.enqueue(
+        session=session,
+        key=key,
+        team_id=project.team_id,
+        kind=kind,
+        target=target,
+        payload=payload,
+        now=services.clock(),
+    )
+
+
+def _redraw(services: Services, session: Session, project: Project, vote: Vote) -> None:
+    """Queue a redraw of the vote message. While one is pending, more clicks add nothing: the
+    sender renames the key when it takes the event, and renders the state as it is then."""
+    _queue(
+        services,
+        session,
+        project,
+        OutboxKind.VOTE_UPDATE,
+        f"{OutboxKind.VOTE_UPDATE}:{_vid(vote)}:{queue.PENDING}",
+        vote.channel_id,
+        {"vote": _vid(vote)},
+    )
+
+
+def open_milestone(
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    deadline: tuple[date, time] | None = None,
+) -> NotReady | VoteOpened:
+    """`milstolpe [ÅÅÅÅ-MM-DD HH:MM]`: list what is missing, or open the vote."""
+    now = services.clock()
+    closes = at_local(*deadline) if deadline else default_vote_deadline(now, services.calendar)
+
+    def work(session: Session) -> NotReady | VoteOpened:
+        project = _project(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        milestone = services.phase(project.phase_key).milestone
+        existing = store.open_vote(
+            session=session, project_id=_id(project), milestone=milestone.key
+        )
+        if existing is not None:
+            raise DomainError(
+                ErrorCode.VOTE_ALREADY_OPEN,
+                channel=existing.channel_id,
+                deadline=_local(existing.deadline),
+            )
+        view = project_view(services, session, project)
+        if not view.readiness.ready:
+            return NotReady(view)
+        if closes <= now:
+            raise DomainError(ErrorCode.DEADLINE_IN_PAST, deadline=_local(closes))
+        remind = into_business_hours(closes - NON_VOTER_REMINDER_BEFORE, services.calendar)
+        vote = store.add_vote(
+            session=session,
+            vote=Vote(
+                project_id=_id(project),
+                milestone=milestone.key,
+                status=store.OPEN,
+                channel_id=project.vote_channel_id or project.channel_id,
+                members=list(view.members),
+                chair_id=view.chair,
+                opened_by=actor.user_id,
+                opened_at=now,
+                deadline=closes,
+                remind_at=remind if remind > now else None,
+            ),
+        )
+        _audit(
+            services,
+            session,
+            project,
+            actor.user_id,
+            "vote.open",
+            vote,
+            None,
+            {"milestone": milestone.key, "deadline": closes.isoformat(), "members": vote.members},
+        )
+        _queue(
+            services,
+            session,
+            project,
+            OutboxKind.VOTE_MESSAGE,
+            f"{OutboxKind.VOTE_MESSAGE}:{_vid(vote)}",
+            vote.channel_id,
+            {"vote": _vid(vote)},
+        )
+        return VoteOpened(view_of(services, session, vote, project))
+
+    # A second `milstolpe` racing this one hits the partial unique index and, retried, finds
+    # the open vote: VOTE_ALREADY_OPEN.
+    return _transaction(services, work)
+
+
+def _locate(
+    session: Session, actor: Actor, vote_id: int | None, channel_id: str | None
+) -> tuple[Vote, Project]:
+    """The vote a button names, or the open vote of the channel's project (or held in it)."""
+    if vote_id is not None:
+        found = store.vote_with_project(session=session, vote_id=vote_id, lock=True)
+        if found is None or found[1].team_id != actor.team_id:
+            raise DomainError(ErrorCode.NO_OPEN_VOTE)
+        return found
+    assert channel_id is not None
+    project = projects.project_in_channel(
+        session=session, team_id=actor.team_id, channel_id=channel_id
+    )
+    vote = None
+    if project is not None:
+        vote = store.latest_vote(session=session, project_id=_id(project))
+        if vote is not None and vote.status != store.OPEN:
+            vote = None
+    if vote is None:
+        vote = store.open_vote_in_channel(
+            session=session, team_id=actor.team_id, channel_id=channel_id
+        )
+    if vote is None:
+        raise DomainError(ErrorCode.NO_OPEN_VOTE)
+    found = store.vote_with_project(session=session, vote_id=_vid(vote), lock=True)
+    assert found is not None
+    return found
+
+
+def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> BallotCast:
+    """A member's ballot (Godkänn, Avslå, Avstår); a changed mind replaces the current one.
+
+    A button has no reply of its own, so the voter's private receipt goes through the outbox.
+    """
+    return _ballot(services, actor, vote_id, None, choice.value, receipt=True)
+
+
+def declare_conflict(
+    services: Services, actor: Actor, *, vote_id: int | None = None, channel_id: str | None = None
+) -> BallotCast:
+    """Jäv: the member leaves this vote's electorate and its quorum count; recorded.
+
+    From the command (by channel) the reply is the receipt; from the button, the outbox sends it.
+    """
+    return _ballot(services, actor, vote_id, channel_id, CONFLICT, receipt=vote_id is not None)
+
+
+def _ballot(
+    services: Services,
+    actor: Actor,
+    vote_id: int | None,
+    channel_id: str | None,
+    choice: str,
+    *,
+    receipt: bool,
+) -> BallotCast:
+    now = services.clock()
+
+    def work(session: Session) -> BallotCast:
+        vote, project = _locate(session, actor, vote_id, channel_id)
+        stored = store.ballots(session=session, vote_id=_vid(vote))
+        votes, conflicts = split_ballots(stored)
+        electorate = Electorate(frozenset(vote.members), vote.chair_id, conflicts)
+        if choice == CONFLICT and actor.user_id in conflicts:
+            view = view_of(services, session, vote, project)
+            return BallotCast(view, choice, changed=False, closed_now=False)
+        check_can_vote(actor.user_id, electorate, vote.status == store.OPEN)
+        before = stored.get(actor.user_id)
+        if before == choice:
+            view = view_of(services, session, vote, project)
+            return BallotCast(view, choice, changed=False, closed_now=False)
+        store.put_ballot(
+            session=session, vote_id=_vid(vote), user_id=actor.user_id, choice=choice, now=now
+        )
+        action = "vote.conflict" if choice == CONFLICT else "vote.cast"
+        change = _audit(services, session, project, actor.user_id, action, vote, before, choice)
+        _redraw(services, session, project, vote)
+        if receipt:
+            _queue(
+                services,
+                session,
+                project,
+                OutboxKind.VOTE_RECEIPT,
+                f"{OutboxKind.VOTE_RECEIPT}:{_vid(vote)}:{actor.user_id}:{change}",
+                actor.user_id,
+                {"vote": _vid(vote), "choice": choice},
+            )
+        closed_now = False
+        votes, conflicts = split_ballots({**stored, actor.user_id: choice})
+        if everyone_voted(votes, Electorate(electorate.members, electorate.chair, conflicts)):
+            closed_now = _close(services, session, vote, project, CloseReason.all_voted, None)
+        view = view_of(services, session, vote, project)
+        return BallotCast(view, choice, changed=True, closed_now=closed_now)
+
+    return _transaction(services, work)
+
+
+def close_vote(
+    services: Services, actor: Actor, *, vote_id: int | None = None, channel_id: str | None = None
+) -> VoteView:
+    """`stäng` or the button: the chair closes the vote (the projektledare if no acting chair)."""
+
+    def work(session: Session) -> VoteView:
+        vote, project = _locate(session, actor, vote_id, channel_id)
+        view = view_of(services, session, vote, project)
+        electorate = view.electorate
+        if not can_close(
+            actor.user_id,
+            electorate.acting_chair,
+            project.lead_id,
+            conflicts=electorate.conflicts,
+        ):
+            raise DomainError(ErrorCode.NOT_ALLOWED, role=Role.CLOSER, lead=view.closer)
+        if not view.is_open:
+            raise DomainError(ErrorCode.VOTE_CLOSED, user=actor.user_id)
+        _close(services, session, vote, project, CloseReason.chair, actor.user_id)
+        return view_of(services, session, vote, project)
+
+    return _transaction(services, work)
+
+
+def _close(
+    services: Services,
+    session: Session,
+    vote: Vote,
+    project: Project,
+    reason: CloseReason,
+    by: str | None,
+) -> bool:
+    """Close once, write the beslutsprotokoll, queue the final redraw. False if already closed."""
+    now = services.clock()
+    open_view = view_of(services, session, vote, project)
+    closed = replace(open_view, is_open=False, closed_at=now, closed_by=by, close_reason=reason)
+    record = decision_record(closed)
+    values = {
+        "closed_at": now,
+        "closed_by": by,
+        "close_reason": reason.value,
+        "outcome": record["outcome"],
+        "remind_at": None,
+        "record": json.dumps(record, ensure_ascii=False, sort_keys=True),
+    }
+    if not store.close(session=session, vote_id=_vid(vote), values=values):
+        return False
+    for name, value in values.items():
+        setattr(vote, name, value)
+    vote.status = store.CLOSED
+    _audit(services, session, project, by or "bot", "vote.close", vote, "open", record["outcome"])
+    _queue(
+        services,
+        session,
+        project,
+        OutboxKind.VOTE_UPDATE,
+        f"{OutboxKind.VOTE_UPDATE}:{_vid(vote)}:final",
+        vote.channel_id,
+        {"vote": _vid(vote)},
+    )
+    return True
+
+
+def record_of(services: Services, actor: Actor, channel_id: str) -> dict[str, Any] | None:
+    """The latest closed vote's beslutsprotokoll for the channel's project, as stored."""
+    with services.db.session() as session:
+        project = _project(session, actor, channel_id)
+        vote = store.latest_closed(session=session, project_id=_id(project))
+        return None if vote is None or vote.record is None else json.loads(vote.record)
+
+
+# The tick's share: deadlines that passed (also while the bot was stopped) and non-voters.
+
+
+def run_deadlines(services: Services, now: datetime, batch: int) -> tuple[int, int]:
+    """Close the votes whose deadline has come. Returns (claimed, closed)."""
+    with services.db.session() as session:
+        claimed = store.claim_due(session=session, column="deadline", now=now, limit=batch)
+        closed = 0
+        for vote in claimed:
+            found = store.vote_with_project(session=session, vote_id=_vid(vote))
+            assert found is not None
+            closed += _close(services, session, vote, found[1], CloseReason.deadline, None)
+        return len(claimed), closed
+
+
+def run_non_voter_reminders(services: Services, now: datetime, batch: int) -> tuple[int, int]:
+    """Each eligible member who has not voted gets one DM. Returns (claimed, reminders)."""
+    with services.db.session() as session:
+        claimed = store.claim_due(session=session, column="remind_at", now=now, limit=batch)
+        sent = 0
+        for vote in claimed:
+            found = store.vote_with_project(session=session, vote_id=_vid(vote))
+            assert found is not None
+            view = view_of(services, session, vote, found[1])
+            for member in view.tally.not_voted:
+                _queue(
+                    services,
+                    session,
+                    found[1],
+                    OutboxKind.VOTE_REMINDER,
+                    f"{OutboxKind.VOTE_REMINDER}:{_vid(vote)}:{member}",
+                    member,
+                    {"vote": _vid(vote)},
+                )
+                sent += 1
+            vote.remind_at = None
+        return len(claimed), sent

@@ -1,0 +1,131 @@
+"""The vote at fixed times: default deadline, the non-voter reminder, closing exactly once."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from sqlmodel import select
+
+from bot.domain.activities import ActivityStatus
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.voting import Choice
+from bot.services import activities, projects, votes
+from bot.services.context import Actor, Services
+from bot.services.outbox_kind import OutboxKind
+from bot.services.tick import tick
+from storage import outbox as queue
+from storage.models import Vote
+from tests.domain.clock import sthlm
+from tests.services.conftest import ANNA, CHANNEL, ERIK, SARA, TEAM, Clock, build_services
+
+MARIA = Actor(TEAM, "UMARIA")
+
+
+@pytest.fixture
+def ready(services: Services) -> Services:
+    projects.create_project(services, ANNA, CHANNEL, "Kommunen X")
+    for ref in ("1.1", "1.2", "1.3", "2", "3", "4"):
+        activities.set_status(services, ANNA, CHANNEL, ref, ActivityStatus.DONE)
+    for key in ("forvaltningsplan", "samverkansavtal", "driftplan", "effekthemtagningsplan"):
+        activities.link_document(services, ANNA, CHANNEL, key, f"https://x.se/{key}")
+    activities.link_document(services, ANNA, CHANNEL, "slutrapport", "https://x.se/s")
+    activities.set_steering(services, ANNA, CHANNEL, [ERIK.user_id, SARA.user_id, MARIA.user_id])
+    activities.set_chair(services, ANNA, CHANNEL, SARA.user_id)
+    return services
+
+
+def opened(services: Services) -> int:
+    result = votes.open_milestone(services, ANNA, CHANNEL)
+    assert isinstance(result, votes.VoteOpened)
+    return result.vote.vote_id
+
+
+def test_not_ready_lists_what_is_missing_and_opens_nothing(services: Services) -> None:
+    projects.create_project(services, ANNA, CHANNEL, "Kommunen X")
+    result = votes.open_milestone(services, ANNA, CHANNEL)
+    assert isinstance(result, votes.NotReady)
+    readiness = result.project.readiness
+    assert readiness.no_steering_group and readiness.no_chair
+    assert len(readiness.documents) == 5
+    with services.db.session() as session:
+        assert session.exec(select(Vote)).all() == []
+
+
+def test_default_deadline_is_five_business_days_at_five(ready: Services, clock: Clock) -> None:
+    clock.set(sthlm(2026, 12, 18, 10))  # a Friday before jul
+    vote_id = opened(ready)
+    view = votes.vote_view(ready, vote_id)
+    assert view is not None
+    # 21, 22, 23 December, then 28 and 29 (julafton to annandag jul are not business days).
+    assert view.deadline == sthlm(2026, 12, 29, 17)
+
+
+def test_non_voters_are_reminded_once_a_day_before_the_deadline(
+    ready: Services, clock: Clock
+) -> None:
+    vote_id = opened(ready)  # Monday 23 Nov 08:00; deadline Monday 30 Nov 17:00
+    votes.cast(ready, ERIK, vote_id, Choice.yes)
+    clock.set(sthlm(2026, 11, 27, 15, 59))
+    assert tick(ready, clock()).vote_reminders == 0
+    clock.set(sthlm(2026, 11, 27, 16))  # 24 h before is Sunday: moved to Friday 16:00
+    assert tick(ready, clock()).vote_reminders == 2
+    assert tick(ready, clock()).vote_reminders == 0
+    with ready.db.session() as session:
+        targets = [
+            e.target for e in queue.events(session=session, kinds=[OutboxKind.VOTE_REMINDER])
+        ]
+    assert sorted(targets) == sorted([SARA.user_id, MARIA.user_id])
+
+
+def test_the_tick_closes_at_the_deadline_without_quorum(ready: Services, clock: Clock) -> None:
+    vote_id = opened(ready)
+    votes.cast(ready, ERIK, vote_id, Choice.yes)
+    clock.set(sthlm(2026, 11, 30, 17))
+    assert tick(ready, clock()).votes_closed == 1
+    view = votes.vote_view(ready, vote_id)
+    assert view is not None and not view.is_open
+    with ready.db.session() as session:
+        vote = session.exec(select(Vote)).one()
+    assert vote.record is not None
+    assert json.loads(vote.record)["outcome"] == "no_quorum"
+    with pytest.raises(DomainError) as late:
+        votes.cast(ready, SARA, vote_id, Choice.yes)
+    assert late.value.code is ErrorCode.VOTE_CLOSED
+
+
+def test_the_chair_and_the_deadline_racing_close_it_once(
+    database_url: str, ready: Services, clock: Clock
+) -> None:
+    vote_id = opened(ready)
+    votes.cast(ready, ERIK, vote_id, Choice.yes)
+    votes.cast(ready, SARA, vote_id, Choice.no)
+    clock.set(sthlm(2026, 11, 30, 17))
+    other = build_services(database_url, clock)
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def chair() -> None:
+        start.wait(timeout=30)
+        try:
+            results.append(votes.close_vote(ready, SARA, vote_id=vote_id).close_reason)
+        except DomainError as err:
+            results.append(err.code)
+
+    def ticker() -> None:
+        start.wait(timeout=30)
+        results.append(tick(other, clock()).votes_closed)
+
+    threads = [threading.Thread(target=chair), threading.Thread(target=ticker)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    other.db.dispose()
+    # Either the chair closed it and the tick found nothing, or the tick did and the chair heard
+    # that it is closed; never both.
+    assert sorted(map(str, results)) in (["0", "chair"], ["1", "vote_closed"])
+    with ready.db.session() as session:
+        closes = [e for e in session.exec(select(Vote)) if e.status == "closed"]
+    assert len(closes) == 1
