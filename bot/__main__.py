@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 from slack_bolt import App
@@ -23,8 +24,10 @@ from bot.manifest import manifest
 from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
+from bot.services import votes
 from bot.services.context import Services
 from bot.ticker import Ticker
+from messages.export import export_json, export_markdown
 from storage.db import Database, upgrade
 
 log = logging.getLogger("forvaltningsbot")
@@ -143,6 +146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--request-url",
         help="public base URL for HTTP mode, e.g. https://bot.kommun.se (default: Socket Mode)",
     )
+    export_parser = commands.add_parser(
+        "export", help="write a project's decision record for diarieföring (Markdown or JSON)"
+    )
+    export_parser.add_argument("project", help="the project's name, channel id or number")
+    export_parser.add_argument("--format", choices=("md", "json"), default="md")
+    export_parser.add_argument("--lang", choices=("sv", "en"), default="sv")
+    export_parser.add_argument("--output", "-o", help="file to write (default: standard output)")
     args = parser.parse_args(argv)
     settings = Settings()
     logging.basicConfig(
@@ -152,7 +162,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "manifest":
         print(json.dumps(manifest(request_url=args.request_url), indent=2, ensure_ascii=False))
         return 0
+    if args.command == "export":
+        return export(settings, args.project, args.format, args.lang, args.output)
     return serve(settings)
+
+
+def export(settings: Settings, ref: str, fmt: str, lang: str, output: str | None) -> int:
+    """The record from the database alone: no Slack needed, so a registrar can run it."""
+    phase = load_phase(DEFAULT_PHASE)
+    db = Database.from_url(settings.database_url)
+    try:
+        upgrade(db.engine)
+        services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
+        try:
+            found = votes.export(services, ref)
+        except DomainError as err:
+            print(f"forvaltningsbot export: no single project {ref!r}. {err}", file=sys.stderr)
+            return 4
+        organisation = settings.organisation or found.team_id
+        now = services.clock()
+        if fmt == "json":
+            text = export_json(found, organisation, now)
+        else:
+            text = export_markdown(found, organisation, now, lang)
+    finally:
+        db.dispose()
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"  # noqa: S104  (a container's port must be reachable from outside)
     threads: int = Field(default=8, ge=1, le=64)
     log_level: str = "INFO"
+    # The organisation named in exported decision records (default: the Slack workspace id).
+    organisation: str | None = None
     # How often the tick looks for due reminders, snoozes, escalations and vote deadlines.
     tick_seconds: float = Field(default=30, gt=0, le=3600)
 

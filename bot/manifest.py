@@ -15,14 +15,21 @@ SCOPES_BY_METHOD: dict[str, str | None] = {
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
     "chat.postEphemeral": "chat:write",
+    "chat.getPermalink": None,
+    "conversations.join": "channels:join",
+    "conversations.history": "channels:history",
     "views.publish": None,
     "views.open": None,
 }
 COMMAND_SCOPE = "commands"
 
 
+# Private stakeholder channels: reading their history (the duplicate check) and the join event.
+EXTRA_SCOPES = ("groups:history", "channels:read", "groups:read")
+
+
 def bot_scopes() -> list[str]:
-    return sorted({COMMAND_SCOPE, *(s for s in SCOPES_BY_METHOD.values() if s)})
+    return sorted({COMMAND_SCOPE, *EXTRA_SCOPES, *(s for s in SCOPES_BY_METHOD.values() if s)})
 
 
 def manifest(*, request_url: str | None = None, name: str = "Förvaltningsbot") -> dict[str, Any]:
@@ -40,7 +47,9 @@ def manifest(*, request_url: str | None = None, name: str = "Förvaltningsbot") 
         "org_deploy_enabled": False,
         "socket_mode_enabled": events_url is None,
         "token_rotation_enabled": False,
-        "event_subscriptions": {"bot_events": ["app_home_opened"]},
+        # member_joined_channel: when someone invites the bot to a private stakeholder channel,
+        # the announcement that could not reach it is sent.
+        "event_subscriptions": {"bot_events": ["app_home_opened", "member_joined_channel"]},
     }
     if events_url is not None:
         command["url"] = events_url

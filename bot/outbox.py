@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 LEASE = timedelta(seconds=60)
 CHANNEL_LANGUAGE = "sv"
+ANNOUNCEMENT_EVENT = "forvaltningsbot_decision"
+_NOT_A_MEMBER = ("not_in_channel", "channel_not_found")
 PER_CHANNEL_INTERVAL = 1.0  # chat.postMessage: about one message per second per channel
 MAX_BACKOFF = 300.0
 
@@ -52,6 +54,10 @@ class _Retry(Exception):
 
 class _Failed(Exception):
     """Slack said no in a way that trying again will not change (e.g. channel_not_found)."""
+
+    def __init__(self, reason: str, *, private: bool = False) -> None:
+        super().__init__(reason)
+        self.private = private
 
 
 class OutboxSender:
@@ -126,10 +132,12 @@ class OutboxSender:
             self._settle(event.id, status, attempts, retry.reason, after=retry.after)
             if status == queue.FAILED:
                 log.warning("outbox %s %s failed after %s attempts", event.kind, event.id, attempts)
+                self._gave_up(event, retry.reason, private=False)
             return
         except _Failed as failed:
             self._settle(event.id, queue.FAILED, attempts, str(failed))
             log.warning("outbox %s %s failed: %s", event.kind, event.id, failed)
+            self._gave_up(event, str(failed), private=failed.private)
             return
         self._settle(event.id, queue.SENT, attempts, None)
 
@@ -167,6 +175,9 @@ class OutboxSender:
             OutboxKind.VOTE_UPDATE: self._vote_update,
             OutboxKind.VOTE_RECEIPT: self._vote_receipt,
             OutboxKind.VOTE_REMINDER: self._vote_reminder,
+            OutboxKind.ANNOUNCEMENT: self._announcement,
+            OutboxKind.RESERVATION: self._reservation,
+            OutboxKind.DELIVERY_FAILED: self._delivery_failed,
         }
         handler = handlers.get(event.kind)  # type: ignore[call-overload]
         if handler is None:
@@ -297,6 +308,110 @@ class OutboxSender:
         if not view.is_open or event.target not in view.tally.not_voted:
             return  # voted, declared jäv, or the vote closed since the tick queued this
         self._post(event, messages.vote_reminder(view, self._language(event)))
+
+    # The announcement: exactly one per channel and decision. The outbox key makes one event per
+    # channel; the marker in the message's metadata lets a retry see that an earlier attempt
+    # got through even if its answer was lost (a timeout, a crash before settling).
+
+    def _announcement(self, event: OutboxEvent) -> None:
+        view = self._vote(event)
+        if self._announced(event):
+            return
+        permalink = None
+        if view.message_ts:
+            try:
+                response = self._client.chat_getPermalink(
+                    channel=view.channel_id, message_ts=view.message_ts
+                )
+                permalink = str(response["permalink"])
+            except SlackApiError as err:  # a link is nice to have; the announcement is not
+                log.info("no permalink for the vote message: %s", err.response.get("error"))
+        message = messages.announcement(view, permalink, CHANNEL_LANGUAGE)
+        metadata = {"event_type": ANNOUNCEMENT_EVENT, "event_payload": {"key": event.key}}
+        self._last_post[event.target] = self._monotonic()
+        try:
+            self._client.chat_postMessage(
+                channel=event.target, metadata=metadata, **message.as_kwargs()
+            )
+        except SlackApiError as err:
+            # A private channel the bot is not in looks like no channel at all to it.
+            if err.response.get("error") not in _NOT_A_MEMBER:
+                raise
+            self._join(event.target)
+            self._client.chat_postMessage(
+                channel=event.target, metadata=metadata, **message.as_kwargs()
+            )
+
+    def _announced(self, event: OutboxEvent) -> bool:
+        try:
+            history = self._client.conversations_history(
+                channel=event.target, limit=100, include_all_metadata=True
+            )
+        except SlackApiError as err:
+            if err.response.get("error") in _NOT_A_MEMBER:
+                return False  # not a member: nothing of ours can be there
+            raise
+        for message in history.get("messages") or []:
+            meta = message.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == ANNOUNCEMENT_EVENT and payload.get("key") == event.key:
+                log.info("announcement %s was already posted; not posting it again", event.key)
+                return True
+        return False
+
+    def _join(self, channel: str) -> None:
+        """A public channel the bot may join by itself; a private one needs an invitation."""
+        try:
+            self._client.conversations_join(channel=channel)
+        except SlackApiError as err:
+            error = str(err.response.get("error"))
+            if error in ("method_not_supported_for_channel_type", "channel_not_found"):
+                raise _Failed(f"not_in_channel ({error})", private=True) from err
+            raise
+
+    def _reservation(self, event: OutboxEvent) -> None:
+        view = self._vote(event)
+        if view.message_ts is None:
+            raise _Retry(2.0, "the vote message is not posted yet")
+        message = messages.reservation_posted(
+            event.payload["user"], event.payload["reason"], CHANNEL_LANGUAGE
+        )
+        self._last_post[event.target] = self._monotonic()
+        self._client.chat_postMessage(
+            channel=event.target, thread_ts=view.message_ts, **message.as_kwargs()
+        )
+
+    def _gave_up(self, event: OutboxEvent, error: str, *, private: bool) -> None:
+        """An announcement that will not arrive is told to the projektledare, once."""
+        if event.kind != OutboxKind.ANNOUNCEMENT:
+            return
+        view = votes.vote_view(self._services, int(event.payload["vote"]))
+        if view is None:
+            return
+        with self._services.db.session() as session:
+            queue.enqueue(
+                session=session,
+                key=f"{OutboxKind.DELIVERY_FAILED}:{event.key}:{event.attempts}",
+                team_id=event.team_id,
+                kind=OutboxKind.DELIVERY_FAILED,
+                target=view.lead_id,
+                payload={
+                    "vote": view.vote_id,
+                    "channel": event.target,
+                    "private": private,
+                    "error": error,
+                },
+                now=self._services.clock(),
+            )
+        self.notify()
+
+    def _delivery_failed(self, event: OutboxEvent) -> None:
+        p = event.payload
+        view = self._vote(event)
+        message = messages.delivery_failed(
+            view, p["channel"], bool(p["private"]), p["error"], self._language(event)
+        )
+        self._post(event, message)
 
 
 def _backoff(attempt: int) -> float:

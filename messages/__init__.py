@@ -1,9 +1,16 @@
 """Everything the bot says, one render function per message, in the reader's language."""
 
 from messages.change import change_confirmed
+from messages.decision import (
+    announcement,
+    delivery_failed,
+    minutes,
+    reservation_modal,
+    reservation_posted,
+)
 from messages.error import error_message, internal_error
 from messages.help import help_message
-from messages.home import home_view, mine, not_yet_available, reason_modal
+from messages.home import home_view, mine, reason_modal
 from messages.message import Message
 from messages.owner_assigned import owner_assigned
 from messages.project_created import project_created
@@ -20,7 +27,9 @@ from messages.vote import (
 
 __all__ = [
     "Message",
+    "announcement",
     "change_confirmed",
+    "delivery_failed",
     "digest",
     "error_message",
     "escalation",
@@ -29,12 +38,14 @@ __all__ = [
     "internal_error",
     "milestone_not_ready",
     "mine",
-    "not_yet_available",
+    "minutes",
     "owner_assigned",
     "project_created",
     "reason_modal",
     "reminder",
     "reminders_sent",
+    "reservation_modal",
+    "reservation_posted",
     "schedule_set",
     "status",
     "vote_closed",

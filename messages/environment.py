@@ -23,6 +23,19 @@ def mrkdwn(value: object) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~"})
+
+
+def md(value: object) -> str:
+    """Text for a Markdown file: every character Markdown could read as markup escaped."""
+    return " ".join(str(value).translate(_MARKDOWN_SPECIAL).split())
+
+
+def md_url(value: object) -> str:
+    """A URL inside <…>: only the characters that would end or break the autolink escaped."""
+    return str(value).replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
 def user(user_id: str | None) -> str:
     """A mention Slack turns into the person's name in their own client."""
     return f"<@{mrkdwn(user_id)}>" if user_id else "–"
@@ -45,6 +58,11 @@ def local_time(value: datetime) -> str:
     return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
 
+def iso_local(value: str) -> str:
+    """An ISO timestamp as stored in a record, shown in Swedish time."""
+    return local_time(datetime.fromisoformat(value))
+
+
 @cache
 def environment(lang: str) -> Environment:
     env = Environment(
@@ -57,7 +75,16 @@ def environment(lang: str) -> Environment:
         keep_trailing_newline=False,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(mrkdwn=mrkdwn, user=user, channel=channel, day=day, local_time=local_time)
+    env.filters.update(
+        mrkdwn=mrkdwn,
+        user=user,
+        channel=channel,
+        day=day,
+        local_time=local_time,
+        iso_local=iso_local,
+        md=md,
+        md_url=md_url,
+    )
     env.globals.update(link=link, lang=lang)
     return env
 

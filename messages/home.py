@@ -104,9 +104,3 @@ def mine(activities: Sequence[MyActivity], lang: str) -> Message:
     for a, item in zip(activities[: (MAX_BLOCKS_MESSAGE - 2) // 2], items, strict=False):
         blocks += [section(item), _buttons(a.activity_id, lang)]
     return Message(text="\n".join([heading, *items]), blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
-
-
-def not_yet_available(subcommand: str, lang: str) -> Message:
-    usage = macros("usage.md.j2", lang).usage(subcommand).strip()
-    text = macros("mine.md.j2", lang).not_yet(usage).strip()
-    return Message(text=text, blocks=[section(text)])

@@ -14,6 +14,7 @@ class BlockId(StrEnum):
     REMINDER_ACTIONS = "reminder_actions"
     VOTE = "vote"
     VOTE_DECISION = "vote_decision"
+    RESERVATION = "reservation"
 
 
 class ActionId(StrEnum):
@@ -30,8 +31,10 @@ class ActionId(StrEnum):
     VOTE_ABSTAIN = "vote_abstain"
     VOTE_CONFLICT = "vote_conflict"
     VOTE_CLOSE = "vote_close"
+    RESERVE = "vote_reservation"  # opens the reservation dialog; the value is the vote's id
     REASON_TEXT = "reason_text"
 
 
 class CallbackId(StrEnum):
     REASON = "activity_reason"
+    RESERVATION = "vote_reservation"

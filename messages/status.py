@@ -26,4 +26,6 @@ def status(view: ProjectView, lang: str) -> Message:
         section(m.documents(view).strip(), block_id=BlockId.STATUS_DOCUMENTS),
         section(m.readiness(view).strip(), block_id=BlockId.STATUS_READINESS),
     ]
+    if view.undelivered:
+        blocks.append(section(m.undelivered(view).strip()))
     return Message(text=m.fallback(view).strip(), blocks=fit(blocks, MAX_BLOCKS_MESSAGE))

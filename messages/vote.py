@@ -7,7 +7,8 @@ from typing import Any
 from bot.domain.decision import VoteView
 from bot.domain.project import ProjectView
 from messages.blocks import Block, clip, context, header, section
-from messages.environment import macros
+from messages.decision import reservation_button
+from messages.environment import macros, mrkdwn
 from messages.ids import ActionId, BlockId
 from messages.message import Message
 
@@ -67,7 +68,10 @@ def vote_message(view: VoteView, lang: str) -> Message:
         decision = _text(m.decision, view)
         texts.append(decision)
         blocks.append(section(decision, block_id=BlockId.VOTE_DECISION))
-    return Message(text="\n\n".join([_text(m.title, view), *texts, quorum]), blocks=blocks)
+        blocks.append(reservation_button(view.vote_id, lang))
+    # The header is plain text; the fallback is mrkdwn, where a name could mention @channel.
+    title = mrkdwn(_text(m.title, view))
+    return Message(text="\n\n".join([title, *texts, quorum]), blocks=blocks)
 
 
 def vote_receipt(

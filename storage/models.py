@@ -146,6 +146,20 @@ class Ballot(SQLModel, table=True):
     cast_at: datetime = _utc()
 
 
+class Reservation(SQLModel, table=True):
+    """A member's recorded dissent from a closed vote's decision, with the reason."""
+
+    __table_args__ = (UniqueConstraint("vote_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
+    )
+    user_id: str = Field(max_length=32)
+    reason: str = Field(max_length=2000)
+    at: datetime = _utc()
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only (a trigger refuses UPDATE and DELETE): what a registrar may be asked for."""
 

@@ -108,3 +108,27 @@ def events(*, session: Session, kinds: Sequence[str] | None = None) -> list[Outb
     if kinds:
         query = query.where(col(OutboxEvent.kind).in_(kinds))
     return list(session.exec(query))
+
+
+def failed_for(*, session: Session, kind: str, key_prefix: str) -> list[OutboxEvent]:
+    """Events of `kind` whose key starts with `key_prefix` that gave up: shown in `status`."""
+    query = select(OutboxEvent).where(
+        OutboxEvent.kind == kind,
+        OutboxEvent.status == FAILED,
+        col(OutboxEvent.key).startswith(key_prefix),
+    )
+    return list(session.exec(query.order_by(col(OutboxEvent.id))))
+
+
+def retry_failed(*, session: Session, kind: str, target: str, now: datetime) -> int:
+    """Send failed events of `kind` to `target` again from scratch (e.g. the bot was invited)."""
+    result = session.execute(
+        update(OutboxEvent)
+        .where(
+            col(OutboxEvent.kind) == kind,
+            col(OutboxEvent.target) == target,
+            col(OutboxEvent.status) == FAILED,
+        )
+        .values(status=PENDING, attempts=0, next_attempt_at=now, last_error=None)
+    )
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]

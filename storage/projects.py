@@ -178,3 +178,17 @@ def activities_by_ids(*, session: Session, ids: Sequence[int]) -> list[tuple[Pro
         .order_by(col(Activity.id))
     )
     return [(p, a) for p, a in rows]
+
+
+def find_projects(*, session: Session, ref: str) -> list[Project]:
+    """Projects named by id, channel id or name, for the command line.
+
+    Names are compared casefolded in Python: SQLite's lower() knows only ASCII, and a
+    municipality's project is called Ängelholm or Örebro.
+    """
+    wanted = ref.strip().casefold()
+    return [
+        p
+        for p in session.exec(select(Project).order_by(col(Project.id)))
+        if str(p.id) == ref.strip() or p.channel_id == ref.strip() or p.name.casefold() == wanted
+    ]

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import Ballot, Project, Vote
+from storage.models import Ballot, Project, Reservation, Vote
 
 OPEN, CLOSED = "open", "closed"
 
@@ -43,6 +43,15 @@ def latest_closed(*, session: Session, project_id: int) -> Vote | None:
     return session.exec(
         select(Vote)
         .where(Vote.project_id == project_id, Vote.status == CLOSED)
+        .order_by(col(Vote.id).desc())
+    ).first()
+
+
+def latest_closed_in_channel(*, session: Session, team_id: str, channel_id: str) -> Vote | None:
+    return session.exec(
+        select(Vote)
+        .join(Project, col(Project.id) == col(Vote.project_id))
+        .where(Project.team_id == team_id, Vote.channel_id == channel_id, Vote.status == CLOSED)
         .order_by(col(Vote.id).desc())
     ).first()
 
@@ -117,3 +126,19 @@ def claim_due(*, session: Session, column: str, now: datetime, limit: int) -> li
     if _postgres(session):
         query = query.with_for_update(skip_locked=True)
     return list(session.exec(query))
+
+
+def reservations(*, session: Session, vote_id: int) -> list[Reservation]:
+    query = select(Reservation).where(Reservation.vote_id == vote_id).order_by(col(Reservation.id))
+    return list(session.exec(query))
+
+
+def add_reservation(*, session: Session, reservation: Reservation) -> None:
+    session.add(reservation)
+    session.flush()
+
+
+def votes_of(*, session: Session, project_id: int) -> list[Vote]:
+    return list(
+        session.exec(select(Vote).where(Vote.project_id == project_id).order_by(col(Vote.id)))
+    )

@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     # Projects and permissions
     CHANNEL_HAS_PROJECT = "channel_has_project"
     NO_PROJECT = "no_project"
+    AMBIGUOUS_PROJECT = "ambiguous_project"
     NOT_ALLOWED = "not_allowed"
     PARENT_HAS_OPEN_CHILDREN = "parent_has_open_children"
     CHAIR_NOT_MEMBER = "chair_not_member"
@@ -42,6 +43,9 @@ class ErrorCode(StrEnum):
     NOT_A_MEMBER = "not_a_member"
     VOTE_CLOSED = "vote_closed"
     CONFLICT_DECLARED = "conflict_declared"
+    VOTE_STILL_OPEN = "vote_still_open"
+    ALREADY_RESERVED = "already_reserved"
+    NO_DECISION = "no_decision"
     # Phase template
     BAD_TEMPLATE = "bad_template"
 

@@ -23,6 +23,8 @@ class ProjectView:
     members: tuple[str, ...]
     chair: str | None
     today: date
+    # Stakeholder channels the latest decision could not be announced in.
+    undelivered: tuple[str, ...] = ()
 
     @property
     def progress(self) -> Progress:

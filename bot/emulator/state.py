@@ -62,6 +62,7 @@ class Message:
     thread_ts: str | None = None
     bot_id: str | None = None
     deleted: bool = False
+    metadata: JsonDict | None = None  # chat.postMessage's `metadata` (event_type, event_payload)
     # versions[0] is the original post and versions[-1] the current text, so a test can
     # assert on every chat.update the bot made, not only the last one.
     versions: list[MessageVersion] = field(default_factory=list)
@@ -87,6 +88,8 @@ class Message:
             out["thread_ts"] = self.thread_ts
         if self.edited:
             out["edited"] = {"user": self.user, "ts": self.versions[-1].edited_ts}
+        if self.metadata:
+            out["metadata"] = copy.deepcopy(self.metadata)
         return out
 
 
@@ -362,6 +365,7 @@ class WorkspaceState:
         blocks: list[JsonDict],
         thread_ts: str | None = None,
         bot_id: str | None = None,
+        metadata: JsonDict | None = None,
     ) -> Message:
         with self.lock:
             ts = self.next_ts()
@@ -373,6 +377,7 @@ class WorkspaceState:
                 blocks=copy.deepcopy(blocks),
                 thread_ts=thread_ts,
                 bot_id=bot_id,
+                metadata=copy.deepcopy(metadata),
                 versions=[MessageVersion(text=text, blocks=copy.deepcopy(blocks), edited_ts=None)],
             )
             self._messages[channel_id].append(message)

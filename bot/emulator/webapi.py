@@ -101,6 +101,7 @@ class WebApi:
             "conversations.open": self.conversations_open,
             "conversations.info": self.conversations_info,
             "conversations.join": self.conversations_join,
+            "conversations.history": self.conversations_history,
             "chat.postMessage": self.chat_post_message,
             "chat.update": self.chat_update,
             "chat.delete": self.chat_delete,
@@ -300,6 +301,22 @@ class WebApi:
             info["num_members"] = len(channel.members)
         return {"channel": info}
 
+    def conversations_history(self, params: JsonDict) -> JsonDict:
+        """Newest first, top-level messages only, as Slack; metadata only when asked for."""
+        channel = self._channel(_str(params, "channel"))
+        self._require_bot_in(channel)
+        limit = max(1, min(int(params.get("limit") or 100), 999))
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = [
+            m.to_slack(self.state.team.id)
+            for m in reversed(self.state.messages(channel.id))
+            if m.thread_ts in (None, m.ts)
+        ][:limit]
+        if not with_metadata:
+            for message in found:
+                message.pop("metadata", None)
+        return {"messages": found, "has_more": False}
+
     def conversations_join(self, params: JsonDict) -> JsonDict:
         channel = self._channel(_str(params, "channel"))
         if channel.is_private or channel.is_im:
@@ -332,6 +349,7 @@ class WebApi:
             blocks=blocks or [],
             thread_ts=_str(params, "thread_ts") or None,
             bot_id=bot.bot_id,
+            metadata=params.get("metadata") if isinstance(params.get("metadata"), dict) else None,
         )
         return {
             "channel": channel.id,

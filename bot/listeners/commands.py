@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, assert_never
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -102,7 +102,14 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
                     closed = votes.close_vote(services, actor, channel_id=channel)
                     notify()
                     return ephemeral(messages.vote_closed(closed, lang))
+                case parsing.Minutes():
+                    found = votes.minutes(services, actor, channel)
+                    return ephemeral(
+                        messages.minutes(
+                            found.record, found.reservations, found.failed_channels, lang
+                        )
+                    )
                 case other:
-                    return ephemeral(messages.not_yet_available(other.subcommand.value, lang))
+                    assert_never(other)  # every subcommand has its case: mypy checks it
 
         answer(ack, lang, work)

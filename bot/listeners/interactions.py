@@ -60,6 +60,23 @@ def _reminder_origin(body: dict[str, Any]) -> dict[str, Any] | None:
     return {"channel": container["channel_id"], "ts": container["message_ts"], "activities": ids}
 
 
+def _reason(view: dict[str, Any]) -> str:
+    """The text typed in a dialog's reason field (the reason and the reservation dialogs)."""
+    value = (
+        view["state"]["values"]
+        .get(BlockId.REASON.value, {})
+        .get(ActionId.REASON_TEXT.value, {})
+        .get("value")
+    )
+    return (value or "").strip()
+
+
+def _refuse_in_dialog(ack: Ack, err: DomainError, lang: str) -> None:
+    """The dialog stays open with the reason under its field; nothing was saved."""
+    text = messages.error_message(err, lang).text
+    ack(response_action="errors", errors={BlockId.REASON.value: text[:150]})
+
+
 def register(app: App, services: Services, locales: Locales, notify: Callable[[], None]) -> None:
     def tell(
         client: WebClient, body: dict[str, Any], respond: Any, lang: str, err: DomainError
@@ -152,6 +169,47 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
             return
         notify()
 
+    @app.action(ActionId.RESERVE.value)
+    def reservation_button(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    ) -> None:
+        actor = _actor(body)
+        vote_id = _activity_id(action.get("value"))
+        ack()
+        if vote_id is None:
+            return
+        lang = locales.language(client, actor.team_id, actor.user_id)
+        # trigger_id lives 3 seconds, so the dialog opens here; the rules apply on submit.
+        client.views_open(
+            trigger_id=body["trigger_id"], view=messages.reservation_modal(vote_id, lang)
+        )
+
+    @app.view(CallbackId.RESERVATION.value)
+    def reservation_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        actor = _actor(body)
+        lang = locales.language(client, actor.team_id, actor.user_id)
+        try:
+            vote_id = int(json.loads(view.get("private_metadata") or "{}")["vote"])
+        except (ValueError, KeyError, TypeError):
+            ack()
+            return
+        try:
+            votes.add_reservation(services, actor, vote_id, _reason(view))
+        except DomainError as err:
+            _refuse_in_dialog(ack, err, lang)
+            return
+        ack()
+        notify()
+
+    @app.event("member_joined_channel")
+    def joined(ack: Ack, event: dict[str, Any], context: dict[str, Any]) -> None:
+        ack()
+        bot_joined = event.get("user") and event.get("user") == context.get("bot_user_id")
+        if bot_joined and votes.bot_invited(services, str(event.get("channel"))):
+            notify()
+
     @app.view(CallbackId.REASON.value)
     def reason_submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
@@ -166,18 +224,11 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
         except (ValueError, KeyError, TypeError):
             ack()
             return
-        value = (
-            view["state"]["values"]
-            .get(BlockId.REASON.value, {})
-            .get(ActionId.REASON_TEXT.value, {})
-            .get("value")
-        )
-        reason = (value or "").strip()
+        reason = _reason(view)
         try:
             activities.set_status_by_id(services, actor, activity_id, STATUS[action_id], reason)
         except DomainError as err:
-            text = messages.error_message(err, lang).text
-            ack(response_action="errors", errors={BlockId.REASON.value: text[:150]})
+            _refuse_in_dialog(ack, err, lang)
             return
         ack()
         updated(actor, origin if isinstance(origin, dict) else None)

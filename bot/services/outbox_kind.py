@@ -16,6 +16,9 @@ class OutboxKind(StrEnum):
     VOTE_UPDATE = "vote_update"
     VOTE_RECEIPT = "vote_receipt"
     VOTE_REMINDER = "vote_reminder"
+    ANNOUNCEMENT = "announcement"
+    RESERVATION = "reservation"
+    DELIVERY_FAILED = "delivery_failed"
 
 
 # Kinds that post or edit a message in `target` (a channel, or a user for a DM), which Slack
@@ -29,5 +32,17 @@ PACED = frozenset(
         OutboxKind.VOTE_MESSAGE,
         OutboxKind.VOTE_UPDATE,
         OutboxKind.VOTE_REMINDER,
+        OutboxKind.ANNOUNCEMENT,
+        OutboxKind.RESERVATION,
+        OutboxKind.DELIVERY_FAILED,
     }
 )
+
+
+def announcement_key(vote_id: int, channel: str) -> str:
+    """One announcement per vote and channel: the outbox key makes a second one impossible."""
+    return f"{announcement_prefix(vote_id)}{channel}"
+
+
+def announcement_prefix(vote_id: int) -> str:
+    return f"{OutboxKind.ANNOUNCEMENT}:{vote_id}:"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -10,8 +12,11 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.project import ProjectView
 from bot.domain.schedule import DEFAULT_SCHEDULE, next_occurrence, parse_schedule
 from bot.services.context import Actor, Services
+from bot.services.outbox_kind import OutboxKind
 from storage import audit, projects
+from storage import outbox as queue
 from storage import reminders as reminder_store
+from storage import votes as vote_store
 from storage.models import Project
 
 
@@ -76,7 +81,16 @@ def project_status(services: Services, team_id: str, channel_id: str) -> Project
         )
         if project is None:
             raise DomainError(ErrorCode.NO_PROJECT)
-        return _view(services, session, project)
+        view = _view(services, session, project)
+        vote = vote_store.latest_closed(session=session, project_id=view.id)
+        if vote is None:
+            return view
+        failed = queue.failed_for(
+            session=session,
+            kind=OutboxKind.ANNOUNCEMENT,
+            key_prefix=f"{OutboxKind.ANNOUNCEMENT}:{vote.id}:",
+        )
+        return replace(view, undelivered=tuple(e.target for e in failed))
 
 
 def _channel_taken(project: Project) -> DomainError:

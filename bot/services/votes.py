@@ -32,14 +32,15 @@ from bot.domain.voting import (
 )
 from bot.services.activities import _id, _project, _transaction
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind
+from bot.services.outbox_kind import OutboxKind, announcement_key, announcement_prefix
 from bot.services.projects import _view as project_view
 from storage import audit, projects
 from storage import outbox as queue
 from storage import votes as store
-from storage.models import Project, Vote
+from storage.models import Project, Reservation, Vote
 
 NON_VOTER_REMINDER_BEFORE = timedelta(hours=24)
+MAX_REASON = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +394,159 @@ def _close(
         vote.channel_id,
         {"vote": _vid(vote)},
     )
+    # Every stakeholder channel and the project's own hear the decision, once each: the key
+    # is unique per vote and channel, and the sender checks the channel before posting.
+    stakeholders = projects.stakeholders_of(session=session, project_id=_id(project))
+    for channel in dict.fromkeys([*stakeholders, project.channel_id]):
+        _queue(
+            services,
+            session,
+            project,
+            OutboxKind.ANNOUNCEMENT,
+            announcement_key(_vid(vote), channel),
+            channel,
+            {"vote": _vid(vote)},
+        )
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Minutes:
+    """A closed vote's beslutsprotokoll with what was added after: reservations."""
+
+    record: dict[str, Any]
+    reservations: tuple[dict[str, str], ...]
+    failed_channels: tuple[str, ...] = ()
+
+
+def _minutes(session: Session, vote: Vote) -> Minutes:
+    assert vote.record is not None
+    reservations = tuple(
+        {"user": r.user_id, "reason": r.reason, "at": r.at.isoformat()}
+        for r in store.reservations(session=session, vote_id=_vid(vote))
+    )
+    failed = queue.failed_for(
+        session=session, kind=OutboxKind.ANNOUNCEMENT, key_prefix=announcement_prefix(_vid(vote))
+    )
+    return Minutes(json.loads(vote.record), reservations, tuple(e.target for e in failed))
+
+
+def minutes(services: Services, actor: Actor, channel_id: str) -> Minutes:
+    """`protokoll`: the latest decision of the channel's project (or of the vote held here)."""
+    with services.db.session() as session:
+        project = projects.project_in_channel(
+            session=session, team_id=actor.team_id, channel_id=channel_id
+        )
+        vote = None
+        if project is not None:
+            vote = store.latest_closed(session=session, project_id=_id(project))
+        else:
+            vote = store.latest_closed_in_channel(
+                session=session, team_id=actor.team_id, channel_id=channel_id
+            )
+        if vote is None:
+            if project is None:
+                raise DomainError(ErrorCode.NO_PROJECT)
+            raise DomainError(ErrorCode.NO_DECISION)
+        return _minutes(session, vote)
+
+
+def add_reservation(services: Services, actor: Actor, vote_id: int, reason: str) -> Minutes:
+    """A member's reservation against the decision, with a reason, after the vote closed.
+
+    It is kept beside the record (which is immutable) and posted in the vote message's thread.
+    """
+    reason = reason.strip()
+    now = services.clock()
+
+    def work(session: Session) -> Minutes:
+        found = store.vote_with_project(session=session, vote_id=vote_id, lock=True)
+        if found is None or found[1].team_id != actor.team_id:
+            raise DomainError(ErrorCode.NO_DECISION)
+        vote, project = found
+        stored = store.ballots(session=session, vote_id=vote_id)
+        if actor.user_id not in vote.members:
+            raise DomainError(ErrorCode.NOT_A_MEMBER, user=actor.user_id)
+        if stored.get(actor.user_id) == CONFLICT:
+            raise DomainError(ErrorCode.CONFLICT_DECLARED, user=actor.user_id)
+        if vote.status == store.OPEN:
+            raise DomainError(ErrorCode.VOTE_STILL_OPEN)
+        if not reason:
+            raise DomainError(ErrorCode.REASON_REQUIRED, usage="reservation")
+        if len(reason) > MAX_REASON:
+            raise DomainError(
+                ErrorCode.TEXT_TOO_LONG, length=str(len(reason)), limit=str(MAX_REASON)
+            )
+        if any(
+            r.user_id == actor.user_id for r in store.reservations(session=session, vote_id=vote_id)
+        ):
+            raise DomainError(ErrorCode.ALREADY_RESERVED)
+        store.add_reservation(
+            session=session,
+            reservation=Reservation(vote_id=vote_id, user_id=actor.user_id, reason=reason, at=now),
+        )
+        _audit(services, session, project, actor.user_id, "vote.reservation", vote, None, reason)
+        _queue(
+            services,
+            session,
+            project,
+            OutboxKind.RESERVATION,
+            f"{OutboxKind.RESERVATION}:{vote_id}:{actor.user_id}",
+            vote.channel_id,
+            {"vote": vote_id, "user": actor.user_id, "reason": reason},
+        )
+        return _minutes(session, vote)
+
+    return _transaction(services, work)
+
+
+def bot_invited(services: Services, channel: str) -> int:
+    """The bot joined a channel: announcements that could not reach it are sent now."""
+    with services.db.session() as session:
+        return queue.retry_failed(
+            session=session, kind=OutboxKind.ANNOUNCEMENT, target=channel, now=services.clock()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What `forvaltningsbot export` writes for diarieföring."""
+
+    project: str
+    channel_id: str
+    team_id: str
+    decisions: tuple[Minutes, ...]
+    audit: tuple[dict[str, Any], ...]
+
+
+def export(services: Services, ref: str) -> Export:
+    """A project by id, channel id or name (any case), with every decision and its audit trail."""
+    with services.db.session() as session:
+        matches = projects.find_projects(session=session, ref=ref)
+        if len(matches) != 1:
+            raise DomainError(
+                ErrorCode.NO_PROJECT if not matches else ErrorCode.AMBIGUOUS_PROJECT,
+                value=ref,
+                candidates=", ".join(f"{p.id}: {p.name} ({p.channel_id})" for p in matches),
+            )
+        project = matches[0]
+        decisions = tuple(
+            _minutes(session, v)
+            for v in store.votes_of(session=session, project_id=_id(project))
+            if v.status == store.CLOSED
+        )
+        trail = tuple(
+            {
+                "at": e.at.isoformat(),
+                "actor": e.actor_id,
+                "action": e.action,
+                "target": e.target,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in audit.entries_of(session=session, project_id=_id(project))
+        )
+        return Export(project.name, project.channel_id, project.team_id, decisions, trail)
 
 
 def record_of(services: Services, actor: Actor, channel_id: str) -> dict[str, Any] | None:

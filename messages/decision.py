@@ -1,0 +1,92 @@
+"""After the vote: the announcement, reservations, the decision record, failed delivery."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.domain.decision import VoteView
+from messages.blocks import MAX_BLOCKS_MESSAGE, Block, clip, context, fit, header, pack, section
+from messages.environment import macros, mrkdwn
+from messages.ids import ActionId, BlockId, CallbackId
+from messages.message import Message
+
+
+def _text(macro: Any, *args: Any) -> str:
+    return str(macro(*args)).strip()
+
+
+def announcement(view: VoteView, permalink: str | None, lang: str) -> Message:
+    """What the decision means, in words a stakeholder understands, with the vote and basis."""
+    m = macros("announcement.md.j2", lang)
+    texts = [_text(m.outcome, view), _text(m.votes, view), _text(m.documents, view)]
+    blocks: list[Block] = [header(_text(m.title, view)), *(section(t) for t in texts)]
+    if permalink:
+        link = _text(m.vote_link, permalink)
+        blocks.append(context(link))
+        texts.append(link)
+    return Message(text="\n\n".join([mrkdwn(_text(m.title, view)), *texts]), blocks=blocks)
+
+
+def reservation_button(vote_id: int, lang: str) -> Block:
+    label = _text(macros("reservation.md.j2", lang).button)
+    return {
+        "type": "actions",
+        "block_id": BlockId.RESERVATION,
+        "elements": [
+            {
+                "type": "button",
+                "action_id": ActionId.RESERVE.value,
+                "text": {"type": "plain_text", "text": clip(label, 75)},
+                "value": str(vote_id),
+            }
+        ],
+    }
+
+
+def reservation_modal(vote_id: int, lang: str) -> dict[str, Any]:
+    m = macros("reservation.md.j2", lang)
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.RESERVATION.value,
+        "private_metadata": json.dumps({"vote": vote_id}),
+        "title": {"type": "plain_text", "text": clip(_text(m.modal_title), 24)},
+        "submit": {"type": "plain_text", "text": clip(_text(m.modal_submit), 24)},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": BlockId.REASON.value,
+                "label": {"type": "plain_text", "text": clip(_text(m.modal_label), 2000)},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ActionId.REASON_TEXT.value,
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            }
+        ],
+    }
+
+
+def reservation_posted(user: str, reason: str, lang: str) -> Message:
+    text = _text(macros("reservation.md.j2", lang).posted, user, reason)
+    return Message(text=text, blocks=[section(text)])
+
+
+def minutes(
+    record: Mapping[str, Any],
+    reservations: Sequence[Mapping[str, str]],
+    failed: Sequence[str],
+    lang: str,
+) -> Message:
+    m = macros("minutes.md.j2", lang)
+    title = _text(m.title, record)
+    body = _text(m.body, record, reservations, failed)
+    blocks = [header(title), *(section(t) for t in pack(body.split("\n")))]
+    return Message(text=f"{mrkdwn(title)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
+
+
+def delivery_failed(view: VoteView, channel: str, private: bool, error: str, lang: str) -> Message:
+    text = _text(macros("delivery_failed.md.j2", lang).body, view, channel, private, error)
+    return Message(text=text, blocks=[section(text)])
