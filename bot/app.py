@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.listeners import commands, interactions
+from bot.listeners import commands, events, interactions
 from bot.listeners.locale import Locales
 from bot.services.context import Services
 
@@ -33,11 +33,13 @@ def build_app(
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )
+    forget_event = events.register(app, services)
     commands.register(app, services, locales, notify)
     interactions.register(app, services, locales, notify)
 
     @app.error
     def unhandled(error: Exception, body: dict[str, Any]) -> None:
         log.exception("unhandled error in a listener (type=%s)", body.get("type"), exc_info=error)
+        forget_event(body)
 
     return app

@@ -160,6 +160,16 @@ class Reservation(SQLModel, table=True):
     at: datetime = _utc()
 
 
+class SlackEvent(SQLModel, table=True):
+    """Events already processed, by Slack's event_id, so a redelivery is processed once."""
+
+    __tablename__ = "slack_event"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    team_id: str = Field(max_length=32)
+    received_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only (a trigger refuses UPDATE and DELETE): what a registrar may be asked for."""
 

@@ -8,11 +8,12 @@ of tickers, in threads or replicas, can run at once: a row is claimed by one of 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.services import reminders, votes
 from bot.services.context import Services
 from bot.services.tick_report import TickReport
+from storage import events
 
 BATCH = 500
 MAX_BATCHES = 1000  # a bound on one tick's loop: 500,000 rows, far beyond any workspace
@@ -32,12 +33,21 @@ def _non_voters(services: Services, now: datetime, batch: int, report: TickRepor
     return claimed
 
 
+EVENT_MEMORY = timedelta(days=1)  # Slack retries within minutes; a day is ample
+
+
+def _old_events(services: Services, now: datetime, batch: int, report: TickReport) -> int:
+    with services.db.session() as session:
+        return events.forget_before(session=session, before=now - EVENT_MEMORY, limit=batch)
+
+
 STEPS: tuple[Step, ...] = (
     reminders.run_schedules,
     reminders.run_snoozes,
     reminders.run_escalations,
     _deadlines,
     _non_voters,
+    _old_events,
 )
 
 
