@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -65,7 +66,9 @@ class Bot:
             token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url
         )
         locales = Locales()
-        sender = OutboxSender(services, client, locales)
+        sender = OutboxSender(
+            services, client, locales, lease=timedelta(seconds=settings.outbox_lease_seconds)
+        )
         app = build_app(
             client=client,
             signing_secret=(

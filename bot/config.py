@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The organisation named in exported decision records (default: the Slack workspace id).
     organisation: str | None = None
+    # How long a sender holds an event it took; after that another replica may take it over.
+    outbox_lease_seconds: float = Field(default=60, gt=0, le=3600)
     # How often the tick looks for due reminders, snoozes, escalations and vote deadlines.
     tick_seconds: float = Field(default=30, gt=0, le=3600)
 

@@ -18,14 +18,16 @@ SCOPES_BY_METHOD: dict[str, str | None] = {
     "chat.getPermalink": None,
     "conversations.join": "channels:join",
     "conversations.history": "channels:history",
+    "conversations.open": "im:write",
     "views.publish": None,
     "views.open": None,
 }
 COMMAND_SCOPE = "commands"
 
 
-# Private stakeholder channels: reading their history (the duplicate check) and the join event.
-EXTRA_SCOPES = ("groups:history", "channels:read", "groups:read")
+# History of private channels and DMs (the duplicate check before a doubtful post), and the
+# join event for private channels.
+EXTRA_SCOPES = ("groups:history", "im:history", "channels:read", "groups:read")
 
 
 def bot_scopes() -> list[str]:

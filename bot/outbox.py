@@ -38,15 +38,23 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 LEASE = timedelta(seconds=60)
 CHANNEL_LANGUAGE = "sv"
-ANNOUNCEMENT_EVENT = "forvaltningsbot_decision"
+# Every message the sender posts carries its outbox key under this metadata event type.
+MARKER_EVENT = "forvaltningsbot_outbox"
+HISTORY_LOOKBACK = 100
 _NOT_A_MEMBER = ("not_in_channel", "channel_not_found")
 PER_CHANNEL_INTERVAL = 1.0  # chat.postMessage: about one message per second per channel
 MAX_BACKOFF = 300.0
 
 
 class _Retry(Exception):
-    def __init__(self, after: float, reason: str, *, counts: bool = True) -> None:
+    """Try again after `after` seconds. `doubt`: Slack may have acted on the failed call (a
+    5xx, a timeout), so the next attempt must look before it posts."""
+
+    def __init__(
+        self, after: float, reason: str, *, counts: bool = True, doubt: bool = False
+    ) -> None:
         super().__init__(reason)
+        self.doubt = doubt
         self.after = after
         self.reason = reason
         self.counts = counts
@@ -69,6 +77,7 @@ class OutboxSender:
         *,
         batch: int = 20,
         poll_seconds: float = 1.0,
+        lease: timedelta = LEASE,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._services = services
@@ -78,6 +87,10 @@ class OutboxSender:
         self._poll = poll_seconds
         self._monotonic = monotonic
         self._last_post: dict[str, float] = {}
+        self._lease = lease
+        # Whether the event being delivered was taken by a sender that never settled it (a
+        # crash or kill after, perhaps, posting): then look in the channel before posting.
+        self._in_doubt = False
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -111,8 +124,11 @@ class OutboxSender:
         """One pass: claim what is due, deliver it, settle it. Returns how many were handled."""
         now = self._services.clock()
         with self._services.db.session() as session:
-            claimed = queue.claim_due(session=session, now=now, limit=self._batch, lease=LEASE)
-        for event in claimed:
+            claimed = queue.claim_due(
+                session=session, now=now, limit=self._batch, lease=self._lease
+            )
+        for event, in_doubt in claimed:
+            self._in_doubt = in_doubt
             self._deliver_one(event)
         return len(claimed)
 
@@ -129,7 +145,8 @@ class OutboxSender:
             if not retry.counts:
                 attempts = event.attempts
             status = queue.PENDING if attempts < MAX_ATTEMPTS else queue.FAILED
-            self._settle(event.id, status, attempts, retry.reason, after=retry.after)
+            doubt = self._in_doubt or retry.doubt
+            self._settle(event.id, status, attempts, retry.reason, after=retry.after, doubt=doubt)
             if status == queue.FAILED:
                 log.warning("outbox %s %s failed after %s attempts", event.kind, event.id, attempts)
                 self._gave_up(event, retry.reason, private=False)
@@ -149,7 +166,14 @@ class OutboxSender:
         return 0.0 if last is None else max(0.0, last + PER_CHANNEL_INTERVAL - now)
 
     def _settle(
-        self, event_id: int, status: str, attempts: int, error: str | None, *, after: float = 0
+        self,
+        event_id: int,
+        status: str,
+        attempts: int,
+        error: str | None,
+        *,
+        after: float = 0,
+        doubt: bool = False,
     ) -> None:
         now = self._services.clock()
         with self._services.db.session() as session:
@@ -161,6 +185,7 @@ class OutboxSender:
                 attempts=attempts,
                 next_attempt_at=now + timedelta(seconds=after) if status == queue.PENDING else None,
                 error=error,
+                in_doubt=doubt and status == queue.PENDING,
             )
 
     def _send(self, event: OutboxEvent) -> None:
@@ -187,7 +212,7 @@ class OutboxSender:
         except SlackApiError as err:
             raise self._classify(err, event.attempts + 1) from err
         except (SlackClientError, OSError) as err:
-            raise _Retry(_backoff(event.attempts + 1), type(err).__name__) from err
+            raise _Retry(_backoff(event.attempts + 1), type(err).__name__, doubt=True) from err
 
     @staticmethod
     def _classify(err: SlackApiError, attempt: int) -> Exception:
@@ -198,15 +223,58 @@ class OutboxSender:
             )
             return _Retry(float(retry_after or 1), "ratelimited")
         if status >= 500:
-            return _Retry(_backoff(attempt), f"http {status}")
+            return _Retry(_backoff(attempt), f"http {status}", doubt=True)
         return _Failed(str(err.response.get("error") or status))
 
     def _language(self, event: OutboxEvent, user_id: str | None = None) -> str:
         return self._locales.language(self._client, event.team_id, user_id or event.target)
 
-    def _post(self, event: OutboxEvent, message: messages.Message) -> None:
+    def _post(
+        self,
+        event: OutboxEvent,
+        message: messages.Message,
+        *,
+        thread_ts: str | None = None,
+        check: bool = False,
+    ) -> str:
+        """Post a new message carrying the event's key as metadata; return its ts.
+
+        Before posting an event in doubt (or when `check` is set) the channel's recent history
+        is searched for that key, so a message whose answer was lost is not posted twice.
+        """
+        if check or self._in_doubt:
+            found = self._posted_before(event)
+            if found is not None:
+                log.info("outbox %s was already posted; not posting it again", event.key)
+                return found
+        metadata = {"event_type": MARKER_EVENT, "event_payload": {"key": event.key}}
+        kwargs: dict[str, Any] = {"metadata": metadata, **message.as_kwargs()}
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
         self._last_post[event.target] = self._monotonic()
-        self._client.chat_postMessage(channel=event.target, **message.as_kwargs())
+        response = self._client.chat_postMessage(channel=event.target, **kwargs)
+        return str(response["ts"])
+
+    def _posted_before(self, event: OutboxEvent) -> str | None:
+        channel = event.target
+        try:
+            if channel[:1] in ("U", "W"):  # a DM is posted to the user; its history is the IM's
+                channel = str(self._client.conversations_open(users=channel)["channel"]["id"])
+            history = self._client.conversations_history(
+                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+        except SlackApiError as err:
+            if err.response.get("error") in _NOT_A_MEMBER:
+                return None  # not a member: nothing of ours can be there
+            raise
+        for message in history.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if (
+                meta.get("event_type") == MARKER_EVENT
+                and (meta.get("event_payload") or {}).get("key") == event.key
+            ):
+                return str(message.get("ts"))
+        return None
 
     def _owner_assigned(self, event: OutboxEvent) -> None:
         p: dict[str, Any] = event.payload
@@ -275,10 +343,8 @@ class OutboxSender:
 
     def _vote_message(self, event: OutboxEvent) -> None:
         view = self._vote(event)
-        message = messages.vote_message(view, CHANNEL_LANGUAGE)
-        self._last_post[event.target] = self._monotonic()
-        response = self._client.chat_postMessage(channel=event.target, **message.as_kwargs())
-        votes.message_posted(self._services, view.vote_id, str(response["ts"]))
+        ts = self._post(event, messages.vote_message(view, CHANNEL_LANGUAGE))
+        votes.message_posted(self._services, view.vote_id, ts)
 
     def _vote_update(self, event: OutboxEvent) -> None:
         assert event.id is not None
@@ -310,13 +376,11 @@ class OutboxSender:
         self._post(event, messages.vote_reminder(view, self._language(event)))
 
     # The announcement: exactly one per channel and decision. The outbox key makes one event per
-    # channel; the marker in the message's metadata lets a retry see that an earlier attempt
-    # got through even if its answer was lost (a timeout, a crash before settling).
+    # channel; the key in the message's metadata lets a retry see that an earlier attempt got
+    # through even if its answer was lost (a timeout, a crash before settling).
 
     def _announcement(self, event: OutboxEvent) -> None:
         view = self._vote(event)
-        if self._announced(event):
-            return
         permalink = None
         if view.message_ts:
             try:
@@ -327,37 +391,15 @@ class OutboxSender:
             except SlackApiError as err:  # a link is nice to have; the announcement is not
                 log.info("no permalink for the vote message: %s", err.response.get("error"))
         message = messages.announcement(view, permalink, CHANNEL_LANGUAGE)
-        metadata = {"event_type": ANNOUNCEMENT_EVENT, "event_payload": {"key": event.key}}
-        self._last_post[event.target] = self._monotonic()
+        # Announcements are few and must never come twice: always look first.
         try:
-            self._client.chat_postMessage(
-                channel=event.target, metadata=metadata, **message.as_kwargs()
-            )
+            self._post(event, message, check=True)
         except SlackApiError as err:
             # A private channel the bot is not in looks like no channel at all to it.
             if err.response.get("error") not in _NOT_A_MEMBER:
                 raise
             self._join(event.target)
-            self._client.chat_postMessage(
-                channel=event.target, metadata=metadata, **message.as_kwargs()
-            )
-
-    def _announced(self, event: OutboxEvent) -> bool:
-        try:
-            history = self._client.conversations_history(
-                channel=event.target, limit=100, include_all_metadata=True
-            )
-        except SlackApiError as err:
-            if err.response.get("error") in _NOT_A_MEMBER:
-                return False  # not a member: nothing of ours can be there
-            raise
-        for message in history.get("messages") or []:
-            meta = message.get("metadata") or {}
-            payload = meta.get("event_payload") or {}
-            if meta.get("event_type") == ANNOUNCEMENT_EVENT and payload.get("key") == event.key:
-                log.info("announcement %s was already posted; not posting it again", event.key)
-                return True
-        return False
+            self._post(event, message)
 
     def _join(self, channel: str) -> None:
         """A public channel the bot may join by itself; a private one needs an invitation."""
@@ -376,10 +418,7 @@ class OutboxSender:
         message = messages.reservation_posted(
             event.payload["user"], event.payload["reason"], CHANNEL_LANGUAGE
         )
-        self._last_post[event.target] = self._monotonic()
-        self._client.chat_postMessage(
-            channel=event.target, thread_ts=view.message_ts, **message.as_kwargs()
-        )
+        self._post(event, message, thread_ts=view.message_ts)
 
     def _gave_up(self, event: OutboxEvent, error: str, *, private: bool) -> None:
         """An announcement that will not arrive is told to the projektledare, once."""

@@ -51,8 +51,12 @@ def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: dat
 
 def claim_due(
     *, session: Session, now: datetime, limit: int, lease: timedelta
-) -> list[OutboxEvent]:
-    """Take up to `limit` due events for this sender for `lease`; another replica skips them."""
+) -> list[tuple[OutboxEvent, bool]]:
+    """Take up to `limit` due events for this sender for `lease`; another replica skips them.
+
+    Each comes with whether it is in doubt: a lease that ran out without the event being
+    settled means its sender stopped mid-delivery, perhaps after Slack had it.
+    """
     query = (
         select(OutboxEvent)
         .where(
@@ -65,11 +69,11 @@ def claim_due(
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    events = list(session.exec(query))
-    for event in events:
+    claimed = [(event, event.locked_until is not None) for event in session.exec(query)]
+    for event, _ in claimed:
         event.locked_until = now + lease
     session.flush()
-    return events
+    return claimed
 
 
 def settle(
@@ -81,8 +85,15 @@ def settle(
     attempts: int,
     next_attempt_at: datetime | None = None,
     error: str | None = None,
+    in_doubt: bool = False,
 ) -> None:
-    values: dict[str, Any] = {"status": status, "attempts": attempts, "locked_until": None}
+    """Record the outcome. A retry `in_doubt` keeps a (lapsed) lease, which is how the next
+    claim knows that an earlier attempt may have reached Slack."""
+    values: dict[str, Any] = {
+        "status": status,
+        "attempts": attempts,
+        "locked_until": now if in_doubt else None,
+    }
     if status == SENT:
         values["sent_at"] = now
     if next_attempt_at is not None:

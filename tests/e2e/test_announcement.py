@@ -23,7 +23,9 @@ def announcements(w: Workspace, channel: str) -> list[Message]:
     return [
         m
         for m in w.fake.state.messages(channel)
-        if (m.metadata or {}).get("event_type") == "forvaltningsbot_decision"
+        if str(((m.metadata or {}).get("event_payload") or {}).get("key", "")).startswith(
+            "announcement:"
+        )
     ]
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from bot.emulator.state import Message
@@ -135,3 +136,34 @@ def test_schedule_is_confirmed_with_the_next_three_times(
     assert "project lead" in english["text"]
     with project.bot.db.session() as session:
         assert session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == audits
+
+
+def test_a_dm_whose_sender_died_after_posting_is_not_posted_again(
+    project: RunningBot, workspace: Workspace
+) -> None:
+    w = workspace
+    run(project, w, "påminn")
+    reminder_dm(w)
+    # What a sender killed between Slack's answer and settling leaves: taken, never settled.
+    with project.bot.db.session() as session:
+        session.execute(
+            update(OutboxEvent)
+            .where(col(OutboxEvent.kind) == "reminder")
+            .values(
+                status="pending",
+                locked_until=datetime(2020, 1, 1, tzinfo=UTC),
+                next_attempt_at=datetime(2020, 1, 1, tzinfo=UTC),
+            )
+        )
+    project.bot.sender.notify()
+
+    def settled() -> bool:
+        with project.bot.db.session() as session:
+            rows = session.execute(
+                select(col(OutboxEvent.status)).where(col(OutboxEvent.kind) == "reminder")
+            ).scalars()
+            return all(s == "sent" for s in rows)
+
+    assert eventually(settled)
+    assert len([m for m in w.fake.state.dms_to(w.erik) if "Reminder" in m.text]) == 1
+    assert w.fake.state.calls("conversations.history")  # it looked before posting
