@@ -12,10 +12,17 @@ from pydantic import SecretStr
 from bot.__main__ import Bot
 from bot.config import Settings
 from bot.emulator import FakeSlack, SlackRequester
+from bot.emulator.state import Message
 from tests.databases import fresh_postgres_database
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test"
+
+
+def outbox_key(message: Message) -> str:
+    """The outbox key a message the bot posted carries in its metadata ("" if none)."""
+    payload = (message.metadata or {}).get("event_payload") or {}
+    return str(payload.get("key", ""))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

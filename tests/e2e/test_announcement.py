@@ -14,19 +14,13 @@ from sqlmodel import col
 
 from bot.emulator.state import Message
 from storage.models import OutboxEvent, Vote
-from tests.conftest import RunningBot, Workspace
+from tests.conftest import RunningBot, Workspace, outbox_key
 from tests.e2e.test_tracking import eventually, run
 from tests.e2e.test_vote import DOCUMENTS, ready_the_project
 
 
 def announcements(w: Workspace, channel: str) -> list[Message]:
-    return [
-        m
-        for m in w.fake.state.messages(channel)
-        if str(((m.metadata or {}).get("event_payload") or {}).get("key", "")).startswith(
-            "announcement:"
-        )
-    ]
+    return [m for m in w.fake.state.messages(channel) if outbox_key(m).startswith("announcement:")]
 
 
 def vote_id(running: RunningBot) -> int:
