@@ -34,6 +34,7 @@ class HttpServer:
             clear_untrusted_proxy_headers=True,
         )
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     @property
     def port(self) -> int:
@@ -51,7 +52,11 @@ class HttpServer:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop accepting, let in-flight requests finish (bounded), close the sockets."""
+        """Stop accepting, let in-flight requests finish (bounded), close the sockets. Once:
+        closing closed sockets again fails with EBADF."""
+        if self._stopped:
+            return
+        self._stopped = True
         server: Any = self._server
         if self._thread is None:
             server.close()
