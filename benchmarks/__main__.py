@@ -21,7 +21,7 @@ COMMANDS = [
     (".venv/bin/python -m benchmarks --database sqlite", "one database only"),
     (".venv/bin/python -m benchmarks --quick", "seconds-long smoke run of every figure"),
 ]
-DATABASES = ("sqlite", "postgresql")
+DATABASES = ("postgresql", "sqlite")  # production's first; the memory figure takes the first
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -49,7 +49,7 @@ class Options:
     """How the run was asked for: `quick` shrinks every figure to a smoke test of itself."""
 
     quick: bool = False
-    databases: tuple[str, ...] = ("sqlite", "postgresql")
+    databases: tuple[str, ...] = ("postgresql", "sqlite")
     workdir: Path = Path(".")
 
 

@@ -213,6 +213,6 @@ FIGURE = Figure(
     name="queries",
     title="SQL statements per request: 7 against 70 activities",
     issue="8/8",
-    budget_seconds=60,
+    budget_seconds=30,
     run=run,
 )
