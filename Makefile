@@ -1,9 +1,9 @@
-# The two commands of the README: `make run` and `make test`. Both install what they need.
+# The commands of the README: `make run`, `make test`, `make bench`. Each installs what it needs.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test lint install
+.PHONY: run test lint install bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,8 @@ lint: $(BIN)/.installed
 test: lint
 	scripts/ensure-postgres
 	$(BIN)/pytest
+
+# Every figure of BENCHMARKS.md, side by side; rewrites the file (under 10 minutes).
+bench: $(BIN)/.installed
+	scripts/ensure-postgres
+	$(BIN)/python -m benchmarks

@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from bot.app import build_app
 from bot.config import Settings
 from bot.domain.errors import DomainError
+from bot.domain.phase import Phase
 from bot.http import wsgi_app
 from bot.listeners.locale import Locales
 from bot.manifest import manifest
@@ -56,8 +57,9 @@ class Bot:
     ticker: Ticker
 
     @classmethod
-    def build(cls, settings: Settings) -> Bot:
-        phase = load_phase(DEFAULT_PHASE)
+    def build(cls, settings: Settings, *, phase: Phase | None = None) -> Bot:
+        """`phase`: the template new projects follow, if not the shipped one (benchmarks)."""
+        phase = phase or load_phase(DEFAULT_PHASE)
         db = Database.from_url(settings.database_url)
         upgrade(db.engine)
         services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)

@@ -1,0 +1,40 @@
+"""The one list of figures `python -m benchmarks` runs, in order, and those still to come.
+
+To add a figure: write `benchmarks/<name>.py` with a `FIGURE = Figure(...)` whose `run` keeps
+to its budget, append it to `FIGURES`, and drop its line from `NOT_YET_MEASURED`. The budgets
+add up to less than ten minutes; a new figure takes its share from there.
+"""
+
+from __future__ import annotations
+
+from benchmarks import ack, memory, queries
+from benchmarks.figure import Figure, Pending
+
+FIGURES: list[Figure] = [ack.FIGURE, queries.FIGURE, memory.FIGURE]
+
+NOT_YET_MEASURED: list[Pending] = [
+    Pending(
+        title="Scheduler tick over 10,000 and 100,000 activities (due reminders, deadlines)",
+        issue="8/8, with the reminders issue",
+        why="needs the tick job and the reminder rows, which are not built yet",
+    ),
+    Pending(
+        title="Announcement fan-out to the stakeholder channels after a decision",
+        issue="8/8, with the decision and announcement issue",
+        why="needs the vote, the decision record and the announcement, being built now",
+    ),
+    Pending(
+        title="Ack latency of a vote click (Godkänn/Avslå/Avstår)",
+        issue="8/8, with the vote issue",
+        why=(
+            "the vote is being built; the surface plugs into `benchmarks/surfaces.py` "
+            "(`SURFACES`) and the ack figure measures it like the others"
+        ),
+    ),
+]
+
+TOTAL_BUDGET_SECONDS = 600
+
+
+def budgets_fit() -> bool:
+    return sum(f.budget_seconds for f in FIGURES) < TOTAL_BUDGET_SECONDS
