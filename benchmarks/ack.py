@@ -277,6 +277,6 @@ FIGURE = Figure(
     name="ack",
     title="Ack latency: the bot against a bare Bolt app",
     issue="8/8",
-    budget_seconds=220,
+    budget_seconds=200,
     run=run,
 )

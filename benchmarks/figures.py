@@ -7,17 +7,12 @@ add up to less than ten minutes; a new figure takes its share from there.
 
 from __future__ import annotations
 
-from benchmarks import ack, memory, queries
+from benchmarks import ack, memory, queries, tick
 from benchmarks.figure import Figure, Pending
 
-FIGURES: list[Figure] = [ack.FIGURE, queries.FIGURE, memory.FIGURE]
+FIGURES: list[Figure] = [ack.FIGURE, queries.FIGURE, memory.FIGURE, tick.FIGURE]
 
 NOT_YET_MEASURED: list[Pending] = [
-    Pending(
-        title="Scheduler tick over 10,000 and 100,000 activities (due reminders, deadlines)",
-        issue="8/8, with the reminders issue",
-        why="needs the tick job and the reminder rows, which are not built yet",
-    ),
     Pending(
         title="Announcement fan-out to the stakeholder channels after a decision",
         issue="8/8, with the decision and announcement issue",

@@ -116,6 +116,6 @@ FIGURE = Figure(
     name="memory",
     title="Resident memory: the bot against a bare Bolt app",
     issue="8/8",
-    budget_seconds=240,
+    budget_seconds=200,
     run=run,
 )

@@ -8,8 +8,11 @@ query walks an index on a timestamp, so an idle tick costs one index probe per k
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select  # sqlmodel's select types at most four columns
 from sqlmodel import Session, col, select
 
 from storage.models import Activity, Project, ReminderSchedule
@@ -27,32 +30,81 @@ def schedule_of(*, session: Session, project_id: int) -> ReminderSchedule | None
     return session.get(ReminderSchedule, project_id)
 
 
-def claim_due_schedules(*, session: Session, now: datetime, limit: int) -> list[ReminderSchedule]:
+class DueSchedule(NamedTuple):
+    project_id: int
+    spec: str
+    next_run_at: datetime
+    team_id: str
+    channel_id: str
+
+
+class ActivityRow(NamedTuple):
+    id: int
+    project_id: int
+    status: str
+    owner_id: str | None
+    due: date | None
+    snoozed_until: datetime | None
+
+
+# The tick reads plain rows, not ORM objects: building a SQLModel instance costs about 0.1 ms,
+# which for 1% of 100,000 activities was most of the tick.
+
+
+def claim_due_schedules(*, session: Session, now: datetime, limit: int) -> list[DueSchedule]:
     """Schedules whose occurrence has come, oldest first; the caller advances them."""
     query = (
-        select(ReminderSchedule)
+        sa_select(
+            col(ReminderSchedule.project_id),
+            col(ReminderSchedule.spec),
+            col(ReminderSchedule.next_run_at),
+            col(Project.team_id),
+            col(Project.channel_id),
+        )
+        .join(Project, col(Project.id) == col(ReminderSchedule.project_id))
         .where(col(ReminderSchedule.next_run_at) <= now)
         .order_by(col(ReminderSchedule.next_run_at), col(ReminderSchedule.project_id))
         .limit(limit)
     )
     if _postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    return list(session.exec(query))
+        query = query.with_for_update(of=ReminderSchedule, skip_locked=True)
+    return [DueSchedule(*row) for row in session.execute(query)]
+
+
+def advance(*, session: Session, moves: Sequence[tuple[int, datetime]], now: datetime) -> None:
+    """Move each schedule (project id, next occurrence) on, in one executemany."""
+    if not moves:
+        return
+    table: Any = ReminderSchedule.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(table)
+        .where(table.c.project_id == bindparam("pid"))
+        .values(next_run_at=bindparam("at"), updated_at=now),
+        [{"pid": pid, "at": at} for pid, at in moves],
+    )
 
 
 def activities_of_projects(
     *, session: Session, project_ids: Sequence[int]
-) -> dict[int, list[Activity]]:
+) -> dict[int, list[ActivityRow]]:
     """Every activity of the given projects in one query, grouped by project, in id order."""
-    grouped: dict[int, list[Activity]] = {i: [] for i in project_ids}
+    grouped: dict[int, list[ActivityRow]] = {i: [] for i in project_ids}
     if not project_ids:
         return grouped
     query = (
-        select(Activity)
+        sa_select(
+            col(Activity.id),
+            col(Activity.project_id),
+            col(Activity.status),
+            col(Activity.owner_id),
+            col(Activity.due),
+            col(Activity.snoozed_until),
+        )
         .where(col(Activity.project_id).in_(project_ids))
         .order_by(col(Activity.project_id), col(Activity.id))
     )
-    for activity in session.exec(query):
+    for row in session.execute(query):
+        activity = ActivityRow(*row)
         grouped[activity.project_id].append(activity)
     return grouped
 

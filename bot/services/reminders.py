@@ -41,7 +41,7 @@ from bot.services.tick_report import TickReport
 from storage import outbox as queue
 from storage import projects
 from storage import reminders as store
-from storage.models import Activity, Project, ReminderSchedule
+from storage.models import Activity
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,9 @@ def _parsed(spec: str) -> Schedule:
     return parse_schedule(spec)
 
 
-def _facts(row: Activity) -> ActivityFacts:
+def _facts(row: Activity | store.ActivityRow) -> ActivityFacts:
     return ActivityFacts(
-        id=_id(row),
+        id=row.id if isinstance(row, store.ActivityRow) else _id(row),
         status=ActivityStatus(row.status),
         owner_id=row.owner_id,
         due=row.due,
@@ -63,10 +63,12 @@ def _facts(row: Activity) -> ActivityFacts:
     )
 
 
-def _reminder(project: Project, owner: str, ids: Sequence[int], occasion: str) -> dict[str, Any]:
+def _reminder(
+    project_id: int, team_id: str, owner: str, ids: Sequence[int], occasion: str
+) -> dict[str, Any]:
     return queue.new_event(
-        f"{OutboxKind.REMINDER}:{_id(project)}:{owner}:{occasion}",
-        project.team_id,
+        f"{OutboxKind.REMINDER}:{project_id}:{owner}:{occasion}",
+        team_id,
         OutboxKind.REMINDER,
         owner,
         {"activities": list(ids)},
@@ -78,36 +80,40 @@ def run_schedules(services: Services, now: datetime, batch: int, report: TickRep
         claimed = store.claim_due_schedules(session=session, now=now, limit=batch)
         if not claimed:
             return 0
-        ids = [s.project_id for s in claimed]
-        by_id = projects.projects_by_id(session=session, ids=ids)
-        activities = store.activities_of_projects(session=session, project_ids=ids)
+        activities = store.activities_of_projects(
+            session=session, project_ids=[s.project_id for s in claimed]
+        )
         today = services.today(now)
         events: list[dict[str, Any]] = []
-        for schedule in claimed:
-            project = by_id[schedule.project_id]
-            occasion = schedule.next_run_at.isoformat()
-            plan = plan_occurrence([_facts(a) for a in activities[schedule.project_id]], now, today)
-            events += [_reminder(project, o, a, occasion) for o, a in plan.reminders.items()]
+        moves: list[tuple[int, datetime]] = []
+        for due in claimed:
+            occasion = due.next_run_at.isoformat()
+            plan = plan_occurrence([_facts(a) for a in activities[due.project_id]], now, today)
+            events += [
+                _reminder(due.project_id, due.team_id, owner, ids, occasion)
+                for owner, ids in plan.reminders.items()
+            ]
             if plan.digest:
                 events.append(
                     queue.new_event(
-                        f"{OutboxKind.DIGEST}:{_id(project)}:{occasion}",
-                        project.team_id,
+                        f"{OutboxKind.DIGEST}:{due.project_id}:{occasion}",
+                        due.team_id,
                         OutboxKind.DIGEST,
-                        project.channel_id,
+                        due.channel_id,
                         {"activities": list(plan.digest)},
                     )
                 )
                 report.digests += 1
             report.reminders += len(plan.reminders)
-            schedule.next_run_at = _next_run(services, schedule, now)
+            moves.append((due.project_id, _next_run(services, due.spec, now)))
         queue.enqueue_many(session=session, events=events, now=now)
+        store.advance(session=session, moves=moves, now=now)
         report.schedules += len(claimed)
         return len(claimed)
 
 
-def _next_run(services: Services, schedule: ReminderSchedule, now: datetime) -> datetime:
-    return next_occurrence(_parsed(schedule.spec), now, services.calendar)
+def _next_run(services: Services, spec: str, now: datetime) -> datetime:
+    return next_occurrence(_parsed(spec), now, services.calendar)
 
 
 def run_snoozes(services: Services, now: datetime, batch: int, report: TickReport) -> int:
@@ -121,7 +127,7 @@ def run_snoozes(services: Services, now: datetime, batch: int, report: TickRepor
             assert row.snoozed_until is not None
             if row.owner_id and ActivityStatus(row.status) not in FINISHED:
                 occasion = f"snooze-{_id(row)}-{row.snoozed_until.isoformat()}"
-                event = _reminder(project, row.owner_id, [_id(row)], occasion)
+                event = _reminder(_id(project), project.team_id, row.owner_id, [_id(row)], occasion)
                 event["payload"]["snoozed"] = True
                 events.append(event)
             row.snoozed_until = None
@@ -206,7 +212,10 @@ def remind_now(services: Services, actor: Actor, channel_id: str) -> int:
         rows = projects.activities_of(session=session, project_id=_id(project))
         plan = plan_occurrence([_facts(a) for a in rows], now, services.today(now))
         occasion = "now-" + now.replace(second=0, microsecond=0).isoformat()
-        events = [_reminder(project, o, ids, occasion) for o, ids in plan.reminders.items()]
+        events = [
+            _reminder(_id(project), project.team_id, o, ids, occasion)
+            for o, ids in plan.reminders.items()
+        ]
         queue.enqueue_many(session=session, events=events, now=now)
         return len(events)
 
