@@ -7,26 +7,12 @@ add up to less than ten minutes; a new figure takes its share from there.
 
 from __future__ import annotations
 
-from benchmarks import ack, memory, queries, tick
+from benchmarks import ack, fanout, memory, queries, tick
 from benchmarks.figure import Figure, Pending
 
-FIGURES: list[Figure] = [ack.FIGURE, queries.FIGURE, memory.FIGURE, tick.FIGURE]
+FIGURES: list[Figure] = [ack.FIGURE, queries.FIGURE, memory.FIGURE, tick.FIGURE, fanout.FIGURE]
 
-NOT_YET_MEASURED: list[Pending] = [
-    Pending(
-        title="Announcement fan-out to the stakeholder channels after a decision",
-        issue="8/8, with the decision and announcement issue",
-        why="needs the vote, the decision record and the announcement, being built now",
-    ),
-    Pending(
-        title="Ack latency of a vote click (Godkänn/Avslå/Avstår)",
-        issue="8/8, with the vote issue",
-        why=(
-            "the vote is being built; the surface plugs into `benchmarks/surfaces.py` "
-            "(`SURFACES`) and the ack figure measures it like the others"
-        ),
-    ),
-]
+NOT_YET_MEASURED: list[Pending] = []
 
 TOTAL_BUDGET_SECONDS = 600
 

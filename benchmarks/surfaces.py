@@ -9,6 +9,7 @@ the bare app (which acks commands, actions and views alike), and reports it in i
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from benchmarks.harness import KeepAliveRequester, Workspace, check
 from bot.domain.phase import Phase
 from bot.emulator import BotResponse
 from bot.phases import load_phase
-from messages.ids import BlockId
+from messages.ids import ActionId, BlockId
 
 JsonBody = dict[str, Any]
 TOGGLED = "2"  # the activity `klar` and `pågår` alternate on, so every request changes it
@@ -31,8 +32,9 @@ class Surface:
     label: str
     # The n-th request of load worker `worker` (each worker acts in a channel of its own).
     send: Callable[[KeepAliveRequester, Workspace, int, int], BotResponse]
-    # Whether the bot's reply is the one asked for (and not, say, a refusal, which is faster).
-    expect: Callable[[JsonBody], bool]
+    # Whether the bot's reply is the one asked for (and not, say, a refusal, which is faster);
+    # None for a button, whose ack has no body (its `prepare` checks that clicks count).
+    expect: Callable[[JsonBody], bool] | None
     # Run once against the bot after the projects are seeded, e.g. to open a vote.
     prepare: Callable[[KeepAliveRequester, Workspace], None] | None = None
 
@@ -66,7 +68,63 @@ MARK = Surface(
     _done_or_doing,
     _changed,
 )
-SURFACES: list[Surface] = [STATUS, MARK]
+# The vote click: in each worker's project a vote is open (its chair never votes, so it stays
+# open), and the member alternates Godkänn and Avslå, so every click changes a ballot.
+VOTES: dict[str, tuple[str, str]] = {}  # project channel → (vote id, the vote's channel)
+
+
+def _prepare_votes(requester: KeepAliveRequester, ws: Workspace) -> None:
+    phase = load_phase()
+    # Leaves first, then the parents that follow them: everything done, so the vote may open.
+    order = [a for a in phase.activities if not phase.children(a.key)]
+    order += [a for a in phase.activities if phase.children(a.key)]
+    people = (ws.lead, ws.owner, ws.member)
+    # A vote channel per project: Slack (and the sender) post one message a second per channel.
+    boards = {c: ws.fake.state.add_channel(f"styrgrupp-{c}", members=people) for c in ws.channels}
+
+    def one(channel: str) -> None:
+        commands = [f"klar {a.number}" for a in order]
+        commands += [f"styrgruppskanal <#{boards[channel]}>", "milstolpe 2030-01-15 17:00"]
+        # Back to how the seed left it, so the `klar`/`pågår` surface changes it every time.
+        commands.append(f"pågår {TOGGLED}")
+        for text in commands:
+            check(requester.command(text, user_id=ws.lead, channel_id=channel), text)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(one, ws.channels))
+    deadline = time.monotonic() + 60
+    for channel, board in boards.items():
+        while not ws.fake.state.messages(board):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the vote messages were not posted")
+            time.sleep(0.05)
+        message = ws.fake.state.messages(board)[0]
+        value = next(
+            e["value"]
+            for b in message.blocks
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == ActionId.VOTE_YES
+        )
+        VOTES[channel] = (value, board)
+
+
+def _vote_click(requester: KeepAliveRequester, ws: Workspace, worker: int, n: int) -> BotResponse:
+    action = ActionId.VOTE_YES if n % 2 == 0 else ActionId.VOTE_NO
+    vote_id, board = VOTES[ws.channels[worker]]
+    return requester.block_action(
+        user_id=ws.member, action_id=action.value, value=vote_id, channel_id=board
+    )
+
+
+VOTE = Surface(
+    "vote",
+    "a vote click (Godkänn / Avslå, alternating: each one changes the ballot)",
+    _vote_click,
+    None,
+    prepare=_prepare_votes,
+)
+SURFACES: list[Surface] = [STATUS, MARK, VOTE]
 
 
 def seed_commands(ws: Workspace, channel: str, index: int, phase: Phase) -> list[str]:

@@ -284,7 +284,16 @@ class OutboxSender:
         )
         self._post(event, message)
 
+    def _take_pending(self, event: OutboxEvent) -> None:
+        """Coalescing: from now on a new change queues a new refresh, which will render the
+        state after it; this one renders whatever has been committed until now."""
+        assert event.id is not None
+        if event.key.endswith(f":{queue.PENDING}"):
+            with self._services.db.session() as session:
+                queue.rekey(session=session, event_id=event.id, key=f"{event.key}:{event.id}")
+
     def _home_refresh(self, event: OutboxEvent) -> None:
+        self._take_pending(event)
         mine = my_activities(self._services, event.team_id, event.target)
         view = messages.home_view(mine, self._language(event))
         self._client.views_publish(user_id=event.target, view=view)
@@ -347,12 +356,7 @@ class OutboxSender:
         votes.message_posted(self._services, view.vote_id, ts)
 
     def _vote_update(self, event: OutboxEvent) -> None:
-        assert event.id is not None
-        if event.key.endswith(f":{queue.PENDING}"):
-            # Coalescing: from now on a new click queues a new redraw, which will render the
-            # state after it; this one renders whatever has been committed until now.
-            with self._services.db.session() as session:
-                queue.rekey(session=session, event_id=event.id, key=f"{event.key}:{event.id}")
+        self._take_pending(event)
         view = self._vote(event)
         if view.message_ts is None:
             raise _Retry(2.0, "the vote message is not posted yet")

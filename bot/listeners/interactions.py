@@ -238,7 +238,5 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
         ack()
         if event.get("tab", "home") != "home":
             return
-        activities.request_home(
-            services, body["team_id"], event["user"], body.get("event_id") or "opened"
-        )
+        activities.request_home(services, body["team_id"], event["user"])
         notify()

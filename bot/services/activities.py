@@ -93,14 +93,20 @@ def _record(
     )
 
 
+def home_refresh_key(team_id: str, user_id: str) -> str:
+    """One pending Home refresh per person: while it waits, more changes add nothing, and the
+    sender renames it when it takes it, rendering the activities as they are then."""
+    return f"{OutboxKind.HOME_REFRESH}:{team_id}:{user_id}:{queue.PENDING}"
+
+
 def _refresh_home(
-    services: Services, session: Session, team_id: str, user_ids: Sequence[str | None], change: int
+    services: Services, session: Session, team_id: str, user_ids: Sequence[str | None]
 ) -> None:
     """The Home tab shows each owner's activities; whoever a change touched gets a fresh one."""
     for user_id in dict.fromkeys(u for u in user_ids if u):
         queue.enqueue(
             session=session,
-            key=f"{OutboxKind.HOME_REFRESH}:{team_id}:{user_id}:{change}",
+            key=home_refresh_key(team_id, user_id),
             team_id=team_id,
             kind=OutboxKind.HOME_REFRESH,
             target=user_id,
@@ -144,7 +150,7 @@ def set_owner(services: Services, actor: Actor, channel_id: str, ref: str, owner
             },
             now=services.clock(),
         )
-        _refresh_home(services, session, actor.team_id, [before, owner_id], change)
+        _refresh_home(services, session, actor.team_id, [before, owner_id])
         return Change(ChangeKind.OWNER, project.name, True, owner_id, before, definition)
 
     return _transaction(services, work)
@@ -167,10 +173,8 @@ def set_due(services: Services, actor: Actor, channel_id: str, ref: str, due: da
         }
         if not projects.compare_and_set(session=session, activity=row, values=values):
             raise _Raced
-        change = _record(
-            services, session, actor, project, "activity.due", row.key, before, due.isoformat()
-        )
-        _refresh_home(services, session, actor.team_id, [row.owner_id], change)
+        _record(services, session, actor, project, "activity.due", row.key, before, due.isoformat())
+        _refresh_home(services, session, actor.team_id, [row.owner_id])
         return Change(ChangeKind.DUE, project.name, True, due.isoformat(), before, definition)
 
     return _transaction(services, work)
@@ -246,7 +250,7 @@ def _change_status(
         },
     ):
         raise _Raced
-    change = _record(
+    _record(
         services,
         session,
         actor,
@@ -256,7 +260,7 @@ def _change_status(
         {"status": before[0], "note": before[1]},
         {"status": target.value, "note": note},
     )
-    _refresh_home(services, session, actor.team_id, [row.owner_id, actor.user_id], change)
+    _refresh_home(services, session, actor.team_id, [row.owner_id, actor.user_id])
     return Change(
         ChangeKind.STATUS, project.name, True, target.value, before[0], definition, note=note
     )
@@ -457,15 +461,7 @@ def my_activities(services: Services, team_id: str, user_id: str) -> list[MyActi
         return mine
 
 
-def request_home(services: Services, team_id: str, user_id: str, reason: str) -> None:
-    """Queue a fresh Home tab for the person; `reason` (e.g. the event id) dedupes retries."""
+def request_home(services: Services, team_id: str, user_id: str) -> None:
+    """Queue a fresh Home tab for the person (coalesced with any refresh already waiting)."""
     with services.db.session() as session:
-        queue.enqueue(
-            session=session,
-            key=f"{OutboxKind.HOME_REFRESH}:{team_id}:{user_id}:{reason}",
-            team_id=team_id,
-            kind=OutboxKind.HOME_REFRESH,
-            target=user_id,
-            payload={},
-            now=services.clock(),
-        )
+        _refresh_home(services, session, team_id, [user_id])
