@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.domain.activities import FINISHED, ActivityStatus
@@ -24,73 +22,18 @@ from bot.domain.reminders import escalation_at
 from bot.domain.rules import check_chair, check_status_change, require_lead, require_owner_or_lead
 from bot.services.context import Actor, Services
 from bot.services.outbox_kind import OutboxKind
-from storage import audit, projects
+from bot.services.unit import Raced, project_of_channel, record_change, row_id, transaction
 from storage import outbox as queue
+from storage import projects
 from storage.models import Activity, Document, Project
-
-T = TypeVar("T")
-MAX_ATTEMPTS = 3
-
-
-def _transaction(services: Services, work: Callable[[Session], T]) -> T:
-    """Run `work` in a transaction, again if a concurrent request won a race on a unique key."""
-    for attempt in range(MAX_ATTEMPTS):
-        try:
-            with services.db.session() as session:
-                return work(session)
-        except (IntegrityError, _Raced):
-            if attempt == MAX_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-class _Raced(Exception):
-    """The row changed between our read and our write; the retry sees the new state."""
-
-
-def _project(session: Session, actor: Actor, channel_id: str) -> Project:
-    project = projects.project_in_channel(
-        session=session, team_id=actor.team_id, channel_id=channel_id
-    )
-    if project is None:
-        raise DomainError(ErrorCode.NO_PROJECT)
-    return project
 
 
 def _activity(session: Session, phase: Phase, project: Project, ref: str) -> Activity:
     definition = resolve(ref, phase.activities)
-    row = projects.activity(session=session, project_id=_id(project), key=definition.key)
+    row = projects.activity(session=session, project_id=row_id(project), key=definition.key)
     if row is None:  # added to the template after this project was created
         raise DomainError(ErrorCode.UNKNOWN_ACTIVITY, value=ref, suggestions="")
     return row
-
-
-def _id(row: Project | Activity) -> int:
-    assert row.id is not None
-    return row.id
-
-
-def _record(
-    services: Services,
-    session: Session,
-    actor: Actor,
-    project: Project,
-    action: str,
-    target: str,
-    before: Any,
-    after: Any,
-) -> int:
-    return audit.record(
-        session=session,
-        team_id=actor.team_id,
-        project_id=_id(project),
-        actor_id=actor.user_id,
-        action=action,
-        target=target,
-        before=before,
-        after=after,
-        now=services.clock(),
-    )
 
 
 def home_refresh_key(team_id: str, user_id: str) -> str:
@@ -117,7 +60,7 @@ def _refresh_home(
 
 def set_owner(services: Services, actor: Actor, channel_id: str, ref: str, owner_id: str) -> Change:
     def work(session: Session) -> Change:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
         phase = services.phase(project.phase_key)
         row = _activity(session, phase, project, ref)
@@ -130,13 +73,13 @@ def set_owner(services: Services, actor: Actor, channel_id: str, ref: str, owner
             activity=row,
             values={"owner_id": owner_id, "updated_at": services.clock()},
         ):
-            raise _Raced
-        change = _record(
+            raise Raced
+        change = record_change(
             services, session, actor, project, "activity.owner", row.key, before, owner_id
         )
         queue.enqueue(
             session=session,
-            key=f"{OutboxKind.OWNER_ASSIGNED}:{_id(row)}:{change}",
+            key=f"{OutboxKind.OWNER_ASSIGNED}:{row_id(row)}:{change}",
             team_id=actor.team_id,
             kind=OutboxKind.OWNER_ASSIGNED,
             target=owner_id,
@@ -153,12 +96,12 @@ def set_owner(services: Services, actor: Actor, channel_id: str, ref: str, owner
         _refresh_home(services, session, actor.team_id, [before, owner_id])
         return Change(ChangeKind.OWNER, project.name, True, owner_id, before, definition)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def set_due(services: Services, actor: Actor, channel_id: str, ref: str, due: date) -> Change:
     def work(session: Session) -> Change:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
         phase = services.phase(project.phase_key)
         row = _activity(session, phase, project, ref)
@@ -172,12 +115,14 @@ def set_due(services: Services, actor: Actor, channel_id: str, ref: str, due: da
             "updated_at": services.clock(),
         }
         if not projects.compare_and_set(session=session, activity=row, values=values):
-            raise _Raced
-        _record(services, session, actor, project, "activity.due", row.key, before, due.isoformat())
+            raise Raced
+        record_change(
+            services, session, actor, project, "activity.due", row.key, before, due.isoformat()
+        )
         _refresh_home(services, session, actor.team_id, [row.owner_id])
         return Change(ChangeKind.DUE, project.name, True, due.isoformat(), before, definition)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def set_status(
@@ -191,11 +136,11 @@ def set_status(
     """From the slash command: the activity named in the channel's project."""
 
     def work(session: Session) -> Change:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         row = _activity(session, services.phase(project.phase_key), project, ref)
         return _change_status(services, session, actor, project, row, target, note)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def set_status_by_id(
@@ -214,7 +159,7 @@ def set_status_by_id(
         project, row = found
         return _change_status(services, session, actor, project, row, target, note)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def _change_status(
@@ -230,7 +175,7 @@ def _change_status(
     phase = services.phase(project.phase_key)
     definition = phase.activity(row.key)
     if phase.children(row.key):
-        rows = projects.activities_of(session=session, project_id=_id(project))
+        rows = projects.activities_of(session=session, project_id=row_id(project))
         check_status_change(phase, row.key, {r.key: ActivityStatus(r.status) for r in rows}, target)
     if target in (ActivityStatus.BLOCKED, ActivityStatus.NOT_APPLICABLE) and not note:
         raise DomainError(ErrorCode.REASON_REQUIRED, usage=_USAGE[target])
@@ -249,8 +194,8 @@ def _change_status(
             "updated_at": services.clock(),
         },
     ):
-        raise _Raced
-    _record(
+        raise Raced
+    record_change(
         services,
         session,
         actor,
@@ -284,12 +229,12 @@ _USAGE = {ActivityStatus.BLOCKED: "blocked", ActivityStatus.NOT_APPLICABLE: "na"
 
 def link_document(services: Services, actor: Actor, channel_id: str, ref: str, url: str) -> Change:
     def work(session: Session) -> Change:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
         phase = services.phase(project.phase_key)
         key = resolve_key(ref, [d.key for d in phase.milestone.documents])
         definition = next(d for d in phase.milestone.documents if d.key == key)
-        row = projects.document(session=session, project_id=_id(project), key=key)
+        row = projects.document(session=session, project_id=row_id(project), key=key)
         before = row.url if row else None
         if before == url:
             return Change(
@@ -299,7 +244,7 @@ def link_document(services: Services, actor: Actor, channel_id: str, ref: str, u
         if row is None:
             session.add(
                 Document(
-                    project_id=_id(project),
+                    project_id=row_id(project),
                     key=key,
                     url=url,
                     linked_by=actor.user_id,
@@ -309,10 +254,10 @@ def link_document(services: Services, actor: Actor, channel_id: str, ref: str, u
         else:
             row.url, row.linked_by, row.linked_at = url, actor.user_id, now
         session.flush()
-        _record(services, session, actor, project, "document.link", key, before, url)
+        record_change(services, session, actor, project, "document.link", key, before, url)
         return Change(ChangeKind.DOCUMENT, project.name, True, url, before, document=definition)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def set_steering(
@@ -340,15 +285,15 @@ def set_steering(
 
 def set_chair(services: Services, actor: Actor, channel_id: str, chair_id: str) -> Change:
     def work(session: Session) -> Change:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
-        check_chair(chair_id, projects.members_of(session=session, project_id=_id(project)))
+        check_chair(chair_id, projects.members_of(session=session, project_id=row_id(project)))
         before = project.chair_id
         if before == chair_id:
             return Change(ChangeKind.CHAIR, project.name, False, chair_id, before)
         project.chair_id = chair_id
         session.flush()
-        _record(
+        record_change(
             services,
             session,
             actor,
@@ -360,21 +305,21 @@ def set_chair(services: Services, actor: Actor, channel_id: str, chair_id: str) 
         )
         return Change(ChangeKind.CHAIR, project.name, True, chair_id, before)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def set_vote_channel(
     services: Services, actor: Actor, channel_id: str, vote_channel_id: str
 ) -> Change:
     def work(session: Session) -> Change:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
         before = project.vote_channel_id
         if before == vote_channel_id:
             return Change(ChangeKind.VOTE_CHANNEL, project.name, False, vote_channel_id, before)
         project.vote_channel_id = vote_channel_id
         session.flush()
-        _record(
+        record_change(
             services,
             session,
             actor,
@@ -386,7 +331,7 @@ def set_vote_channel(
         )
         return Change(ChangeKind.VOTE_CHANNEL, project.name, True, vote_channel_id, before)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def set_channels(
@@ -419,21 +364,21 @@ def _replace_list(
     """Replace one of the project's ordered lists (members, stakeholder channels) as a whole."""
 
     def work(session: Session) -> Change:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
-        before = tuple(read(session=session, project_id=_id(project)))
+        before = tuple(read(session=session, project_id=row_id(project)))
         after = tuple(items)
         if before == after:
             return Change(kind, project.name, False, after, before)
-        write(session=session, project_id=_id(project), ids=after)
+        write(session=session, project_id=row_id(project), ids=after)
         chair_cleared = also(project, after) if also else False
         session.flush()
-        _record(
+        record_change(
             services, session, actor, project, action, project.channel_id, list(before), list(after)
         )
         return Change(kind, project.name, True, after, before, chair_cleared=chair_cleared)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def my_activities(services: Services, team_id: str, user_id: str) -> list[MyActivity]:
@@ -449,7 +394,7 @@ def my_activities(services: Services, team_id: str, user_id: str) -> list[MyActi
                 continue  # a parent's status follows its sub-activities; nothing to click
             mine.append(
                 MyActivity(
-                    activity_id=_id(row),
+                    activity_id=row_id(row),
                     project_name=project.name,
                     channel_id=project.channel_id,
                     definition=phase.activity(row.key),

@@ -62,7 +62,7 @@ def create_project(services: Services, actor: Actor, channel_id: str, name: str)
                 after={"name": name, "lead": actor.user_id, "phase": phase.key},
                 now=now,
             )
-            return _view(services, session, project)
+            return project_view(services, session, project)
     except IntegrityError:
         # Two `nytt` in the same channel at once: the unique key let one through.
         with services.db.session() as session:
@@ -81,7 +81,7 @@ def project_status(services: Services, team_id: str, channel_id: str) -> Project
         )
         if project is None:
             raise DomainError(ErrorCode.NO_PROJECT)
-        view = _view(services, session, project)
+        view = project_view(services, session, project)
         vote = vote_store.latest_closed(session=session, project_id=view.id)
         if vote is None:
             return view
@@ -97,7 +97,7 @@ def _channel_taken(project: Project) -> DomainError:
     return DomainError(ErrorCode.CHANNEL_HAS_PROJECT, name=project.name, lead=project.lead_id)
 
 
-def _view(services: Services, session: Session, project: Project) -> ProjectView:
+def project_view(services: Services, session: Session, project: Project) -> ProjectView:
     assert project.id is not None
     phase = services.phase(project.phase_key)
     rows = {a.key: a for a in projects.activities_of(session=session, project_id=project.id)}

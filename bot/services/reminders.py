@@ -34,10 +34,10 @@ from bot.domain.reminders import (
 )
 from bot.domain.rules import require_lead, require_owner_or_lead
 from bot.domain.schedule import Schedule, next_occurrence, next_occurrences, parse_schedule
-from bot.services.activities import _id, _project, _Raced, _record, _transaction
 from bot.services.context import Actor, Services
 from bot.services.outbox_kind import OutboxKind
 from bot.services.tick_report import TickReport
+from bot.services.unit import Raced, project_of_channel, record_change, row_id, transaction
 from storage import outbox as queue
 from storage import projects
 from storage import reminders as store
@@ -55,7 +55,7 @@ def _parsed(spec: str) -> Schedule:
 
 def _facts(row: Activity | store.ActivityRow) -> ActivityFacts:
     return ActivityFacts(
-        id=row.id if isinstance(row, store.ActivityRow) else _id(row),
+        id=row.id if isinstance(row, store.ActivityRow) else row_id(row),
         status=ActivityStatus(row.status),
         owner_id=row.owner_id,
         due=row.due,
@@ -126,8 +126,10 @@ def run_snoozes(services: Services, now: datetime, batch: int, report: TickRepor
         for project, row in claimed:
             assert row.snoozed_until is not None
             if row.owner_id and ActivityStatus(row.status) not in FINISHED:
-                occasion = f"snooze-{_id(row)}-{row.snoozed_until.isoformat()}"
-                event = _reminder(_id(project), project.team_id, row.owner_id, [_id(row)], occasion)
+                occasion = f"snooze-{row_id(row)}-{row.snoozed_until.isoformat()}"
+                event = _reminder(
+                    row_id(project), project.team_id, row.owner_id, [row_id(row)], occasion
+                )
                 event["payload"]["snoozed"] = True
                 events.append(event)
             row.snoozed_until = None
@@ -147,11 +149,11 @@ def run_escalations(services: Services, now: datetime, batch: int, report: TickR
                 assert row.due is not None
                 events.append(
                     queue.new_event(
-                        f"{OutboxKind.ESCALATION}:{_id(row)}:{row.due.isoformat()}",
+                        f"{OutboxKind.ESCALATION}:{row_id(row)}:{row.due.isoformat()}",
                         project.team_id,
                         OutboxKind.ESCALATION,
                         project.lead_id,
-                        {"activities": [_id(row)]},
+                        {"activities": [row_id(row)]},
                     )
                 )
                 row.escalated_due = row.due
@@ -167,16 +169,16 @@ def set_schedule(services: Services, actor: Actor, channel_id: str, when: str) -
     upcoming = tuple(next_occurrences(schedule, now, services.calendar, UPCOMING))
 
     def work(session: Session) -> ScheduleSet:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
-        row = store.schedule_of(session=session, project_id=_id(project))
+        row = store.schedule_of(session=session, project_id=row_id(project))
         before = row.spec if row else None
         if before == schedule.spec:
             return ScheduleSet(project.name, schedule, upcoming, changed=False)
         if row is None:
             store.add_schedule(
                 session=session,
-                project_id=_id(project),
+                project_id=row_id(project),
                 spec=schedule.spec,
                 next_run_at=upcoming[0],
                 now=now,
@@ -184,7 +186,7 @@ def set_schedule(services: Services, actor: Actor, channel_id: str, when: str) -
         else:
             row.spec, row.next_run_at, row.updated_at = schedule.spec, upcoming[0], now
         session.flush()
-        _record(
+        record_change(
             services,
             session,
             actor,
@@ -196,7 +198,7 @@ def set_schedule(services: Services, actor: Actor, channel_id: str, when: str) -
         )
         return ScheduleSet(project.name, schedule, upcoming, changed=True)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def remind_now(services: Services, actor: Actor, channel_id: str) -> int:
@@ -207,19 +209,19 @@ def remind_now(services: Services, actor: Actor, channel_id: str) -> int:
     now = services.clock()
 
     def work(session: Session) -> int:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
-        rows = projects.activities_of(session=session, project_id=_id(project))
+        rows = projects.activities_of(session=session, project_id=row_id(project))
         plan = plan_occurrence([_facts(a) for a in rows], now, services.today(now))
         occasion = "now-" + now.replace(second=0, microsecond=0).isoformat()
         events = [
-            _reminder(_id(project), project.team_id, o, ids, occasion)
+            _reminder(row_id(project), project.team_id, o, ids, occasion)
             for o, ids in plan.reminders.items()
         ]
         queue.enqueue_many(session=session, events=events, now=now)
         return len(events)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def snooze(services: Services, actor: Actor, activity_id: int) -> datetime:
@@ -239,13 +241,13 @@ def snooze(services: Services, actor: Actor, activity_id: int) -> datetime:
         if not projects.compare_and_set(
             session=session, activity=row, values={"snoozed_until": until}
         ):
-            raise _Raced
-        _record(
+            raise Raced
+        record_change(
             services, session, actor, project, "activity.snooze", row.key, before, until.isoformat()
         )
         return until
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def request_update(
@@ -280,7 +282,7 @@ def reminder_view(
     order = {d.key: n for n, d in enumerate(phase.activities)}
     items = [
         ReminderItem(
-            activity_id=_id(a),
+            activity_id=row_id(a),
             definition=phase.activity(a.key),
             status=ActivityStatus(a.status),
             owner_id=a.owner_id,

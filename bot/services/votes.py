@@ -30,10 +30,10 @@ from bot.domain.voting import (
     check_can_vote,
     everyone_voted,
 )
-from bot.services.activities import _id, _project, _transaction
 from bot.services.context import Actor, Services
 from bot.services.outbox_kind import OutboxKind, announcement_key, announcement_prefix
-from bot.services.projects import _view as project_view
+from bot.services.projects import project_view
+from bot.services.unit import project_of_channel, row_id, transaction
 from storage import audit, projects
 from storage import outbox as queue
 from storage import votes as store
@@ -72,7 +72,7 @@ def _vid(vote: Vote) -> int:
 
 def view_of(services: Services, session: Session, vote: Vote, project: Project) -> VoteView:
     phase = services.phase(project.phase_key)
-    documents = projects.documents_of(session=session, project_id=_id(project))
+    documents = projects.documents_of(session=session, project_id=row_id(project))
     votes, conflicts = split_ballots(store.ballots(session=session, vote_id=_vid(vote)))
     return VoteView(
         vote_id=_vid(vote),
@@ -123,7 +123,7 @@ def _audit(
     return audit.record(
         session=session,
         team_id=project.team_id,
-        project_id=_id(project),
+        project_id=row_id(project),
         actor_id=actor_id,
         action=action,
         target=f"vote:{_vid(vote)}",
@@ -178,11 +178,11 @@ def open_milestone(
     closes = at_local(*deadline) if deadline else default_vote_deadline(now, services.calendar)
 
     def work(session: Session) -> NotReady | VoteOpened:
-        project = _project(session, actor, channel_id)
+        project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
         milestone = services.phase(project.phase_key).milestone
         existing = store.open_vote(
-            session=session, project_id=_id(project), milestone=milestone.key
+            session=session, project_id=row_id(project), milestone=milestone.key
         )
         if existing is not None:
             raise DomainError(
@@ -199,7 +199,7 @@ def open_milestone(
         vote = store.add_vote(
             session=session,
             vote=Vote(
-                project_id=_id(project),
+                project_id=row_id(project),
                 milestone=milestone.key,
                 status=store.OPEN,
                 channel_id=project.vote_channel_id or project.channel_id,
@@ -234,7 +234,7 @@ def open_milestone(
 
     # A second `milstolpe` racing this one hits the partial unique index and, retried, finds
     # the open vote: VOTE_ALREADY_OPEN.
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def _locate(
@@ -252,7 +252,7 @@ def _locate(
     )
     vote = None
     if project is not None:
-        vote = store.latest_vote(session=session, project_id=_id(project))
+        vote = store.latest_vote(session=session, project_id=row_id(project))
         if vote is not None and vote.status != store.OPEN:
             vote = None
     if vote is None:
@@ -331,7 +331,7 @@ def _ballot(
         view = view_of(services, session, vote, project)
         return BallotCast(view, choice, changed=True, closed_now=closed_now)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def close_vote(
@@ -355,7 +355,7 @@ def close_vote(
         _close(services, session, vote, project, CloseReason.chair, actor.user_id)
         return view_of(services, session, vote, project)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def _close(
@@ -396,7 +396,7 @@ def _close(
     )
     # Every stakeholder channel and the project's own hear the decision, once each: the key
     # is unique per vote and channel, and the sender checks the channel before posting.
-    stakeholders = projects.stakeholders_of(session=session, project_id=_id(project))
+    stakeholders = projects.stakeholders_of(session=session, project_id=row_id(project))
     for channel in dict.fromkeys([*stakeholders, project.channel_id]):
         _queue(
             services,
@@ -439,7 +439,7 @@ def minutes(services: Services, actor: Actor, channel_id: str) -> Minutes:
         )
         vote = None
         if project is not None:
-            vote = store.latest_closed(session=session, project_id=_id(project))
+            vote = store.latest_closed(session=session, project_id=row_id(project))
         else:
             vote = store.latest_closed_in_channel(
                 session=session, team_id=actor.team_id, channel_id=channel_id
@@ -497,7 +497,7 @@ def add_reservation(services: Services, actor: Actor, vote_id: int, reason: str)
         )
         return _minutes(session, vote)
 
-    return _transaction(services, work)
+    return transaction(services, work)
 
 
 def bot_invited(services: Services, channel: str) -> int:
@@ -532,7 +532,7 @@ def export(services: Services, ref: str) -> Export:
         project = matches[0]
         decisions = tuple(
             _minutes(session, v)
-            for v in store.votes_of(session=session, project_id=_id(project))
+            for v in store.votes_of(session=session, project_id=row_id(project))
             if v.status == store.CLOSED
         )
         trail = tuple(
@@ -544,17 +544,9 @@ def export(services: Services, ref: str) -> Export:
                 "before": e.before,
                 "after": e.after,
             }
-            for e in audit.entries_of(session=session, project_id=_id(project))
+            for e in audit.entries_of(session=session, project_id=row_id(project))
         )
         return Export(project.name, project.channel_id, project.team_id, decisions, trail)
-
-
-def record_of(services: Services, actor: Actor, channel_id: str) -> dict[str, Any] | None:
-    """The latest closed vote's beslutsprotokoll for the channel's project, as stored."""
-    with services.db.session() as session:
-        project = _project(session, actor, channel_id)
-        vote = store.latest_closed(session=session, project_id=_id(project))
-        return None if vote is None or vote.record is None else json.loads(vote.record)
 
 
 # The tick's share: deadlines that passed (also while the bot was stopped) and non-voters.

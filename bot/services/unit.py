@@ -1,0 +1,74 @@
+"""A unit of work: one transaction, retried when a concurrent request won a race.
+
+Shared by the use cases: the transaction with its retry, the project of a channel, the audit
+entry of a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.domain.errors import DomainError, ErrorCode
+from bot.services.context import Actor, Services
+from storage import audit, projects
+from storage.models import Activity, Project
+
+T = TypeVar("T")
+MAX_ATTEMPTS = 3
+
+
+def transaction(services: Services, work: Callable[[Session], T]) -> T:
+    """Run `work` in a transaction, again if a concurrent request won a race on a unique key."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with services.db.session() as session:
+                return work(session)
+        except (IntegrityError, Raced):
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+class Raced(Exception):
+    """The row changed between our read and our write; the retry sees the new state."""
+
+
+def project_of_channel(session: Session, actor: Actor, channel_id: str) -> Project:
+    project = projects.project_in_channel(
+        session=session, team_id=actor.team_id, channel_id=channel_id
+    )
+    if project is None:
+        raise DomainError(ErrorCode.NO_PROJECT)
+    return project
+
+
+def row_id(row: Project | Activity) -> int:
+    assert row.id is not None
+    return row.id
+
+
+def record_change(
+    services: Services,
+    session: Session,
+    actor: Actor,
+    project: Project,
+    action: str,
+    target: str,
+    before: Any,
+    after: Any,
+) -> int:
+    return audit.record(
+        session=session,
+        team_id=actor.team_id,
+        project_id=row_id(project),
+        actor_id=actor.user_id,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+        now=services.clock(),
+    )
