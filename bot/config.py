@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    def secret_values(self) -> list[str]:
+        """The values the logs must never show, whatever their shape."""
+        secrets = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        return [s.get_secret_value() for s in secrets if s is not None]
+
     def missing_credentials(self) -> list[str]:
         """What serve needs and does not have, named as the environment variables."""
         missing = []
