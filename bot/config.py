@@ -11,7 +11,11 @@ SLACK_API_DEFAULT = "https://slack.com/api/"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+    # An empty variable is an unset one: compose's `${SLACK_APP_TOKEN:-}` or a blank line in an
+    # env file must not switch on Socket Mode with an empty token, or count as a secret.
+    model_config = SettingsConfigDict(
+        env_prefix="", case_sensitive=False, extra="ignore", env_ignore_empty=True
+    )
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
