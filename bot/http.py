@@ -64,7 +64,10 @@ def _slack_request(
     started = time.perf_counter()
     # Bolt reads the body once from wsgi.input; read it first to learn the surface, then hand
     # Bolt the same bytes.
-    length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
+    try:
+        length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
+    except ValueError:  # not a number: read nothing; Bolt refuses the unsigned empty body
+        length = 0
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
