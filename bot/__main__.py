@@ -16,6 +16,7 @@ from types import FrameType
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot import logs
 from bot.app import build_app
 from bot.config import Settings
 from bot.domain.errors import DomainError
@@ -23,6 +24,7 @@ from bot.domain.phase import Phase
 from bot.http import wsgi_app
 from bot.listeners.locale import Locales
 from bot.manifest import manifest
+from bot.metrics import Metrics
 from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
@@ -55,6 +57,7 @@ class Bot:
     server: HttpServer
     sender: OutboxSender
     ticker: Ticker
+    metrics: Metrics
 
     @classmethod
     def build(cls, settings: Settings, *, phase: Phase | None = None) -> Bot:
@@ -68,8 +71,14 @@ class Bot:
             token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url
         )
         locales = Locales()
+        metrics = Metrics()
+        metrics.watch_database(db, services.clock)
         sender = OutboxSender(
-            services, client, locales, lease=timedelta(seconds=settings.outbox_lease_seconds)
+            services,
+            client,
+            locales,
+            metrics=metrics,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
         app = build_app(
             client=client,
@@ -83,10 +92,23 @@ class Bot:
             notify=sender.notify,
         )
         server = HttpServer(
-            wsgi_app(app, db), host=settings.host, port=settings.port, threads=settings.threads
+            wsgi_app(app, db, metrics),
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
         )
-        ticker = Ticker(services, sender.notify, interval_seconds=settings.tick_seconds)
-        return cls(settings=settings, db=db, app=app, server=server, sender=sender, ticker=ticker)
+        ticker = Ticker(
+            services, sender.notify, interval_seconds=settings.tick_seconds, metrics=metrics
+        )
+        return cls(
+            settings=settings,
+            db=db,
+            app=app,
+            server=server,
+            sender=sender,
+            ticker=ticker,
+            metrics=metrics,
+        )
 
     def start_background_work(self) -> None:
         self.sender.start()
@@ -160,10 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_parser.add_argument("--output", "-o", help="file to write (default: standard output)")
     args = parser.parse_args(argv)
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    logs.configure(settings.log_level, secrets=settings.secret_values())
     if args.command == "manifest":
         print(json.dumps(manifest(request_url=args.request_url), indent=2, ensure_ascii=False))
         return 0

@@ -11,7 +11,11 @@ SLACK_API_DEFAULT = "https://slack.com/api/"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+    # An empty variable is an unset one: compose's `${SLACK_APP_TOKEN:-}` or a blank line in an
+    # env file must not switch on Socket Mode with an empty token, or count as a secret.
+    model_config = SettingsConfigDict(
+        env_prefix="", case_sensitive=False, extra="ignore", env_ignore_empty=True
+    )
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -39,6 +43,11 @@ class Settings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    def secret_values(self) -> list[str]:
+        """The values the logs must never show, whatever their shape."""
+        secrets = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        return [s.get_secret_value() for s in secrets if s is not None]
 
     def missing_credentials(self) -> list[str]:
         """What serve needs and does not have, named as the environment variables."""

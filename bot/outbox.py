@@ -25,6 +25,7 @@ from bot.domain.activities import ActivityStatus
 from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView
 from bot.listeners.locale import Locales
+from bot.metrics import Metrics
 from bot.services import votes
 from bot.services.activities import my_activities
 from bot.services.context import Services
@@ -79,8 +80,10 @@ class OutboxSender:
         poll_seconds: float = 1.0,
         lease: timedelta = LEASE,
         monotonic: Callable[[], float] = time.monotonic,
+        metrics: Metrics | None = None,
     ) -> None:
         self._services = services
+        self._metrics = metrics or Metrics()
         self._client = client
         self._locales = locales
         self._batch = batch
@@ -147,16 +150,21 @@ class OutboxSender:
             status = queue.PENDING if attempts < MAX_ATTEMPTS else queue.FAILED
             doubt = self._in_doubt or retry.doubt
             self._settle(event.id, status, attempts, retry.reason, after=retry.after, doubt=doubt)
+            if retry.counts:  # pacing is our own wait, not an attempt that failed
+                outcome = "retry" if status == queue.PENDING else "failed"
+                self._metrics.delivered(event.kind, outcome, retry.reason)
             if status == queue.FAILED:
                 log.warning("outbox %s %s failed after %s attempts", event.kind, event.id, attempts)
                 self._gave_up(event, retry.reason, private=False)
             return
         except _Failed as failed:
             self._settle(event.id, queue.FAILED, attempts, str(failed))
+            self._metrics.delivered(event.kind, "failed", str(failed))
             log.warning("outbox %s %s failed: %s", event.kind, event.id, failed)
             self._gave_up(event, str(failed), private=failed.private)
             return
         self._settle(event.id, queue.SENT, attempts, None)
+        self._metrics.delivered(event.kind, "sent")
 
     def _pace(self, event: OutboxEvent) -> float:
         if event.kind not in PACED:

@@ -61,9 +61,29 @@ class HttpServer:
         if self._thread is None:
             server.close()
             return
+        trigger = server.trigger
+
+        def close_sockets() -> None:
+            # Runs on the loop's thread. The trigger leaves the map (the loop ends when the map is
+            # empty) but stays open: pull_trigger appends this closure before it writes to the
+            # pipe, so the loop, woken by a finished request, may run it first, and a trigger
+            # closed here made that write fail with EBADF (or hit a reused descriptor).
+            trigger.del_channel()
+            for channel in list(server._map.values()):
+                try:
+                    if channel is server:
+                        # The server's own close() would close the trigger as well.
+                        wasyncore.dispatcher.close(server)
+                    else:
+                        channel.close()
+                except OSError:  # already closed by its peer: nothing left to close
+                    pass
+            server._map.clear()
+
         # Sockets must be closed by the loop's own thread: closing them under a running
         # select() from here fails with EBADF. The trigger runs the closure in that thread.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        trigger.pull_trigger(close_sockets)
         self._thread.join(timeout=10)
         server.task_dispatcher.shutdown()
+        trigger.close()  # now no thread can write to it any more
         self._thread = None

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.metrics import Metrics
 from bot.services import tick as ticking
 from bot.services.context import Services
 from bot.services.tick_report import TickReport
@@ -26,9 +27,15 @@ TICK_JOB_ID = "forvaltningsbot-tick"
 
 class Ticker:
     def __init__(
-        self, services: Services, notify: Callable[[], None], *, interval_seconds: float = 30
+        self,
+        services: Services,
+        notify: Callable[[], None],
+        *,
+        interval_seconds: float = 30,
+        metrics: Metrics | None = None,
     ) -> None:
         self._services = services
+        self._metrics = metrics or Metrics()
         self._notify = notify
         self._interval = interval_seconds
         self._scheduler = BackgroundScheduler(timezone=UTC)
@@ -37,15 +44,18 @@ class Ticker:
         """One tick now, on the caller's thread: what the job runs, and what tests call."""
         started = time.perf_counter()
         report = ticking.tick(self._services, self._services.clock())
+        seconds = time.perf_counter() - started
+        self._metrics.tick_seconds.observe(seconds)
         if report.queued:
             self._notify()
-        log.debug("tick %s in %.1f ms", report, (time.perf_counter() - started) * 1000)
+        log.debug("tick %s in %.1f ms", report, seconds * 1000)
         return report
 
     def _job(self) -> None:
         try:
             self.tick()
         except Exception:  # a database outage must not kill the job; the next tick retries
+            self._metrics.tick_failures.inc()
             log.exception("tick failed")
 
     def start(self) -> None:

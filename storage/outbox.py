@@ -114,6 +114,13 @@ def depth(*, session: Session) -> int:
     ).one()
 
 
+def oldest_pending(*, session: Session) -> datetime | None:
+    """When the longest-waiting pending event was queued; None when nothing waits."""
+    return session.exec(
+        select(func.min(OutboxEvent.created_at)).where(OutboxEvent.status == PENDING)
+    ).one()
+
+
 def events(*, session: Session, kinds: Sequence[str] | None = None) -> list[OutboxEvent]:
     query = select(OutboxEvent).order_by(col(OutboxEvent.id))
     if kinds:

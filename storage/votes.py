@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -142,3 +142,8 @@ def votes_of(*, session: Session, project_id: int) -> list[Vote]:
     return list(
         session.exec(select(Vote).where(Vote.project_id == project_id).order_by(col(Vote.id)))
     )
+
+
+def open_count(*, session: Session) -> int:
+    """Votes open now, across every project: a gauge for the operator."""
+    return session.exec(select(func.count()).select_from(Vote).where(Vote.status == OPEN)).one()
