@@ -7,13 +7,14 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
 from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot import logs
@@ -25,6 +26,7 @@ from bot.http import wsgi_app
 from bot.listeners.locale import Locales
 from bot.manifest import manifest
 from bot.metrics import Metrics
+from bot.oauth import GuardedAuthorize, InstallationClients, oauth_settings
 from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
@@ -66,16 +68,13 @@ class Bot:
         db = Database.from_url(settings.database_url)
         upgrade(db.engine)
         services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
-        assert settings.slack_bot_token is not None
-        client = WebClient(
-            token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url
-        )
+        client, clients, oauth, authorize = _clients(settings, db)
         locales = Locales()
         metrics = Metrics()
         metrics.watch_database(db, services.clock)
         sender = OutboxSender(
             services,
-            client,
+            clients,
             locales,
             metrics=metrics,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
@@ -90,6 +89,8 @@ class Bot:
             services=services,
             locales=locales,
             notify=sender.notify,
+            oauth_settings=oauth,
+            authorize=authorize,
         )
         server = HttpServer(
             wsgi_app(app, db, metrics),
@@ -119,6 +120,34 @@ class Bot:
         self.ticker.stop()
         self.sender.stop()
         self.db.dispose()
+
+
+def _clients(
+    settings: Settings, db: Database
+) -> tuple[
+    WebClient,
+    WebClient | Callable[[str], WebClient],
+    OAuthSettings | None,
+    GuardedAuthorize | None,
+]:
+    """The app's client, the outbox's client(s), and in OAuth mode the settings and authorize."""
+    if not settings.oauth_mode:
+        assert settings.slack_bot_token is not None
+        client = WebClient(
+            token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url
+        )
+        return client, client, None, None
+    assert settings.slack_client_id is not None and settings.slack_client_secret is not None
+    oauth, authorize = oauth_settings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        engine=db.engine,
+        api_url=settings.api_url,
+        redirect_uri=settings.slack_redirect_uri,
+    )
+    # No token: Bolt hands this client to the OAuth flow and copies its base URL per request.
+    client = WebClient(base_url=settings.api_url)
+    return client, InstallationClients(authorize, settings.api_url), oauth, authorize
 
 
 def serve(settings: Settings) -> int:
@@ -152,6 +181,8 @@ def serve(settings: Settings) -> int:
         log.info("Socket Mode connected; health check on port %s", bot.server.port)
     else:
         log.info("listening on %s (Slack requests at /slack/events)", bot.server.url)
+    if settings.oauth_mode:
+        log.info("several workspaces: install at %s/slack/install", bot.server.url)
     try:
         bot.server.serve_forever()
     except (SystemExit, KeyboardInterrupt):

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.authorization.authorize import Authorize
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.listeners import commands, events, interactions
@@ -23,11 +25,21 @@ def build_app(
     services: Services,
     locales: Locales,
     notify: Callable[[], None],
+    oauth_settings: OAuthSettings | None = None,
+    authorize: Authorize | None = None,
 ) -> App:
-    """The client carries the token and SLACK_API_URL; Bolt copies its base URL per request."""
+    """The client carries the token and SLACK_API_URL; Bolt copies its base URL per request.
+
+    With `oauth_settings` (several workspaces) the client has no token: Bolt gives it to the
+    OAuth flow, and each request's client gets the token `authorize` found for its workspace.
+    """
     app = App(
         client=client,
         signing_secret=signing_secret,
+        oauth_settings=oauth_settings,
+        # Bolt accepts an Authorize instance here (it checks isinstance), though its hint
+        # only names plain callables returning AuthorizeResult.
+        authorize=authorize,  # type: ignore[arg-type]
         # Our listeners do their work (one short transaction) before they ack, so the reply is
         # the HTTP response itself: no 10 ms ack poll, no response_url round-trip.
         process_before_response=True,

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Several workspaces: installs through OAuth v2 instead of one SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    # The Redirect URL registered for the app (https://<host>/slack/oauth_redirect); optional
+    # when the app has exactly one registered.
+    slack_redirect_uri: str | None = None
     # Every WebClient the bot builds gets this; without it slack_sdk silently talks to slack.com.
     slack_api_url: str = SLACK_API_DEFAULT
     database_url: str = Field(
@@ -41,6 +47,15 @@ class Settings(BaseSettings):
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
 
     @property
+    def oauth_mode(self) -> bool:
+        """Installs per workspace: client id and secret set, and no single bot token."""
+        return (
+            self.slack_bot_token is None
+            and self.slack_client_id is not None
+            and self.slack_client_secret is not None
+        )
+
+    @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
@@ -52,8 +67,8 @@ class Settings(BaseSettings):
     def missing_credentials(self) -> list[str]:
         """What serve needs and does not have, named as the environment variables."""
         missing = []
-        if self.slack_bot_token is None:
-            missing.append("SLACK_BOT_TOKEN")
+        if self.slack_bot_token is None and not self.oauth_mode:
+            missing.append("SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)")
         if self.slack_signing_secret is None and not self.socket_mode:
             missing.append("SLACK_SIGNING_SECRET")
         return missing

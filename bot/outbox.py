@@ -73,7 +73,7 @@ class OutboxSender:
     def __init__(
         self,
         services: Services,
-        client: WebClient,
+        client: WebClient | Callable[[str], WebClient],
         locales: Locales,
         *,
         batch: int = 20,
@@ -84,7 +84,11 @@ class OutboxSender:
     ) -> None:
         self._services = services
         self._metrics = metrics or Metrics()
-        self._client = client
+        # One client for every team (single-token mode), or a callable giving each workspace
+        # its own installation's client (OAuth mode): a DM must go out with its team's token.
+        self._clients: Callable[[str], WebClient] = (
+            (lambda _team_id: client) if isinstance(client, WebClient) else client
+        )
         self._locales = locales
         self._batch = batch
         self._poll = poll_seconds
@@ -97,6 +101,9 @@ class OutboxSender:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def client_for(self, team_id: str) -> WebClient:
+        return self._clients(team_id)
 
     def notify(self) -> None:
         """Something was queued: deliver now rather than at the next poll."""
@@ -235,7 +242,9 @@ class OutboxSender:
         return _Failed(str(err.response.get("error") or status))
 
     def _language(self, event: OutboxEvent, user_id: str | None = None) -> str:
-        return self._locales.language(self._client, event.team_id, user_id or event.target)
+        return self._locales.language(
+            self.client_for(event.team_id), event.team_id, user_id or event.target
+        )
 
     def _post(
         self,
@@ -260,15 +269,19 @@ class OutboxSender:
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
         self._last_post[event.target] = self._monotonic()
-        response = self._client.chat_postMessage(channel=event.target, **kwargs)
+        response = self.client_for(event.team_id).chat_postMessage(channel=event.target, **kwargs)
         return str(response["ts"])
 
     def _posted_before(self, event: OutboxEvent) -> str | None:
         channel = event.target
         try:
             if channel[:1] in ("U", "W"):  # a DM is posted to the user; its history is the IM's
-                channel = str(self._client.conversations_open(users=channel)["channel"]["id"])
-            history = self._client.conversations_history(
+                channel = str(
+                    self.client_for(event.team_id).conversations_open(users=channel)["channel"][
+                        "id"
+                    ]
+                )
+            history = self.client_for(event.team_id).conversations_history(
                 channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
             )
         except SlackApiError as err:
@@ -304,7 +317,7 @@ class OutboxSender:
         self._take_pending(event)
         mine = my_activities(self._services, event.team_id, event.target)
         view = messages.home_view(mine, self._language(event))
-        self._client.views_publish(user_id=event.target, view=view)
+        self.client_for(event.team_id).views_publish(user_id=event.target, view=view)
 
     # Reminders are rendered from the activities as they are when sent: an activity finished
     # since the tick shows as finished, and a reminder with nothing left open is not sent.
@@ -325,7 +338,7 @@ class OutboxSender:
         if view is None:
             return
         message = messages.reminder(view, self._language(event, event.payload["reader"]))
-        self._client.chat_update(
+        self.client_for(event.team_id).chat_update(
             channel=event.target, ts=event.payload["ts"], **message.as_kwargs()
         )
 
@@ -370,14 +383,16 @@ class OutboxSender:
             raise _Retry(2.0, "the vote message is not posted yet")
         message = messages.vote_message(view, CHANNEL_LANGUAGE)
         self._last_post[event.target] = self._monotonic()
-        self._client.chat_update(channel=event.target, ts=view.message_ts, **message.as_kwargs())
+        self.client_for(event.team_id).chat_update(
+            channel=event.target, ts=view.message_ts, **message.as_kwargs()
+        )
 
     def _vote_receipt(self, event: OutboxEvent) -> None:
         view = self._vote(event)
         message = messages.vote_receipt(
             view, event.payload["choice"], True, False, self._language(event)
         )
-        self._client.chat_postEphemeral(
+        self.client_for(event.team_id).chat_postEphemeral(
             channel=view.channel_id, user=event.target, **message.as_kwargs()
         )
 
@@ -396,7 +411,7 @@ class OutboxSender:
         permalink = None
         if view.message_ts:
             try:
-                response = self._client.chat_getPermalink(
+                response = self.client_for(event.team_id).chat_getPermalink(
                     channel=view.channel_id, message_ts=view.message_ts
                 )
                 permalink = str(response["permalink"])
@@ -410,13 +425,13 @@ class OutboxSender:
             # A private channel the bot is not in looks like no channel at all to it.
             if err.response.get("error") not in _NOT_A_MEMBER:
                 raise
-            self._join(event.target)
+            self._join(event.target, event.team_id)
             self._post(event, message)
 
-    def _join(self, channel: str) -> None:
+    def _join(self, channel: str, team_id: str) -> None:
         """A public channel the bot may join by itself; a private one needs an invitation."""
         try:
-            self._client.conversations_join(channel=channel)
+            self.client_for(team_id).conversations_join(channel=channel)
         except SlackApiError as err:
             error = str(err.response.get("error"))
             if error in ("method_not_supported_for_channel_type", "channel_not_found"):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from bot.emulator.faults import Faults
 from bot.emulator.responder import Responder
@@ -19,6 +19,7 @@ from bot.emulator.webapi import WebApi
 
 API_PREFIX = "/api/"
 RESPONSE_PREFIX = "/response/"
+AUTHORIZE_PATH = "/oauth/v2/authorize"
 
 
 class _Server(ThreadingHTTPServer):
@@ -101,6 +102,7 @@ class FakeSlack:
         self.router.add("POST", API_PREFIX, self._api)
         self.router.add("GET", API_PREFIX, self._api)
         self.router.add("POST", RESPONSE_PREFIX, self._response_url)
+        self.router.add("GET", AUTHORIZE_PATH, self._authorize)
 
     def start(self) -> FakeSlack:
         if self._server is not None:
@@ -167,6 +169,15 @@ class FakeSlack:
         url_id = self.state.mint_response_url(channel=channel, user=user, message_ts=message_ts)
         return f"{self.base_url}{RESPONSE_PREFIX.lstrip('/')}{url_id}"
 
+    @property
+    def authorize_url(self) -> str:
+        """Where the bot's install page sends the installer (Slack: /oauth/v2/authorize)."""
+        return f"{self.base_url}{AUTHORIZE_PATH.lstrip('/')}"
+
+    def issue_code(self, team_id: str) -> str:
+        """The code Slack would hand the redirect URL after the team's admin clicked Allow."""
+        return self.state.issue_code(team_id)
+
     def issue_trigger_id(self, user_id: str) -> str:
         return self.state.issue_trigger_id(user_id)
 
@@ -220,6 +231,23 @@ class FakeSlack:
         bearer = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else None
         result = self.webapi.handle(method, params, bearer or None)
         return Response.json(result.body, status=result.status, headers=result.headers)
+
+    def _authorize(self, request: Request) -> Response:
+        """The admin approves at once: redirect to the app with a code for `team` (or the
+        default team) and the app's `state`, as Slack does after "Allow"."""
+        query = request.query_params()
+        team_id = query.get("team") or self.state.team.id
+        redirect = query.get("redirect_uri") or self.state.redirect_uri
+        if team_id not in self.state.teams:
+            return Response.text("unknown team", status=400)
+        if not redirect or urlsplit(redirect).scheme not in ("http", "https"):
+            return Response.text("no redirect_uri (set state.redirect_uri)", status=400)
+        code = self.state.issue_code(team_id)
+        separator = "&" if "?" in redirect else "?"
+        location = (
+            f"{redirect}{separator}{urlencode({'code': code, 'state': query.get('state', '')})}"
+        )
+        return Response(status=302, headers={"Location": location})
 
     def _response_url(self, request: Request) -> Response:
         url_id = request.path[len(RESPONSE_PREFIX) :]

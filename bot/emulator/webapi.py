@@ -22,6 +22,10 @@ MAX_TEXT = 40_000
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
 
 
+# Methods that authenticate the app (client id and secret), not a token.
+_CLIENT_AUTH_METHODS = frozenset({"oauth.v2.access"})
+
+
 class SlackError(Exception):
     """An `ok: false` answer; raised by a handler, turned into the response by `WebApi`."""
 
@@ -111,32 +115,41 @@ class WebApi:
             "views.open": self.views_open,
             "views.update": self.views_update,
             "views.push": self.views_push,
+            "oauth.v2.access": self.oauth_v2_access,
         }
+        # The workspace of the call being handled; set under the state lock.
+        self._team_id: str | None = None
 
     def handle(self, method: str, params: JsonDict, bearer: str | None = None) -> ApiResult:
         params = decode_json_fields(params)
         token = bearer or (str(params["token"]) if params.get("token") else None)
         params.pop("token", None)
         handler = self.handlers.get(method)
+        team_id: str | None = None
         try:
             if handler is None:
                 raise SlackError("unknown_method")
-            if token is None:
-                raise SlackError("not_authed")
-            if token != self.state.bot.token:
-                raise SlackError("invalid_auth")
+            if method not in _CLIENT_AUTH_METHODS:
+                if token is None:
+                    raise SlackError("not_authed")
+                team_id = self.state.token_team(token)
+                if team_id is None:
+                    raise SlackError("invalid_auth")
             fault = self.faults.take(method)
             if fault is not None:
                 if fault.delay > 0:
                     # Outside the state lock: a slow Slack must not stall the other calls.
                     self._sleep(fault.delay)
                 if fault.fails:
-                    return self._finish(method, params, SlackError.from_fault(fault), faulted=True)
+                    return self._finish(
+                        method, params, SlackError.from_fault(fault), faulted=True, team_id=team_id
+                    )
             with self.state.lock:
+                self._team_id = team_id
                 body = handler(params)
-                return self._finish(method, params, body)
+                return self._finish(method, params, body, team_id=team_id)
         except SlackError as err:
-            return self._finish(method, params, err)
+            return self._finish(method, params, err, team_id=team_id)
 
     def _finish(
         self,
@@ -145,6 +158,7 @@ class WebApi:
         outcome: JsonDict | SlackError,
         *,
         faulted: bool = False,
+        team_id: str | None = None,
     ) -> ApiResult:
         if isinstance(outcome, SlackError):
             body: JsonDict = {"ok": False, "error": outcome.error}
@@ -165,6 +179,7 @@ class WebApi:
                 ok=bool(result.body["ok"]),
                 error=result.body.get("error"),
                 faulted=faulted,
+                team_id=team_id,
             )
         )
         return result
@@ -230,7 +245,8 @@ class WebApi:
     # Handlers, one per method, named after it.
 
     def auth_test(self, params: JsonDict) -> JsonDict:
-        bot, team = self.state.bot, self.state.team
+        bot = self.state.bot
+        team = self.state.teams.get(self._team_id or "", self.state.team)
         return {
             "url": self.base_url,
             "team": team.name,
@@ -453,3 +469,21 @@ class WebApi:
             raise SlackError("hash_conflict")
         self.state.update_view(view, payload)
         return self._view_body(view)
+
+    def oauth_v2_access(self, params: JsonDict) -> JsonDict:
+        """Install (a code from the authorize page) or token rotation (a refresh token).
+
+        The client id and secret (HTTP basic auth) are not checked: the fake knows no app.
+        """
+        grant = _str(params, "grant_type") or "authorization_code"
+        if grant == "refresh_token":
+            refreshed = self.state.refresh(_str(params, "refresh_token"))
+            if refreshed is None:
+                raise SlackError("invalid_refresh_token")
+            return refreshed
+        if grant != "authorization_code":
+            raise SlackError("invalid_grant_type")
+        installed = self.state.exchange_code(_str(params, "code"))
+        if installed is None:
+            raise SlackError("invalid_code")
+        return installed

@@ -137,8 +137,9 @@ def test_readiness_then_vote_jav_free_tie_decided_by_the_chair(board: Board) -> 
     shown(b, f"*Godkänn* (2): <@{w.erik}>", "Beslutsför: 3 av 4", "(3 behövs)")
     click(b, "vote_abstain", w.erik)  # Erik changes his mind
     click(b, "vote_yes", w.anna)  # the projektledare is no member
-    eventually(lambda: whispers(b, w.anna))
-    assert "Bara styrgruppens ledamöter röstar" in whispers(b, w.anna)[0]
+    assert eventually(
+        lambda: any("Bara styrgruppens ledamöter röstar" in t for t in whispers(b, w.anna))
+    )
     eventually(lambda: len(whispers(b, w.erik)) >= 2)
     assert (
         "Your vote on *Milestone VII* for *Kommunen X* is recorded: *Abstain*"
@@ -166,8 +167,8 @@ def test_readiness_then_vote_jav_free_tie_decided_by_the_chair(board: Board) -> 
         message_ts=final.ts,
     )
     assert click_after.status == 200
-    eventually(lambda: whispers(b, b.maria))
-    assert "Omröstningen är stängd" in whispers(b, b.maria)[-1]
+    # Receipts of earlier votes come through the outbox, so the refusal need not be the last.
+    assert eventually(lambda: any("Omröstningen är stängd" in t for t in whispers(b, b.maria)))
 
     vote = stored_vote(b)
     assert (vote.status, vote.outcome, vote.close_reason, vote.closed_by) == (
@@ -220,8 +221,7 @@ def test_jav_leaves_the_electorate_and_quorum(board: Board) -> None:
     reply = b.running.slack.command("jäv", user_id=b.maria, channel_id=w.project_channel)
     assert "Du har anmält jäv" in reply.json["text"]
     click(b, "vote_yes", b.maria)
-    eventually(lambda: whispers(b, b.maria))
-    assert "Du har anmält jäv" in whispers(b, b.maria)[-1]
+    assert eventually(lambda: any("Du har anmält jäv" in t for t in whispers(b, b.maria)))
     shown(b, f"*Anmält jäv:* <@{b.maria}>", "0 av 2 röstberättigade")
     click(b, "vote_no", w.erik)
     click(b, "vote_yes", w.sara)  # the last eligible member: it closes, 1–1, chair for
