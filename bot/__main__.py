@@ -22,6 +22,7 @@ from bot.listeners.locale import Locales
 from bot.manifest import manifest
 from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
+from bot.playground import run as run_playground
 from bot.server import HttpServer
 from bot.services.context import Services
 from storage.db import Database, upgrade
@@ -86,7 +87,21 @@ class Bot:
         self.db.dispose()
 
 
+PLAYGROUND_NOTE = """\
+No Slack credentials are set (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN), so
+Förvaltningsbot starts its local playground: the bot with a fake Slack in your browser.
+To connect real Slack: forvaltningsbot manifest > manifest.json, create the app from it at
+https://api.slack.com/apps, install it, and set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET
+(or SLACK_APP_TOKEN for Socket Mode).
+"""
+
+
 def serve(settings: Settings) -> int:
+    if not settings.has_slack_credentials:
+        print(PLAYGROUND_NOTE, file=sys.stderr)
+        return run_playground(
+            Bot.build, port=settings.port, demo=False, log_level=settings.log_level
+        )
     missing = settings.missing_credentials()
     if missing:
         print(CREDENTIALS_HELP.format(missing=", ".join(missing)), file=sys.stderr)
@@ -138,6 +153,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--request-url",
         help="public base URL for HTTP mode, e.g. https://bot.kommun.se (default: Socket Mode)",
     )
+    playground = commands.add_parser(
+        "playground",
+        help="the bot with a fake Slack in the browser, on 127.0.0.1 (no Slack needed)",
+    )
+    playground.add_argument("--demo", action="store_true", help="seed a project half-way through")
+    playground.add_argument(
+        "--port", type=int, default=None, help="port of the page (default: PORT, else 3000)"
+    )
     args = parser.parse_args(argv)
     settings = Settings()
     logging.basicConfig(
@@ -147,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "manifest":
         print(json.dumps(manifest(request_url=args.request_url), indent=2, ensure_ascii=False))
         return 0
+    if args.command == "playground":
+        port = settings.port if args.port is None else args.port
+        return run_playground(Bot.build, port=port, demo=args.demo, log_level=settings.log_level)
     return serve(settings)
 
 

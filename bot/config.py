@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def has_slack_credentials(self) -> bool:
+        """Any of them set means the operator meant real Slack; none means the playground."""
+        return any(
+            secret is not None
+            for secret in (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        )
+
     def missing_credentials(self) -> list[str]:
         """What serve needs and does not have, named as the environment variables."""
         missing = []
