@@ -242,5 +242,37 @@ def test_demo_seeds_a_project_half_way_to_the_milestone() -> None:
         # Seeding went through the bot: the owners' DMs were sent by its outbox.
         erik_dm = dm(page, "erik")
         assert eventually(lambda: "made you owner" in page.state("erik", erik_dm)["html"])
+
+        # The README's way from here to the milestone.
+        page.act("home", "erik")
+        for number in ("1.2", "2"):
+
+            def listed(n: str = number) -> str:
+                home = _home(page, "erik")
+                return home if f"<strong>{n}</strong>" in home else ""
+
+            home = eventually(listed)
+            button = re.search(
+                rf'<strong>{re.escape(number)}</strong>.*?data-action-id="activity_done" '
+                r'data-block-id="[^"]*" data-value="([^"]*)"',
+                home,
+                re.DOTALL,
+            )
+            assert button, home
+            page.act(
+                "click",
+                "erik",
+                view=_view_id(home),
+                action_id="activity_done",
+                value=button.group(1),
+            )
+        for typed in (
+            "klar 4",
+            "underlag effekthemtagningsplan https://dokument.example.se/e.pdf",
+            "underlag slutrapport https://dokument.example.se/s.pdf",
+            "status",
+        ):
+            page.type("anna", "kommunen-x", f"/forvaltning {typed}")
+        assert "Klart för Milstolpe VII" in page.state("anna", "kommunen-x")["html"]
     finally:
         running.stop()
