@@ -23,4 +23,5 @@ lint: $(BIN)/.installed
 
 test: lint
 	scripts/ensure-postgres
+	scripts/ensure-chromium
 	$(BIN)/pytest
