@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from bot.__main__ import Bot
 from bot.playground import Playground
+from bot.playground import run as run_playground
 from tests.playground.support import Page, eventually, http, start_playground
 
 
@@ -276,3 +279,12 @@ def test_demo_seeds_a_project_half_way_to_the_milestone() -> None:
         assert "Klart för Milstolpe VII" in page.state("anna", "kommunen-x")["html"]
     finally:
         running.stop()
+
+
+def test_a_taken_port_is_explained_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert run_playground(Bot.build, port=port, demo=False, log_level="WARNING") == 3
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err

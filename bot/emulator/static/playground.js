@@ -32,6 +32,7 @@
     modalKey: null,
     seen: {},
     timer: null,
+    seq: 0,
   };
 
   function text(el, value) { el.textContent = value; }
@@ -63,17 +64,20 @@
     return Boolean(data.ok);
   }
 
+  // Only the latest refresh shows its answer and schedules the next poll, so an action's
+  // refresh racing a timer's never shows older state, and there is always exactly one loop.
   async function refresh() {
     clearTimeout(view.timer);
+    const mine = ++view.seq;
     try {
       const query = new URLSearchParams({ user: view.user, conversation: view.conversation });
       const res = await fetch(`/playground/state?${query}`);
       const data = await res.json();
-      if (data.ok) show(data);
+      if (data.ok && mine === view.seq) show(data);
     } catch (err) {
       toast((UI[view.data ? view.data.lang : "sv"] || UI.sv).unreachable);
     } finally {
-      view.timer = setTimeout(refresh, POLL_MS);
+      if (mine === view.seq) view.timer = setTimeout(refresh, POLL_MS);
     }
   }
 
