@@ -23,6 +23,7 @@ lint: $(BIN)/.installed
 
 test: lint
 	scripts/ensure-postgres
+	scripts/ensure-chromium
 	$(BIN)/pytest
 
 # Every figure of BENCHMARKS.md, side by side; rewrites the file (under 10 minutes).

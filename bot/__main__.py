@@ -29,6 +29,7 @@ from bot.metrics import Metrics
 from bot.oauth import GuardedAuthorize, InstallationClients, oauth_settings
 from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
+from bot.playground import run as run_playground
 from bot.server import HttpServer
 from bot.services import votes
 from bot.services.context import Services
@@ -150,7 +151,22 @@ def _clients(
     return client, InstallationClients(authorize, settings.api_url), oauth, authorize
 
 
+PLAYGROUND_NOTE = """\
+No Slack credentials are set (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN), so
+Förvaltningsbot starts its local playground: the bot with a fake Slack in your browser.
+To connect real Slack: forvaltningsbot manifest > manifest.json, create the app from it at
+https://api.slack.com/apps, install it, and set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET
+(or SLACK_APP_TOKEN for Socket Mode), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for several
+workspaces.
+"""
+
+
 def serve(settings: Settings) -> int:
+    if not settings.has_slack_credentials:
+        print(PLAYGROUND_NOTE, file=sys.stderr)
+        return run_playground(
+            Bot.build, port=settings.port, demo=False, log_level=settings.log_level
+        )
     missing = settings.missing_credentials()
     if missing:
         print(CREDENTIALS_HELP.format(missing=", ".join(missing)), file=sys.stderr)
@@ -211,6 +227,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_parser.add_argument("--format", choices=("md", "json"), default="md")
     export_parser.add_argument("--lang", choices=("sv", "en"), default="sv")
     export_parser.add_argument("--output", "-o", help="file to write (default: standard output)")
+    playground = commands.add_parser(
+        "playground",
+        help="the bot with a fake Slack in the browser, on 127.0.0.1 (no Slack needed)",
+    )
+    playground.add_argument("--demo", action="store_true", help="seed a project half-way through")
+    playground.add_argument(
+        "--port", type=int, default=None, help="port of the page (default: PORT, else 3000)"
+    )
     args = parser.parse_args(argv)
     settings = Settings()
     logs.configure(settings.log_level, secrets=settings.secret_values())
@@ -219,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "export":
         return export(settings, args.project, args.format, args.lang, args.output)
+    if args.command == "playground":
+        port = settings.port if args.port is None else args.port
+        return run_playground(Bot.build, port=port, demo=args.demo, log_level=settings.log_level)
     return serve(settings)
 
 

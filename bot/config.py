@@ -61,8 +61,27 @@ class Settings(BaseSettings):
 
     def secret_values(self) -> list[str]:
         """The values the logs must never show, whatever their shape."""
-        secrets = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        secrets = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.slack_client_secret,
+        )
         return [s.get_secret_value() for s in secrets if s is not None]
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        """Any of them set means the operator meant real Slack; none means the playground."""
+        return any(
+            secret is not None
+            for secret in (
+                self.slack_bot_token,
+                self.slack_signing_secret,
+                self.slack_app_token,
+                self.slack_client_id,
+                self.slack_client_secret,
+            )
+        )
 
     def missing_credentials(self) -> list[str]:
         """What serve needs and does not have, named as the environment variables."""

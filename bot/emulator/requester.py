@@ -197,18 +197,27 @@ class SlackRequester:
             payload["view"] = self._view_json(view)
         elif channel_id is not None and message_ts is not None:
             message = state.find_message(channel_id, message_ts)
-            if message is None:
+            # A button in an ephemeral message (a command's private reply) works too; Slack
+            # then sends no `message`, only the container saying it was ephemeral.
+            ephemeral = (
+                state.find_ephemeral(channel_id, message_ts, user_id) if message is None else None
+            )
+            if message is None and ephemeral is None:
                 raise LookupError(f"no message {message_ts} in {channel_id}")
-            blocks = message.blocks
             channel = state.channels[channel_id]
             payload["container"] = {
                 "type": "message",
                 "message_ts": message_ts,
                 "channel_id": channel_id,
-                "is_ephemeral": False,
+                "is_ephemeral": ephemeral is not None,
             }
             payload["channel"] = {"id": channel_id, "name": channel.name}
-            payload["message"] = message.to_slack(state.team.id)
+            if message is not None:
+                blocks = message.blocks
+                payload["message"] = message.to_slack(state.team.id)
+            else:
+                assert ephemeral is not None
+                blocks = ephemeral.blocks
             payload["response_url"] = self.fake.response_url(
                 channel=channel_id, user=user_id, message_ts=message_ts
             )

@@ -510,6 +510,19 @@ class WorkspaceState:
             self._ephemerals.append(ephemeral)
             return ephemeral
 
+    def find_ephemeral(self, channel_id: str, message_ts: str, user_id: str) -> Ephemeral | None:
+        """An ephemeral message as its one reader sees it (a copy: nobody edits one)."""
+        with self.lock:
+            found = next(
+                (
+                    e
+                    for e in self._ephemerals
+                    if (e.channel, e.message_ts, e.user) == (channel_id, message_ts, user_id)
+                ),
+                None,
+            )
+            return copy.deepcopy(found)
+
     def issue_trigger_id(self, user_id: str) -> str:
         with self.lock:
             trigger_id = f"{next(self._ids)}.{self.team.id}.{secrets.token_hex(8)}"

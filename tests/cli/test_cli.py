@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import IO
 from urllib.request import urlopen
 
 import pytest
@@ -56,11 +60,80 @@ def test_manifest_is_valid_json_with_the_command_and_scopes(request_url: str | N
         assert manifest["settings"]["socket_mode_enabled"] is True
 
 
-def test_serve_without_credentials_names_what_is_missing(tmp_path: Path) -> None:
-    result = run(["serve"], clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}"))
+def test_serve_with_some_credentials_names_what_is_missing(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}", SLACK_BOT_TOKEN=BOT_TOKEN)
+    result = run(["serve"], env)
     assert result.returncode == 2
-    assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+    assert "SLACK_SIGNING_SECRET" in result.stderr
     assert "forvaltningsbot manifest" in result.stderr
+
+
+def read_lines(stream: IO[str]) -> tuple[queue.Queue[str], threading.Thread]:
+    """Lines of a child's output as they come, so the test can wait for one with a deadline."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    return lines, reader
+
+
+def wait_for_url(lines: queue.Queue[str], seen: list[str], seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        seen.append(line)
+        found = re.search(r"open (http://127\.0\.0\.1:[0-9]+/)", line)
+        if found:
+            return found.group(1)
+    raise AssertionError("no playground URL on stderr:\n" + "".join(seen))
+
+
+@pytest.mark.parametrize(
+    "args", [["serve"], ["playground", "--demo", "--port", "0"]], ids=["serve", "playground"]
+)
+def test_without_credentials_the_playground_starts_answers_and_stops(
+    tmp_path: Path, args: list[str]
+) -> None:
+    # A DATABASE_URL the playground must not touch: it keeps its own throwaway SQLite file.
+    real_db = tmp_path / "real.db"
+    env = clean_env(DATABASE_URL=f"sqlite:///{real_db}", PORT="0")
+    process = subprocess.Popen(  # noqa: S603
+        [*CLI, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    seen: list[str] = []
+    assert process.stderr is not None and process.stdout is not None
+    lines, reader = read_lines(process.stderr)
+    try:
+        url = wait_for_url(lines, seen)
+        with urlopen(url, timeout=5) as reply:  # noqa: S310
+            assert reply.status == 200
+            assert "Förvaltningsbot" in reply.read().decode()
+        with urlopen(url + "playground/state?user=&conversation=", timeout=5) as reply:  # noqa: S310
+            state = json.loads(reply.read())
+        assert state["me"]["name"] == "anna"
+        demo_messages = "Kommunen X" in state["html"]
+        assert demo_messages == (args[0] == "playground")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    reader.join(timeout=5)
+    stdout = process.stdout.read()
+    process.stdout.close()
+    process.stderr.close()
+    stderr = "".join(seen) + "".join(lines.get_nowait() for _ in range(lines.qsize()))
+    assert process.returncode == 0, stderr
+    assert "stopped" in stderr
+    if args == ["serve"]:
+        assert "No Slack credentials" in stderr and "SLACK_BOT_TOKEN" in stderr
+    assert "xoxb-" not in stderr + stdout  # the session's token is never shown
+    assert not real_db.exists()
 
 
 def free_port() -> int:

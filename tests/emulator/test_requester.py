@@ -104,6 +104,33 @@ def test_click_finds_the_button_the_bot_rendered(
         requester.click("nope", user_id=anna, channel_id=posted["channel"], message_ts=posted["ts"])
 
 
+def test_a_button_in_an_ephemeral_reply_is_clicked_by_its_reader_only(
+    fake: FakeSlack, recorder: Recorder, requester: SlackRequester
+) -> None:
+    anna = fake.state.add_user("anna")
+    erik = fake.state.add_user("erik")
+    channel = fake.state.add_channel("projekt", members=[anna, erik])
+    button = {
+        "type": "button",
+        "action_id": "klar",
+        "value": "7",
+        "text": {"type": "plain_text", "text": "Klar"},
+    }
+    shown = fake.state.post_ephemeral(
+        channel, user=anna, text="mina", blocks=[{"type": "actions", "elements": [button]}]
+    )
+
+    requester.click("klar", user_id=anna, channel_id=channel, message_ts=shown.message_ts)
+
+    payload = recorder.payload()
+    assert payload["container"]["is_ephemeral"] is True
+    assert "message" not in payload
+    assert payload["actions"][0]["value"] == "7"
+    assert payload["response_url"].startswith(fake.base_url + "response/")
+    with pytest.raises(LookupError):
+        requester.click("klar", user_id=erik, channel_id=channel, message_ts=shown.message_ts)
+
+
 def test_submit_sends_the_open_modal_with_values(
     fake: FakeSlack, client: WebClient, recorder: Recorder, requester: SlackRequester
 ) -> None:
