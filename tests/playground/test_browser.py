@@ -187,8 +187,32 @@ def anna_finds_the_project_ready_for_the_milestone(s: Screen) -> None:
     s.last_reply("Klart för Milstolpe VII")
 
 
-# Issues 4/8 and 5/8 add: the chair's vote in #styrgrupp (Karin, Lars, Maria clicking) and the
-# announcement in #forvaltning and #drift seen by Per. Append their steps here.
+def anna_opens_the_vote(s: Screen) -> None:
+    s.type("/forvaltning milstolpe 2030-01-15 17:00")
+    s.last_reply("är öppen i #styrgrupp till 2030-01-15 17:00")
+
+
+def the_steering_group_votes(s: Screen) -> None:
+    for member, choice in [("karin", "Godkänn"), ("lars", "Godkänn"), ("maria", "Avstår")]:
+        s.be(member)
+        s.open("styrgrupp")
+        s.sees("Styrgruppen beslutar om Milstolpe VII")
+        vote = s.page.locator("#conversation .msg", has_text="Milstolpe VII").first
+        vote.get_by_role("button", name=choice, exact=True).click()
+        s.sees(re.compile(rf"{choice}\s*\(\d\)"))
+    # The last eligible member has voted: the vote closes itself and says so.
+    s.sees("Beslut: Godkänd")
+    s.shot("the-vote-message")
+
+
+def per_sees_the_announcement(s: Screen) -> None:
+    s.be("per")
+    s.open("forvaltning")
+    s.sees("har godkänt Milstolpe VII")
+    s.sees("Realisera nyttor")
+    s.shot("the-announcement")
+
+
 FLOW: list[Callable[[Screen], None]] = [
     anna_creates_the_project,
     anna_assigns_owners_and_dates,
@@ -197,6 +221,9 @@ FLOW: list[Callable[[Screen], None]] = [
     anna_links_the_documents,
     anna_sets_the_steering_group,
     anna_finds_the_project_ready_for_the_milestone,
+    anna_opens_the_vote,
+    the_steering_group_votes,
+    per_sees_the_announcement,
 ]
 
 
@@ -216,7 +243,7 @@ def playground() -> Iterator[Playground]:
     assert running.fake is not None and running.fake.errors == []
 
 
-def test_three_people_take_a_project_to_milestone_readiness(
+def test_a_project_goes_from_creation_to_the_announced_decision(
     browser: Browser, playground: Playground
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
