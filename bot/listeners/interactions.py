@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -72,8 +73,11 @@ def _reason(view: dict[str, Any]) -> str:
 
 
 def _refuse_in_dialog(ack: Ack, err: DomainError, lang: str) -> None:
-    """The dialog stays open with the reason under its field; nothing was saved."""
-    text = messages.error_message(err, lang).text
+    """The dialog stays open with the reason under its field; nothing was saved.
+
+    Slack shows a dialog's error as plain text, so the mrkdwn escapes (&lt;) are undone.
+    """
+    text = html.unescape(messages.error_message(err, lang).text)
     ack(response_action="errors", errors={BlockId.REASON.value: text[:150]})
 
 
