@@ -261,8 +261,8 @@ is mostly the size of that work. With more concurrent requests the gap grows, be
 runs in Python in one process: one request's work holds the GIL while the others wait, so
 queueing multiplies the service time. On SQLite every transaction begins IMMEDIATE, reads
 included. That makes each one wait for the single write lock behind the outbox sender, which
-claims, renders and settles two Home-tab refreshes for every `klar`. The p99 also carries the
-machine's own noise. The alternating batches spread that noise over both servers; they cannot
+claims, renders and settles the Home-tab refresh and the vote redraws the requests queue.
+The p99 also carries the machine's own noise. The alternating batches spread that noise over both servers; they cannot
 remove it. A py-spy profile of the bot's process under a `status` load showed no single hot spot.
 The listener's time divides between the SQLAlchemy ORM (running the statements and building
 objects) and the Jinja2 macros of the status template. Leaner versions of these would make it

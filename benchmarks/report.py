@@ -155,6 +155,7 @@ def render(
         meaning, *more = outcome.result.meaning or ["(nothing measured)"]
         lines += [f"**What it means.** {meaning}", ""]
         lines += [line for paragraph in more for line in (paragraph, "")]
-    lines += ["## Not yet measured", ""]
-    lines += [f"- {p.title} (issue {p.issue}): {p.why}." for p in pending]
+    if pending:
+        lines += ["## Not yet measured", ""]
+        lines += [f"- {p.title} (issue {p.issue}): {p.why}." for p in pending]
     return "\n".join(lines).rstrip() + "\n"
