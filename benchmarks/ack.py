@@ -254,24 +254,24 @@ def _verdict(database_name: str, cells: Sequence[Cell]) -> str:
 WHY = """\
 **Why ours/bare misses 1.5× at p99.** The bare app's ack is only the HTTP round trip through
 waitress and Bolt. Before it acks, the bot does the work the reply confirms: one database
-transaction (the statements of figure 2) and rendering the reply with Jinja2. The table "where a
-request's time goes" shows that each of these steps alone takes about as long as, or longer
+transaction (the statements of figure 2) and rendering the reply with Jinja2. The table "where
+a request's time goes" shows that each of these steps alone takes about as long as, or longer
 than, a whole bare request. So the target leaves no room for any work in the ack, and the ratio
-is mostly the size of that work. With more concurrent requests the gap grows, because everything
-runs in Python in one process: one request's work holds the GIL while the others wait, so
-queueing multiplies the service time. On SQLite every transaction begins IMMEDIATE, reads
-included. That makes each one wait for the single write lock behind the outbox sender, which
-claims, renders and settles the Home-tab refresh and the vote redraws the requests queue.
-The p99 also carries the machine's own noise. The alternating batches spread that noise over both servers; they cannot
-remove it. A py-spy profile of the bot's process under a `status` load showed no single hot spot.
-The listener's time divides between the SQLAlchemy ORM (running the statements and building
-objects) and the Jinja2 macros of the status template. Leaner versions of these would make it
-faster but would not reach 1.5×. The only way to reach 1.5× is to ack empty at once and do the
-work after the ack, in a lazy listener that posts the reply to `response_url`. That costs a
-second HTTP round trip for each command, and the ack would no longer mean the change is stored.
-ARCHITECTURE.md chose the transactional ack as the fast path, so this is a design decision for
-the team, not a small fix, and none was made here. Every p99 above is still far within Slack's
-3 s."""
+is mostly the size of that work. With more concurrent requests the gap grows, because
+everything runs in Python in one process: one request's work holds the GIL while the others
+wait, so queueing multiplies the service time. On SQLite every transaction begins IMMEDIATE,
+reads included. That makes each one wait for the single write lock behind the outbox sender,
+which claims, renders and settles the Home-tab refresh and the vote redraws the requests queue.
+The p99 also carries the machine's own noise. The alternating batches spread that noise over
+both servers; they cannot remove it. A py-spy profile of the bot's process under a `status`
+load showed no single hot spot. The listener's time divides between the SQLAlchemy ORM (running
+the statements and building objects) and the Jinja2 macros of the status template. Leaner
+versions of these would make it faster but would not reach 1.5×. The only way to reach 1.5× is
+to ack empty at once and do the work after the ack, in a lazy listener that posts the reply to
+`response_url`. That costs a second HTTP round trip for each command, and the ack would no
+longer mean the change is stored. ARCHITECTURE.md chose the transactional ack as the fast path,
+so this is a design decision for the team, not a small fix, and none was made here. Every p99
+above is still far within Slack's 3 s."""
 
 FIGURE = Figure(
     name="ack",

@@ -41,7 +41,8 @@ def _actor(body: dict[str, Any]) -> Actor:
     return Actor(team_id=team.get("id") or body["user"]["team_id"], user_id=body["user"]["id"])
 
 
-def _activity_id(value: object) -> int | None:
+def _button_id(value: object) -> int | None:
+    """The id a button we rendered carries in its value (an activity's or a vote's)."""
     return int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,12}", value) else None
 
 
@@ -106,7 +107,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
         actor = _actor(body)
         lang = locales.language(client, actor.team_id, actor.user_id)
         action_id = ActionId(action["action_id"])
-        activity_id = _activity_id(action.get("value"))
+        activity_id = _button_id(action.get("value"))
         ack()
         if activity_id is None:
             return  # not a button we rendered: nothing to do, nothing to say
@@ -138,7 +139,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Any
     ) -> None:
         actor = _actor(body)
-        activity_id = _activity_id(action.get("value"))
+        activity_id = _button_id(action.get("value"))
         ack()
         if activity_id is None:
             return
@@ -155,7 +156,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Any
     ) -> None:
         actor = _actor(body)
-        vote_id = _activity_id(action.get("value"))
+        vote_id = _button_id(action.get("value"))
         ack()
         if vote_id is None:
             return
@@ -178,7 +179,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
     ) -> None:
         actor = _actor(body)
-        vote_id = _activity_id(action.get("value"))
+        vote_id = _button_id(action.get("value"))
         ack()
         if vote_id is None:
             return
