@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import signal
@@ -113,6 +114,10 @@ class Bot:
         )
 
     def start_background_work(self) -> None:
+        # What exists now (templates, the holiday calendar, the ORM's mappings, Bolt) lives as
+        # long as the process: moved out of the collector's view, a full collection no longer
+        # scans it, which cut the tick's occasional 80 ms pauses to nothing (BENCHMARKS.md).
+        gc.freeze()
         self.sender.start()
         self.ticker.start()
 
