@@ -29,7 +29,7 @@ from pydantic import SecretStr
 from bot.__main__ import Bot
 from bot.config import Settings
 from bot.domain.phase import Phase
-from bot.emulator import BotResponse, FakeSlack, SlackRequester, sign
+from bot.emulator import BotResponse, FakeSlack, SlackRequester
 from bot.http import HEALTH_PATH
 
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105  (a fake workspace's secret)
@@ -111,14 +111,7 @@ class KeepAliveRequester(SlackRequester):
         signature: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> BotResponse:
-        ts = str(int(time.time()) if timestamp is None else timestamp)
-        sent = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": signature or sign(self.signing_secret, ts, body),
-            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-            **(headers or {}),
-        }
+        sent = self.signed_headers(body, content_type, timestamp, signature, headers)
         data = body.encode("utf-8")
         for attempt in (1, 2):
             connection = self._connection()

@@ -79,6 +79,24 @@ class SlackRequester:
         self._clock = clock
         self._event_ids = itertools.count(1)
 
+    def signed_headers(
+        self,
+        body: str,
+        content_type: str,
+        timestamp: str | int | None = None,
+        signature: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, str]:
+        """The headers Slack sends with `body`: its timestamp and signature, then `headers`."""
+        ts = str(int(self._clock()) if timestamp is None else timestamp)
+        return {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature or sign(self.signing_secret, ts, body),
+            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+            **(headers or {}),
+        }
+
     def send(
         self,
         body: str,
@@ -89,14 +107,7 @@ class SlackRequester:
         headers: Mapping[str, str] | None = None,
     ) -> BotResponse:
         """POST a raw body, signed unless `signature` overrides it (tests send bad ones)."""
-        ts = str(int(self._clock()) if timestamp is None else timestamp)
-        sent = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": signature or sign(self.signing_secret, ts, body),
-            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-            **(headers or {}),
-        }
+        sent = self.signed_headers(body, content_type, timestamp, signature, headers)
         request = urllib.request.Request(  # noqa: S310  (scheme checked in __init__)
             self.url, data=body.encode("utf-8"), headers=sent, method="POST"
         )
