@@ -16,6 +16,9 @@ from sqlmodel import Session, create_engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+READ_ONLY = "forvaltningsbot_read_only"  # an execution option: begin without the write lock
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for the bot's workload: many short transactions from several threads."""
     if make_url(url).get_backend_name() == "sqlite":
@@ -43,8 +46,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin_immediate(connection: Any) -> None:
     # A transaction that reads, then writes, must hold the write lock from the start: in WAL
     # mode a deferred one fails with SQLITE_BUSY when another writer committed in between,
-    # and busy_timeout cannot help. PostgreSQL needs nothing like this.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # and busy_timeout cannot help. PostgreSQL needs nothing like this. A transaction that
+    # only reads (Database.reading) needs no lock at all: WAL readers never wait for writers.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -74,6 +79,14 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back if it raises."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads (a status, a view to render): on SQLite it does not
+        take the write lock, so it never queues behind writers."""
+        engine = self.engine.execution_options(**{READ_ONLY: True})
+        with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -383,7 +383,7 @@ def _replace_list(
 
 def my_activities(services: Services, team_id: str, user_id: str) -> list[MyActivity]:
     today = services.today(services.clock())
-    with services.db.session() as session:
+    with services.db.reading() as session:
         rows = projects.open_activities_of(
             session=session, team_id=team_id, owner_id=user_id, finished=[s.value for s in FINISHED]
         )

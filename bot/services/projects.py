@@ -75,7 +75,7 @@ def create_project(services: Services, actor: Actor, channel_id: str, name: str)
 
 
 def project_status(services: Services, team_id: str, channel_id: str) -> ProjectView:
-    with services.db.session() as session:
+    with services.db.reading() as session:
         project = projects.project_in_channel(
             session=session, team_id=team_id, channel_id=channel_id
         )

@@ -271,7 +271,7 @@ def reminder_view(
     services: Services, team_id: str, activity_ids: Sequence[int], now: datetime
 ) -> ReminderView | None:
     """The listed activities of one project as they are now, in template order."""
-    with services.db.session() as session:
+    with services.db.reading() as session:
         rows = projects.activities_by_ids(session=session, ids=activity_ids)
     rows = [(p, a) for p, a in rows if p.team_id == team_id]
     if not rows:

@@ -105,7 +105,7 @@ def message_posted(services: Services, vote_id: int, ts: str) -> None:
 
 
 def vote_view(services: Services, vote_id: int) -> VoteView | None:
-    with services.db.session() as session:
+    with services.db.reading() as session:
         found = store.vote_with_project(session=session, vote_id=vote_id)
         return None if found is None else view_of(services, session, *found)
 
@@ -433,7 +433,7 @@ def _minutes(session: Session, vote: Vote) -> Minutes:
 
 def minutes(services: Services, actor: Actor, channel_id: str) -> Minutes:
     """`protokoll`: the latest decision of the channel's project (or of the vote held here)."""
-    with services.db.session() as session:
+    with services.db.reading() as session:
         project = projects.project_in_channel(
             session=session, team_id=actor.team_id, channel_id=channel_id
         )
@@ -521,7 +521,7 @@ class Export:
 
 def export(services: Services, ref: str) -> Export:
     """A project by id, channel id or name (any case), with every decision and its audit trail."""
-    with services.db.session() as session:
+    with services.db.reading() as session:
         matches = projects.find_projects(session=session, ref=ref)
         if len(matches) != 1:
             raise DomainError(

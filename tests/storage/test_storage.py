@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+from sqlmodel import select
 
 from storage import audit, projects
 from storage.db import Database, upgrade
@@ -105,3 +107,35 @@ def test_migrations_match_the_models(db: Database) -> None:
 
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+
+
+def test_a_reading_transaction_does_not_wait_for_a_writer(db: Database) -> None:
+    """A status must not queue behind the outbox sender's write (on SQLite: no write lock)."""
+    add(db)
+    writing, read = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with db.session() as session:  # holds the write lock from its BEGIN on SQLite
+            projects.add_project(
+                session=session,
+                team_id="T1",
+                channel_id="C2",
+                name="Kommunen Y",
+                phase_key="etablera-forvaltning",
+                lead_id="U1",
+                activity_keys=["a"],
+                initial_status="not_started",
+                now=NOW,
+            )
+            writing.set()
+            read.wait(timeout=20)  # the reader finishes while this transaction is still open
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert writing.wait(timeout=10)
+    with db.reading() as session:
+        assert len(session.exec(select(Project)).all()) == 1  # sees only committed rows
+    read.set()
+    thread.join(timeout=30)
+    with db.reading() as session:
+        assert len(session.exec(select(Project)).all()) == 2
