@@ -284,52 +284,52 @@ def set_steering(
 
 
 def set_chair(services: Services, actor: Actor, channel_id: str, chair_id: str) -> Change:
-    def work(session: Session) -> Change:
-        project = project_of_channel(session, actor, channel_id)
-        require_lead(actor.user_id, project.lead_id)
+    def check(session: Session, project: Project) -> None:
         check_chair(chair_id, projects.members_of(session=session, project_id=row_id(project)))
-        before = project.chair_id
-        if before == chair_id:
-            return Change(ChangeKind.CHAIR, project.name, False, chair_id, before)
-        project.chair_id = chair_id
-        session.flush()
-        record_change(
-            services,
-            session,
-            actor,
-            project,
-            "steering.chair",
-            project.channel_id,
-            before,
-            chair_id,
-        )
-        return Change(ChangeKind.CHAIR, project.name, True, chair_id, before)
 
-    return transaction(services, work)
+    return _set_project_field(
+        services, actor, channel_id, "chair_id", chair_id, ChangeKind.CHAIR, "steering.chair", check
+    )
 
 
 def set_vote_channel(
     services: Services, actor: Actor, channel_id: str, vote_channel_id: str
 ) -> Change:
+    return _set_project_field(
+        services,
+        actor,
+        channel_id,
+        "vote_channel_id",
+        vote_channel_id,
+        ChangeKind.VOTE_CHANNEL,
+        "project.vote_channel",
+    )
+
+
+def _set_project_field(
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    field: str,
+    value: str,
+    kind: ChangeKind,
+    action: str,
+    check: Callable[[Session, Project], None] | None = None,
+) -> Change:
+    """Set one of the project's own settings (the lead's call), audited, once."""
+
     def work(session: Session) -> Change:
         project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
-        before = project.vote_channel_id
-        if before == vote_channel_id:
-            return Change(ChangeKind.VOTE_CHANNEL, project.name, False, vote_channel_id, before)
-        project.vote_channel_id = vote_channel_id
+        if check is not None:
+            check(session, project)
+        before = getattr(project, field)
+        if before == value:
+            return Change(kind, project.name, False, value, before)
+        setattr(project, field, value)
         session.flush()
-        record_change(
-            services,
-            session,
-            actor,
-            project,
-            "project.vote_channel",
-            project.channel_id,
-            before,
-            vote_channel_id,
-        )
-        return Change(ChangeKind.VOTE_CHANNEL, project.name, True, vote_channel_id, before)
+        record_change(services, session, actor, project, action, project.channel_id, before, value)
+        return Change(kind, project.name, True, value, before)
 
     return transaction(services, work)
 
