@@ -32,10 +32,10 @@ from benchmarks.stats import ms, percentile, ratio
 from benchmarks.surfaces import SURFACES, TOGGLED, Surface, seed
 from bot.domain.activities import ActivityStatus
 from bot.emulator import FakeSlack
-from bot.listeners.reply import ephemeral
 from bot.phases import load_phase
 from bot.services import activities, projects
 from bot.services.context import Actor, Services
+from bot.slack.listeners.reply import ephemeral
 from storage.db import Database
 
 CONCURRENCY = (1, 8, 32)

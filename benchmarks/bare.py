@@ -1,6 +1,6 @@
 """The floor the bot's latency and memory are measured against: a Bolt app that only acks.
 
-Same Bolt settings as `bot.app.build_app` (process_before_response, a WebClient on
+Same Bolt settings as `bot.slack.app.build_app` (process_before_response, a WebClient on
 SLACK_API_URL), same HttpServer with the same settings read the same way (`Settings`), same
 path; nothing else. Run as `python -m benchmarks.bare`; SIGTERM stops it.
 """

@@ -26,11 +26,11 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from bot.__main__ import Bot
 from bot.config import Settings
 from bot.domain.phase import Phase
 from bot.emulator import BotResponse, FakeSlack, SlackRequester
 from bot.http import HEALTH_PATH
+from bot.wiring import Bot
 
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105  (a fake workspace's secret)
 BOT_TOKEN = "xoxb-bench"  # noqa: S105

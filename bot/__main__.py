@@ -1,40 +1,24 @@
-"""The command line, and the one place where the parts are wired together."""
+"""The command line: parses arguments and hands over to the composition root (bot.wiring)."""
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
-from slack_bolt import App
-from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk import WebClient
-
 from bot import logs
-from bot.app import build_app
 from bot.config import Settings
 from bot.domain.errors import DomainError
-from bot.domain.phase import Phase
-from bot.http import wsgi_app
-from bot.listeners.locale import Locales
-from bot.manifest import manifest
-from bot.metrics import Metrics
-from bot.oauth import GuardedAuthorize, InstallationClients, oauth_settings
-from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
-from bot.playground import run as run_playground
-from bot.server import HttpServer
 from bot.services import votes
 from bot.services.context import Services
-from bot.ticker import Ticker
+from bot.slack.manifest import manifest
+from bot.wiring import Bot
 from messages.export import export_json, export_markdown
 from storage.db import Database, upgrade
 
@@ -51,111 +35,6 @@ Förvaltningsbot needs Slack credentials to serve: {missing} (not set).
 """
 
 
-@dataclass
-class Bot:
-    """A running bot: database, Bolt app, HTTP server. Tests build one just like `serve` does."""
-
-    settings: Settings
-    db: Database
-    app: App
-    server: HttpServer
-    sender: OutboxSender
-    ticker: Ticker
-    metrics: Metrics
-
-    @classmethod
-    def build(cls, settings: Settings, *, phase: Phase | None = None) -> Bot:
-        """`phase`: the template new projects follow, if not the shipped one (benchmarks)."""
-        phase = phase or load_phase(DEFAULT_PHASE)
-        db = Database.from_url(settings.database_url)
-        upgrade(db.engine)
-        services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
-        client, clients, oauth, authorize = _clients(settings, db)
-        locales = Locales()
-        metrics = Metrics()
-        metrics.watch_database(db, services.clock)
-        sender = OutboxSender(
-            services,
-            clients,
-            locales,
-            metrics=metrics,
-            lease=timedelta(seconds=settings.outbox_lease_seconds),
-        )
-        app = build_app(
-            client=client,
-            signing_secret=(
-                settings.slack_signing_secret.get_secret_value()
-                if settings.slack_signing_secret
-                else None
-            ),
-            services=services,
-            locales=locales,
-            notify=sender.notify,
-            oauth_settings=oauth,
-            authorize=authorize,
-        )
-        server = HttpServer(
-            wsgi_app(app, db, metrics),
-            host=settings.host,
-            port=settings.port,
-            threads=settings.threads,
-        )
-        ticker = Ticker(
-            services, sender.notify, interval_seconds=settings.tick_seconds, metrics=metrics
-        )
-        return cls(
-            settings=settings,
-            db=db,
-            app=app,
-            server=server,
-            sender=sender,
-            ticker=ticker,
-            metrics=metrics,
-        )
-
-    def start_background_work(self) -> None:
-        # What exists now (templates, the holiday calendar, the ORM's mappings, Bolt) lives as
-        # long as the process: moved out of the collector's view, a full collection no longer
-        # scans it, which cut the tick's occasional 80 ms pauses to nothing (BENCHMARKS.md).
-        gc.freeze()
-        self.sender.start()
-        self.ticker.start()
-
-    def stop(self) -> None:
-        self.server.stop()
-        self.ticker.stop()
-        self.sender.stop()
-        self.db.dispose()
-
-
-def _clients(
-    settings: Settings, db: Database
-) -> tuple[
-    WebClient,
-    WebClient | Callable[[str], WebClient],
-    OAuthSettings | None,
-    GuardedAuthorize | None,
-]:
-    """The app's client, the outbox's client(s), and in OAuth mode the settings and authorize."""
-    if not settings.oauth_mode:
-        assert settings.slack_bot_token is not None
-        client = WebClient(
-            token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url
-        )
-        return client, client, None, None
-    assert settings.slack_client_id is not None and settings.slack_client_secret is not None
-    oauth, authorize = oauth_settings(
-        client_id=settings.slack_client_id,
-        client_secret=settings.slack_client_secret.get_secret_value(),
-        engine=db.engine,
-        api_url=settings.api_url,
-        redirect_uri=settings.slack_redirect_uri,
-    )
-    # No token: Bolt hands this client to the OAuth flow and copies its base URL per request.
-    client = WebClient(base_url=settings.api_url)
-    return client, InstallationClients(authorize, settings.api_url), oauth, authorize
-
-
 PLAYGROUND_NOTE = """\
 No Slack credentials are set (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN), so
 Förvaltningsbot starts its local playground: the bot with a fake Slack in your browser.
@@ -169,9 +48,7 @@ workspaces.
 def serve(settings: Settings) -> int:
     if not settings.has_slack_credentials:
         print(PLAYGROUND_NOTE, file=sys.stderr)
-        return run_playground(
-            Bot.build, port=settings.port, demo=False, log_level=settings.log_level
-        )
+        return _playground(Bot.build, port=settings.port, demo=False, log_level=settings.log_level)
     missing = settings.missing_credentials()
     if missing:
         print(CREDENTIALS_HELP.format(missing=", ".join(missing)), file=sys.stderr)
@@ -216,6 +93,13 @@ def serve(settings: Settings) -> int:
     return 0
 
 
+def _playground(build: Callable[[Settings], Bot], *, port: int, demo: bool, log_level: str) -> int:
+    # The playground and its fake Slack are loaded only when they run: never by `serve`.
+    from bot.playground import run
+
+    return run(build, port=port, demo=demo, log_level=log_level)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="forvaltningsbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -250,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return export(settings, args.project, args.format, args.lang, args.output)
     if args.command == "playground":
         port = settings.port if args.port is None else args.port
-        return run_playground(Bot.build, port=port, demo=args.demo, log_level=settings.log_level)
+        return _playground(Bot.build, port=port, demo=args.demo, log_level=settings.log_level)
     return serve(settings)
 
 

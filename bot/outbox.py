@@ -24,13 +24,13 @@ import messages
 from bot.domain.activities import ActivityStatus
 from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView
-from bot.listeners.locale import Locales
 from bot.metrics import Metrics
 from bot.services import votes
 from bot.services.activities import my_activities
 from bot.services.context import Services
 from bot.services.outbox_kind import PACED, OutboxKind
 from bot.services.reminders import reminder_view
+from bot.slack.locale import Locales
 from storage import outbox as queue
 from storage.models import OutboxEvent
 

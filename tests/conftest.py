@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.__main__ import Bot
 from bot.config import Settings
 from bot.emulator import FakeSlack, SlackRequester
 from bot.emulator.state import Message
+from bot.wiring import Bot
 from tests.databases import fresh_postgres_database
 
 SIGNING_SECRET = "test-signing-secret"

@@ -38,7 +38,7 @@ LOOPBACK = "127.0.0.1"
 
 
 class RunningBot(Protocol):
-    """What the playground needs of `bot.__main__.Bot`."""
+    """What the playground needs of `bot.wiring.Bot`."""
 
     @property
     def server(self) -> HttpServer: ...

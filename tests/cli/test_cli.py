@@ -19,7 +19,7 @@ from urllib.request import urlopen
 import pytest
 
 from bot.emulator import FakeSlack, SlackRequester
-from bot.manifest import SCOPES_BY_METHOD
+from bot.slack.manifest import SCOPES_BY_METHOD
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 
 CLI = [sys.executable, "-m", "bot"]

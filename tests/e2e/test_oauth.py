@@ -16,10 +16,10 @@ from pydantic import SecretStr
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.__main__ import Bot
 from bot.config import Settings
 from bot.emulator import FakeSlack, SlackRequester
-from bot.oauth import InstallationClients, authorization_url, oauth_settings
+from bot.slack.oauth import InstallationClients, authorization_url, oauth_settings
+from bot.wiring import Bot
 from storage.db import Database, upgrade
 from tests.conftest import SIGNING_SECRET, Workspace
 from tests.e2e.test_tracking import eventually

@@ -19,7 +19,7 @@ def test_a_redelivered_event_is_processed_once(
     first = slack_bot.slack.app_home_opened(w.erik)
     assert first.status == 200
     eventually(lambda: w.fake.state.calls("views.publish"))
-    with caplog.at_level(logging.INFO, logger="bot.listeners.events"):
+    with caplog.at_level(logging.INFO, logger="bot.slack.listeners.events"):
         for retry in (1, 2):
             again = slack_bot.slack.redeliver(first, retry_num=retry)
             assert again.status == 200

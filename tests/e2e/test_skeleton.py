@@ -190,7 +190,7 @@ def test_health_check_answers(start_bot: Callable[[], RunningBot]) -> None:
 def test_every_web_api_method_the_bot_called_is_in_the_manifest(
     start_bot: Callable[[], RunningBot], workspace: Workspace
 ) -> None:
-    from bot.manifest import SCOPES_BY_METHOD, manifest
+    from bot.slack.manifest import SCOPES_BY_METHOD, manifest
 
     running = start_bot()
     running.slack.command(

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.__main__ import Bot
 from bot.playground import Playground
+from bot.wiring import Bot
 
 T = TypeVar("T")
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.__main__ import Bot
 from bot.playground import Playground
 from bot.playground import run as run_playground
+from bot.wiring import Bot
 from tests.playground.support import Page, eventually, http, start_playground
 
 

@@ -14,13 +14,13 @@ from sqlmodel import select
 from bot.domain.activities import ActivityStatus
 from bot.domain.errors import DomainError, ErrorCode
 from bot.emulator import FakeSlack
-from bot.listeners.locale import Locales
 from bot.outbox import OutboxSender
 from bot.services import activities, projects, reminders
 from bot.services.context import Services
 from bot.services.outbox_kind import OutboxKind
 from bot.services.tick import tick
 from bot.services.tick_report import TickReport
+from bot.slack.locale import Locales
 from storage import outbox as queue
 from storage.models import Activity, OutboxEvent, ReminderSchedule
 from tests.conftest import BOT_TOKEN

@@ -10,11 +10,11 @@ from slack_sdk import WebClient
 
 import messages
 from bot.domain.activities import ActivityStatus
-from bot.listeners import parsing
-from bot.listeners.locale import Locales
-from bot.listeners.reply import Ack, answer, ephemeral, in_channel
 from bot.services import activities, projects, reminders, votes
 from bot.services.context import Actor, Services
+from bot.slack.listeners import parsing
+from bot.slack.listeners.reply import Ack, answer, ephemeral, in_channel
+from bot.slack.locale import Locales
 
 COMMAND = "/forvaltning"
 

@@ -11,9 +11,9 @@ from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
-from bot.listeners import commands, events, interactions
-from bot.listeners.locale import Locales
 from bot.services.context import Services
+from bot.slack.listeners import commands, events, interactions
+from bot.slack.locale import Locales
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, text
 
-from bot.manifest import bot_scopes
+from bot.slack.manifest import bot_scopes
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.errors import DomainError, ErrorCode
-from bot.listeners.parsing import (
+from bot.slack.listeners.parsing import (
     ALIASES,
     CloseVote,
     Command,

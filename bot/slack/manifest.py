@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.http import EVENTS_PATH
-from bot.listeners.commands import COMMAND
+from bot.slack.listeners.commands import COMMAND
 
 # Each Web API method the bot calls, and the bot scope it needs. A test checks that every
 # method the bot calls in the end-to-end suite is listed here.

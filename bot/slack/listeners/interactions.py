@@ -15,10 +15,10 @@ import messages
 from bot.domain.activities import ActivityStatus
 from bot.domain.errors import DomainError
 from bot.domain.voting import Choice
-from bot.listeners.locale import Locales
-from bot.listeners.reply import Ack
 from bot.services import activities, reminders, votes
 from bot.services.context import Actor, Services
+from bot.slack.listeners.reply import Ack
+from bot.slack.locale import Locales
 from messages.ids import ActionId, BlockId, CallbackId
 
 STATUS = {
