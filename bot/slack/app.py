@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.services.context import Services
 from bot.slack.listeners import commands, events, interactions
+from bot.slack.listeners.deps import Deps
 from bot.slack.locale import Locales
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def build_app(
         logger=logging.getLogger("slack_bolt"),
     )
     forget_event = events.register(app, services)
-    commands.register(app, services, locales, notify)
+    commands.register(app, Deps(services=services, locales=locales, notify=notify))
     interactions.register(app, services, locales, notify)
 
     @app.error
