@@ -13,7 +13,7 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.voting import Choice
 from bot.services import activities, projects, votes
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind
+from bot.services.outbox_events import OutboxKind
 from bot.services.tick import tick
 from storage import outbox as queue
 from storage.models import Vote
