@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.slack.manifest import manifest
 from bot.wiring import Bot, export_record
+from messages.pdf import PdfUnavailable
 
 CREDENTIALS_HELP = """\
 Förvaltningsbot needs Slack credentials to serve: {missing} (not set).
@@ -73,10 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="public base URL for HTTP mode, e.g. https://bot.kommun.se (default: Socket Mode)",
     )
     export_parser = commands.add_parser(
-        "export", help="write a project's decision record for diarieföring (Markdown or JSON)"
+        "export", help="write a project's decision record for diarieföring (Markdown, JSON, PDF/A)"
     )
     export_parser.add_argument("project", help="the project's name, channel id or number")
-    export_parser.add_argument("--format", choices=("md", "json"), default="md")
+    export_parser.add_argument("--format", choices=("md", "json", "pdf"), default="md")
     export_parser.add_argument("--lang", choices=("sv", "en"), default="sv")
     export_parser.add_argument("--output", "-o", help="file to write (default: standard output)")
     playground = commands.add_parser(
@@ -88,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--port", type=int, default=None, help="port of the page (default: PORT, else 3000)"
     )
     args = parser.parse_args(argv)
+    if args.command == "export" and args.format == "pdf" and not args.output:
+        export_parser.error("--format pdf writes a binary file: give it one with -o FILE")
     settings = Settings()
     logs.configure(settings.log_level, secrets=settings.secret_values())
     if args.command == "manifest":
@@ -103,14 +106,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def export(settings: Settings, ref: str, fmt: str, lang: str, output: str | None) -> int:
     try:
-        text = export_record(settings, ref, fmt, lang)
+        document = export_record(settings, ref, fmt, lang)
     except DomainError as err:
         print(f"forvaltningsbot export: no single project {ref!r}. {err}", file=sys.stderr)
         return 4
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
+    except PdfUnavailable as err:
+        print(f"forvaltningsbot export: no PDF on this machine: {err}", file=sys.stderr)
+        return 3
+    if isinstance(document, bytes):
+        assert output is not None  # main() refuses pdf without -o
+        Path(output).write_bytes(document)
+    elif output:
+        Path(output).write_text(document, encoding="utf-8")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(document)
     return 0
 
 

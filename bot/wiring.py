@@ -29,6 +29,7 @@ from bot.slack.locale import Locales
 from bot.slack.oauth import GuardedAuthorize, InstallationClients, oauth_settings
 from bot.ticker import Ticker
 from messages.export import export_json, export_markdown
+from messages.pdf import export_pdf
 from storage.db import Database, upgrade
 
 
@@ -115,15 +116,20 @@ def build_services(settings: Settings, *, phase: Phase | None = None) -> Service
     return Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
 
 
-def export_record(settings: Settings, ref: str, fmt: str, lang: str) -> str:
-    """A project's decision record for diarieföring (`fmt` "md" or "json"), from the database
-    alone: no Slack needed, so a registrar can run it. Raises DomainError unless `ref` names
-    one project."""
+def export_record(settings: Settings, ref: str, fmt: str, lang: str) -> str | bytes:
+    """A project's decision record for diarieföring, from the database alone: no Slack needed,
+    so a registrar can run it. `fmt` "md" or "json" is text, "pdf" the bytes of a PDF/A.
+
+    Raises DomainError unless `ref` names one project, PdfUnavailable if this machine cannot
+    make a PDF.
+    """
     services = build_services(settings)
     try:
         found = votes.export(services, ref)
         organisation = settings.organisation or found.team_id
         now = services.clock()
+        if fmt == "pdf":
+            return export_pdf(found, organisation, now, lang)
         if fmt == "json":
             return export_json(found, organisation, now)
         return export_markdown(found, organisation, now, lang)
