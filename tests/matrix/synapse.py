@@ -9,14 +9,18 @@ unless a test asks otherwise, so the adapter meets M_LIMIT_EXCEEDED here as it w
 from __future__ import annotations
 
 import base64
+import ctypes
+import ctypes.util
 import hashlib
 import hmac
 import itertools
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -38,6 +42,12 @@ def synapse_python() -> Path:
     """The interpreter of the venv `scripts/ensure-synapse` installs Synapse into."""
     venv = Path(os.environ.get("SYNAPSE_VENV", ROOT / ".synapse-venv"))
     return venv / "bin" / "python"
+
+
+def _die_with_parent() -> None:
+    # Linux's PR_SET_PDEATHSIG: a test run that is killed does not leave Synapse running.
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(1, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -169,6 +179,7 @@ class Synapse:
             cwd=self.directory,
             stdout=console,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         console.close()
         self._wait_healthy()
