@@ -10,7 +10,8 @@ from bot.domain.voting import Choice
 from tests.domain.clock import utc
 
 START = utc(2026, 12, 1, 9)
-LEAD = "pl"  # the projektledare: raises and rules in the tables, never a member there
+LEAD = "pl"  # the projektledare: rules in the tables; a member only where a case says so
+RAISER = "r"  # raises the jäv in the tables; who may raise is `may_raise`'s question
 
 # What happened to a person, in the order written (the n-th event happens n minutes in):
 # D declared jäv, P jäv raised and pending, J raised and ruled Jävig, N raised and ruled Inte
@@ -26,7 +27,7 @@ def jav(member: str, kind: str, minute: int = 0) -> Jav:
     at = START + timedelta(minutes=minute)
     if kind == "D":
         return declare(member, JavGround.annat, "", at)
-    raised = raise_jav(member, JavGround.part, "äger aktier i leverantören", by=LEAD, at=at)
+    raised = raise_jav(member, JavGround.part, "äger aktier i leverantören", by=RAISER, at=at)
     if kind == "P":
         return raised
     return rule(raised, javig=kind == "J", by=LEAD, at=at + timedelta(seconds=30))
