@@ -9,10 +9,11 @@ The rules
 ---------
 - A ledamot without jäv or förhinder serves in their own seat.
 - For each ledamot who is jävig (declared, or ruled Jävig) or has förhinder, the next ersättare
-  in turn order steps in, skipping one who is jävig, has förhinder, or is already serving.
-  Seats are filled in the order their ledamöter left (ties in seat order), so a jäv declared
-  later never moves an ersättare who stepped in earlier to another seat. A seat nobody can take
-  stays empty.
+  in turn order steps in, skipping one who is jävig, has förhinder, or is already serving. An
+  ersättare who becomes jävig or has förhinder after stepping in leaves the seat to the next.
+  Seats are filled in the order people left (ties in seat order), so an ersättare keeps the
+  seat they stepped into: who serves for whom never shuffles. A seat nobody can take stays
+  empty.
 - A raised jäv waiting for a ruling leaves the member where they are (in their seat, or called
   in as an ersättare) with their vote suspended: it does not count, and the vote does not close
   by itself while it waits. Ruled Jävig, the next ersättare steps in; ruled Inte jävig, the vote
@@ -162,28 +163,37 @@ def serving(
 
     def left_at(member: str) -> datetime | None:
         jav = current.get(member)
-        times = [t for t in (jav.javig_since if jav else None, absent_since.get(member)) if t]
+        since = (jav.javig_since if jav else None, absent_since.get(member))
+        times = [t for t in since if t is not None]
         return min(times) if times else None
 
     seats = group.seats
-    candidates = (
-        s
-        for s in dict.fromkeys(group.substitutes)
-        if s not in seats and left_at(s) is None  # jävig or förhinder: skipped
-    )
-    stand_in: dict[str, str | None] = {}
+    substitutes = [s for s in dict.fromkeys(group.substitutes) if s not in seats]
+    # Replayed in the order people left, so an ersättare keeps the seat they were called into
+    # until they leave it themselves, whatever happens to the other seats after.
+    order = {member: rank for rank, member in enumerate([*seats, *substitutes])}
     leaving = sorted(
-        (t, index, member) for index, member in enumerate(seats) if (t := left_at(member))
+        (t, order[member], member) for member in order if (t := left_at(member)) is not None
     )
-    for _, _, member in leaving:
-        stand_in[member] = next(candidates, None)
+    holder: dict[str, str | None] = {member: member for member in seats}  # seat -> who holds it
+    called = iter(substitutes)
+    for t, _, member in leaving:
+        place = next((seat for seat, who in holder.items() if who == member), None)
+        if place is None:
+            continue  # an ersättare not called in: skipped when their turn comes
+        # Leaving is for good, so one who has left by now is passed over once and for all.
+        holder[place] = next((c for c in called if not _left_by(left_at(c), t)), None)
 
-    def seat(member: str) -> Seat:
-        who = stand_in.get(member, member)
+    def taken(seat: str) -> Seat:
+        who = holder[seat]
         jav = current.get(who) if who is not None else None
-        return Seat(member, who, suspended=jav is not None and jav.pending)
+        return Seat(seat, who, suspended=jav is not None and jav.pending)
 
-    return Seating(group, tuple(seat(m) for m in seats), current, frozenset(absent_since))
+    return Seating(group, tuple(taken(m) for m in seats), current, frozenset(absent_since))
+
+
+def _left_by(left: datetime | None, t: datetime) -> bool:
+    return left is not None and left <= t
 
 
 def may_close(user: str, seating: Seating, project_lead: str) -> bool:

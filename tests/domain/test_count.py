@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.count import Outcome, count, everyone_serving_voted
@@ -32,6 +32,8 @@ TALLY_CASES: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "ersattare-ruled-javig-skipped": ("a b c", "x y", "a", "b=D x=J", "x=Y y=N a=N", "a y c", "EG"),
     "ersattare-with-forhinder-skipped": ("a b c", "x y", "a", "x=F b=D", "a=Y y=Y", "a y c", "G"),
     "ersattare-by-order-left": ("a b c d", "x y", "a", "d=D b=D", "a=Y x=Y y=N", "a y c x", "G"),
+    "ersattare-leaving-keeps-others": ("a b c d", "x y z", "a", "b=D d=D x=D", "", "a z c y", "EB"),
+    "ersattare-ruled-after-stepping-in": ("a b c", "x y", "a", "b=D x=P x=J", "y=Y", "a y c", "EB"),
     "ledamot-listed-as-ersattare": ("a b c", "b x", "a", "c=D", "a=Y b=N x=Y", "a b x", "G"),
     "jav-and-forhinder-same-member": ("a b c", "x y", "a", "b=F b=D", "a=Y x=Y", "a x c", "G"),
     "ersattare-not-called-ignored": ("a b c", "x y", "a", "", "a=N b=N x=Y y=Y", "a b c", "EG"),
@@ -126,10 +128,16 @@ PEOPLE = "abcdefgh"
 def meetings(draw: st.DrawFn) -> tuple[SteeringGroup, str, dict[str, Choice]]:
     """A group, what happened (as `seating` reads it) and ballots, strangers' included."""
     order = draw(st.permutations(PEOPLE))
-    members = order[: draw(st.integers(0, 6))]
-    subs = draw(st.lists(st.sampled_from(order), max_size=3, unique=True))
+    n = draw(st.integers(0, 6))
+    members, others = order[:n], order[n:]
+    # Mostly people who are not ledamöter, as in life; now and then a ledamot listed too.
+    subs = draw(st.lists(st.sampled_from(others), max_size=4, unique=True))
+    subs += draw(st.lists(st.sampled_from(members), max_size=1)) if members else []
     g = SteeringGroup(tuple(members), tuple(subs), draw(st.sampled_from([None, *members])))
-    events = draw(st.lists(st.tuples(st.sampled_from(order), st.sampled_from(KINDS))))
+    # Events about the group's own people mostly; a stranger's now and then.
+    concerned = st.sampled_from([*members, *subs]) if members or subs else st.sampled_from(order)
+    people = st.one_of(concerned, concerned, concerned, st.sampled_from(order))
+    events = draw(st.lists(st.tuples(people, st.sampled_from(KINDS)), max_size=10))
     cast = draw(st.dictionaries(st.sampled_from(PEOPLE + "z"), st.sampled_from(list(Choice))))
     return g, " ".join(f"{p}={k}" for p, k in events), cast
 
@@ -173,3 +181,21 @@ def test_quorum_is_monotone_in_votes_cast(
     after = count({**cast, who: data.draw(st.sampled_from(list(Choice)))}, s)
     assert after.quorum_reached or not before.quorum_reached
     assert after.voted == before.voted + 1
+
+
+@given(meetings(), st.sampled_from("DJF"), st.data())
+@settings(max_examples=300)
+def test_one_more_leaving_moves_nobody_else(
+    meeting: tuple[SteeringGroup, str, dict[str, Choice]], kind: str, data: st.DataObject
+) -> None:
+    """Who serves for whom never shuffles: only the seat the one leaving held changes hands."""
+    g, events, _ = meeting
+    before = seating(g, events)
+    # An ersättare serving, mostly: their leaving is what could move the others.
+    stepped_in = [sub for sub, _ in before.substitutions]
+    who = data.draw(st.sampled_from([*stepped_in * 4, *before.serving, *PEOPLE]))
+    assume(who not in {event.split("=")[0] for event in events.split()})
+    after = seating(g, f"{events} {who}={kind}")
+    changed = [b.ledamot for b, a in zip(before.seats, after.seats, strict=True) if b != a]
+    held = [seat.ledamot for seat in before.seats if seat.serving == who]
+    assert changed == held
