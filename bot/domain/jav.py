@@ -16,9 +16,10 @@ The rules
 - **Ruled** *Jävig*: as declared, from the moment of the ruling. Ruled *Inte jävig*: the member
   takes part as if nothing had been raised, and the question is not raised again in this vote.
 - **Who rules**: the acting chair; the projektledare when the jäv concerns the chair or the
-  chair cannot act (jävig, suspended, förhinder, not a ledamot). Nobody rules on their own jäv
-  and nobody who is jävig rules at all (FL 17 §: a jävig person takes no part in the matter);
-  when that leaves nobody, the jäv stays pending and the suspended vote never counts.
+  chair cannot act (jävig, suspended, förhinder, not a ledamot). Nobody rules on their own jäv,
+  and nobody jävig or with a jäv of their own waiting rules at all (FL 17 §: a jävig person
+  takes no part in the matter); when that leaves nobody, the jäv stays pending and the
+  suspended vote never counts. `bot.domain.seats.ruler` says who it is.
 """
 
 from __future__ import annotations

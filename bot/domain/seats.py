@@ -23,7 +23,7 @@ The rules
 - The chair acts (casts the deciding vote on a tie, closes, rules on jäv) only while serving in
   their own seat with no jäv, pending or ruled. An ersättare in the chair's seat votes but does
   not become chair. When the chair cannot act, the projektledare closes and rules, unless they
-  are jävig themselves; then the vote closes at its deadline.
+  are jävig themselves or a jäv about them waits; then the vote closes at its deadline.
 - Jäv and förhinder of people outside the steering group are ignored, so one stray row cannot
   make the seats impossible to compute.
 """
@@ -137,6 +137,11 @@ class Seating:
         jav = self.javs.get(user)
         return jav is not None and jav.javig
 
+    def in_question(self, user: str) -> bool:
+        """Jävig, or a jäv about them waits for a ruling: either way they do not lead the vote."""
+        jav = self.javs.get(user)
+        return jav is not None and (jav.javig or jav.pending)
+
     def standing(self, user: str) -> Standing:
         for seat in self.seats:
             if seat.serving == user:
@@ -199,21 +204,22 @@ def _left_by(left: datetime | None, t: datetime) -> bool:
 def may_close(user: str, seating: Seating, project_lead: str) -> bool:
     """The acting chair closes (or refers back); the projektledare when the chair cannot act.
 
-    Nobody jävig closes: closing early can change the outcome, and a jävig person takes no part
-    in the matter.
+    Nobody jävig, or with a jäv waiting for a ruling, closes: closing early can change the
+    outcome, and a jävig person takes no part in the matter.
     """
     chair = seating.acting_chair
     if chair is not None:
         return user == chair
-    return user == project_lead and not seating.is_javig(user)
+    return user == project_lead and not seating.in_question(user)
 
 
 def ruler(jav: Jav, seating: Seating, project_lead: str) -> str | None:
     """Who rules on a raised jäv: the acting chair, else the projektledare; never the one it
-    concerns nor anyone jävig. None when that leaves nobody."""
+    concerns, nor anyone jävig or with a jäv of their own waiting. None when that leaves
+    nobody: the jäv then waits, and the suspended vote does not count, until the deadline."""
     chair = seating.acting_chair
     who = chair if chair is not None and chair != jav.member else project_lead
-    if who == jav.member or seating.is_javig(who):
+    if who == jav.member or seating.in_question(who):
         return None
     return who
 

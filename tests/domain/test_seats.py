@@ -60,6 +60,8 @@ CLOSE_CASES: dict[str, tuple[str, str, str]] = {
     "chair-forhinder": ("a", "a=F", LEAD),
     "chair-not-ledamot": ("z", "", LEAD),
     "projektledare-ledamot-and-javig": ("", f"{LEAD}=D", ""),
+    "projektledare-ledamot-and-pending": ("", f"{LEAD}=P", ""),
+    "chair-pending-projektledare-ruled-not-javig": ("a", f"a=P {LEAD}=N", LEAD),
 }
 
 
@@ -81,6 +83,8 @@ RULER_CASES: dict[str, tuple[str, str, str, str]] = {
     "about-an-ersattare": ("a", "b=D", "x", "a"),
     "projektledare-is-chair-and-concerned": (LEAD, "", LEAD, ""),
     "projektledare-javig-chair-cannot-act": ("a", f"a=D {LEAD}=D", "b", ""),
+    "both-pending-nobody": ("a", f"a=P {LEAD}=P", "a", ""),
+    "projektledare-pending-chair-rules-it": ("a", f"{LEAD}=P", LEAD, "a"),
 }
 
 
