@@ -13,8 +13,9 @@ from bot.domain.project import ProjectView
 from bot.domain.schedule import DEFAULT_SCHEDULE, next_occurrence, parse_schedule
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from storage import audit, projects
+from bot.services.unit import record_change
 from storage import outbox as queue
+from storage import projects
 from storage import reminders as reminder_store
 from storage import votes as vote_store
 from storage.models import Project
@@ -51,16 +52,9 @@ def create_project(services: Services, actor: Actor, channel_id: str, name: str)
                 next_run_at=next_occurrence(default, now, services.calendar),
                 now=now,
             )
-            audit.record(
-                session=session,
-                team_id=actor.team_id,
-                project_id=project.id,
-                actor_id=actor.user_id,
-                action="project.create",
-                target=channel_id,
-                before=None,
-                after={"name": name, "lead": actor.user_id, "phase": phase.key},
-                now=now,
+            created = {"name": name, "lead": actor.user_id, "phase": phase.key}
+            record_change(
+                services, session, actor, project, "project.create", channel_id, None, created
             )
             return project_view(services, session, project)
     except IntegrityError:

@@ -19,7 +19,7 @@ from bot.domain.activities import ActivityStatus
 from bot.domain.phase import Phase, Text
 from bot.domain.voting import Choice
 from bot.phases import load_phase
-from bot.services import activities, projects, reminders, votes
+from bot.services import activities, decisions, projects, reminders, votes
 from bot.services.context import Actor, Services
 from messages.blocks import MAX_BLOCKS_MESSAGE, MAX_BLOCKS_SURFACE
 from messages.message import Message
@@ -85,7 +85,7 @@ def rendered() -> Iterator[dict[str, Any]]:
     vote_id = opened.vote.vote_id
     cast = votes.cast(services, OWNER, vote_id, Choice.no)
     closed = votes.close_vote(services, CHAIR, vote_id=vote_id)
-    minutes = votes.add_reservation(services, OWNER, vote_id, HOSTILE * 50)
+    minutes = decisions.add_reservation(services, OWNER, vote_id, HOSTILE * 50)
     yield {
         "view": view,
         "status": status,

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 import messages
 from bot.domain.activities import ActivityStatus
-from bot.services import activities, projects, reminders, votes
+from bot.services import activities, decisions, projects, reminders, votes
 from bot.services.context import Actor, Services
 from bot.slack.listeners import parsing
 from bot.slack.listeners.reply import Ack, answer, ephemeral, in_channel
@@ -103,7 +103,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
                     notify()
                     return ephemeral(messages.vote_closed(closed, lang))
                 case parsing.Minutes():
-                    found = votes.minutes(services, actor, channel)
+                    found = decisions.minutes(services, actor, channel)
                     return ephemeral(
                         messages.minutes(
                             found.record, found.reservations, found.failed_channels, lang
