@@ -67,15 +67,15 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
                 case parsing.LinkDocument(document=ref, url=url):
                     return confirm(activities.link_document(services, actor, channel, ref, url))
                 case parsing.SetSteering(user_ids=members):
-                    return confirm(activities.set_steering(services, actor, channel, members))
+                    return confirm(projects.set_steering(services, actor, channel, members))
                 case parsing.SetChair(user_id=chair):
-                    return confirm(activities.set_chair(services, actor, channel, chair))
+                    return confirm(projects.set_chair(services, actor, channel, chair))
                 case parsing.SetVoteChannel(channel_id=vote_channel):
                     return confirm(
-                        activities.set_vote_channel(services, actor, channel, vote_channel)
+                        projects.set_vote_channel(services, actor, channel, vote_channel)
                     )
                 case parsing.SetChannels(channel_ids=channels):
-                    return confirm(activities.set_channels(services, actor, channel, channels))
+                    return confirm(projects.set_channels(services, actor, channel, channels))
                 case parsing.SetSchedule(when=when):
                     change = reminders.set_schedule(services, actor, channel, when)
                     return ephemeral(messages.schedule_set(change, lang))
