@@ -260,7 +260,7 @@ def _ballot(
         closed_now = False
         votes, conflicts = split_ballots({**stored, actor.user_id: choice})
         if everyone_voted(votes, Electorate(electorate.members, electorate.chair, conflicts)):
-            closed_now = _close(services, session, vote, project, CloseReason.all_voted, None)
+            closed_now = close_once(services, session, vote, project, CloseReason.all_voted, None)
         view = view_of(services, session, vote, project)
         return BallotCast(view, choice, changed=True, closed_now=closed_now)
 
@@ -285,13 +285,13 @@ def close_vote(
             raise DomainError(ErrorCode.NOT_ALLOWED, role=Role.CLOSER, lead=view.closer)
         if not view.is_open:
             raise DomainError(ErrorCode.VOTE_CLOSED, user=actor.user_id)
-        _close(services, session, vote, project, CloseReason.chair, actor.user_id)
+        close_once(services, session, vote, project, CloseReason.chair, actor.user_id)
         return view_of(services, session, vote, project)
 
     return transaction(services, work)
 
 
-def _close(
+def close_once(
     services: Services,
     session: Session,
     vote: Vote,
@@ -341,37 +341,3 @@ def _close(
         ),
     )
     return True
-
-
-# The tick's share: deadlines that passed (also while the bot was stopped) and non-voters.
-
-
-def run_deadlines(services: Services, now: datetime, batch: int) -> tuple[int, int]:
-    """Close the votes whose deadline has come. Returns (claimed, closed)."""
-    with services.db.session() as session:
-        claimed = store.claim_due(session=session, column="deadline", now=now, limit=batch)
-        closed = 0
-        for vote in claimed:
-            found = store.vote_with_project(session=session, vote_id=row_id(vote))
-            assert found is not None
-            closed += _close(services, session, vote, found[1], CloseReason.deadline, None)
-        return len(claimed), closed
-
-
-def run_non_voter_reminders(services: Services, now: datetime, batch: int) -> tuple[int, int]:
-    """Each eligible member who has not voted gets one DM. Returns (claimed, reminders)."""
-    with services.db.session() as session:
-        claimed = store.claim_due(session=session, column="remind_at", now=now, limit=batch)
-        sent = 0
-        for vote in claimed:
-            found = store.vote_with_project(session=session, vote_id=row_id(vote))
-            assert found is not None
-            view = view_of(services, session, vote, found[1])
-            reminders = [
-                out.vote_reminder(found[1].team_id, row_id(vote), member)
-                for member in view.tally.not_voted
-            ]
-            enqueue(session, now, *reminders)
-            sent += len(reminders)
-            vote.remind_at = None
-        return len(claimed), sent
