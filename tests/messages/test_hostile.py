@@ -44,6 +44,7 @@ def hostile_phase() -> Phase:
         decided_by=bad,
         prepared_by=bad,
         next_phase=bad,
+        information=bad,
         documents=tuple(replace(d, name=bad) for d in phase.milestone.documents),
     )
     return replace(
