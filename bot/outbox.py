@@ -21,9 +21,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 import messages
-from bot.domain.activities import ActivityStatus
 from bot.domain.decision import VoteView
-from bot.domain.reminders import ReminderView
+from bot.domain.reminders import ReminderView, still_in_digest
 from bot.metrics import Metrics
 from bot.services import outbox_events as out
 from bot.services import votes
@@ -361,12 +360,7 @@ class OutboxSender:
         if view is None:
             return
         today = self._services.today(self._services.clock())
-        still = tuple(
-            i
-            for i in view.items
-            if i.status is ActivityStatus.BLOCKED
-            or (not i.finished and i.due is not None and i.due < today)
-        )
+        still = still_in_digest(view.items, today)
         if still:
             # A channel has no locale of its own: Swedish, the bot's first language.
             self._post(event, messages.digest(replace(view, items=still), CHANNEL_LANGUAGE))
