@@ -22,9 +22,10 @@ from bot.metrics import Metrics
 from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
-from bot.services import votes
+from bot.services import decisions
 from bot.services.context import Services
 from bot.slack.app import build_app
+from bot.slack.deliveries import slack_deliveries
 from bot.slack.locale import Locales
 from bot.slack.oauth import GuardedAuthorize, InstallationClients, oauth_settings
 from bot.ticker import Ticker
@@ -56,8 +57,7 @@ class Bot:
         metrics.watch_database(db, services.clock)
         sender = OutboxSender(
             services,
-            clients,
-            locales,
+            slack_deliveries(services, clients, locales),
             metrics=metrics,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
@@ -125,7 +125,7 @@ def export_record(settings: Settings, ref: str, fmt: str, lang: str) -> str | by
     """
     services = build_services(settings)
     try:
-        found = votes.export(services, ref)
+        found = decisions.export(services, ref)
         organisation = settings.organisation or found.team_id
         now = services.clock()
         if fmt == "pdf":

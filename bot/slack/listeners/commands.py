@@ -40,7 +40,7 @@ from bot.commands import (
 )
 from bot.domain.activities import ActivityStatus
 from bot.domain.changes import Change
-from bot.services import activities, projects, reminders, votes
+from bot.services import activities, decisions, projects, reminders, votes
 from bot.services.context import Actor
 from bot.slack.dialect import parse
 from bot.slack.listeners.deps import Deps
@@ -121,24 +121,24 @@ def link_document(deps: Deps, asked: Asked, command: LinkDocument) -> Reply:
 
 
 def set_steering(deps: Deps, asked: Asked, command: SetSteering) -> Reply:
-    change = activities.set_steering(deps.services, asked.actor, asked.channel, command.user_ids)
+    change = projects.set_steering(deps.services, asked.actor, asked.channel, command.user_ids)
     return _confirm(deps, asked, change)
 
 
 def set_chair(deps: Deps, asked: Asked, command: SetChair) -> Reply:
-    change = activities.set_chair(deps.services, asked.actor, asked.channel, command.user_id)
+    change = projects.set_chair(deps.services, asked.actor, asked.channel, command.user_id)
     return _confirm(deps, asked, change)
 
 
 def set_vote_channel(deps: Deps, asked: Asked, command: SetVoteChannel) -> Reply:
-    change = activities.set_vote_channel(
+    change = projects.set_vote_channel(
         deps.services, asked.actor, asked.channel, command.channel_id
     )
     return _confirm(deps, asked, change)
 
 
 def set_channels(deps: Deps, asked: Asked, command: SetChannels) -> Reply:
-    change = activities.set_channels(deps.services, asked.actor, asked.channel, command.channel_ids)
+    change = projects.set_channels(deps.services, asked.actor, asked.channel, command.channel_ids)
     return _confirm(deps, asked, change)
 
 
@@ -179,7 +179,7 @@ def close_vote(deps: Deps, asked: Asked, command: CloseVote) -> Reply:
 
 
 def minutes(deps: Deps, asked: Asked, command: Minutes) -> Reply:
-    found = votes.minutes(deps.services, asked.actor, asked.channel)
+    found = decisions.minutes(deps.services, asked.actor, asked.channel)
     shown = messages.minutes(found.record, found.reservations, found.failed_channels, asked.lang)
     return ephemeral(shown)
 

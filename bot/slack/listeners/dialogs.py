@@ -16,7 +16,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.domain.errors import DomainError
-from bot.services import activities, votes
+from bot.services import activities, decisions
 from bot.services.context import Actor
 from bot.slack.listeners import payload
 from bot.slack.listeners.buttons import STATUS, changed
@@ -57,7 +57,7 @@ def reservation_given(deps: Deps, dialog: Dialog) -> None:
     vote_id = dialog.number("vote")
     if vote_id is None:
         return  # not a dialog we opened
-    votes.add_reservation(deps.services, dialog.actor, vote_id, dialog.reason)
+    decisions.add_reservation(deps.services, dialog.actor, vote_id, dialog.reason)
     deps.notify()
 
 

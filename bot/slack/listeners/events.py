@@ -17,7 +17,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from bot.services import activities, events, votes
+from bot.services import activities, decisions, events
 from bot.services.context import Services
 from bot.slack.listeners.deps import Deps
 from bot.slack.listeners.reply import Ack
@@ -38,7 +38,7 @@ def bot_joined(deps: Deps, happened: Happened) -> None:
     """Someone joined a channel; if it is the bot, what could not be posted there goes again."""
     user = happened.event.get("user")
     the_bot = bool(user) and user == happened.bot_user_id
-    if the_bot and votes.bot_invited(deps.services, str(happened.event.get("channel"))):
+    if the_bot and decisions.bot_invited(deps.services, str(happened.event.get("channel"))):
         deps.notify()
 
 
