@@ -10,8 +10,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.emulator import FakeSlack, SlackRequester
-from bot.emulator.state import Message
+from bot.emulator import FakeSlack, Message, SlackRequester
 from bot.wiring import Bot
 from tests.databases import fresh_postgres_database
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlmodel import col
 
-from bot.emulator.state import Message
+from bot.emulator import Message
 from storage.models import OutboxEvent, Vote
 from tests.conftest import RunningBot, Workspace, outbox_key
 from tests.e2e.test_tracking import eventually, run

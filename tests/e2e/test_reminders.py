@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from bot.emulator.state import Message
+from bot.emulator import Message
 from storage.models import Activity, AuditEntry, OutboxEvent
 from tests.conftest import RunningBot, Workspace
 from tests.e2e.test_tracking import eventually, run

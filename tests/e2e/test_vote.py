@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
-from bot.emulator.state import Message
+from bot.emulator import Message
 from storage.models import AuditEntry, Ballot, Vote
 from tests.conftest import RunningBot, Workspace
 from tests.e2e.test_tracking import eventually, run
