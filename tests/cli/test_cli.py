@@ -7,7 +7,6 @@ import os
 import queue
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -20,7 +19,8 @@ import pytest
 
 from bot.emulator import FakeSlack, SlackRequester
 from bot.slack.manifest import SCOPES_BY_METHOD
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.bot import BOT_TOKEN, SIGNING_SECRET
+from tests.support.processes import free_port, wait_healthy
 
 CLI = [sys.executable, "-m", "bot"]
 
@@ -134,25 +134,6 @@ def test_without_credentials_the_playground_starts_answers_and_stops(
         assert "No Slack credentials" in stderr and "SLACK_BOT_TOKEN" in stderr
     assert "xoxb-" not in stderr + stdout  # the session's token is never shown
     assert not real_db.exists()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_healthy(url: str, process: subprocess.Popen[str], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[1]
-        try:
-            with urlopen(url + "/healthz", timeout=1) as reply:  # noqa: S310
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("the bot did not become healthy")
 
 
 def test_serve_runs_migrations_answers_and_stops_cleanly_on_sigterm(

@@ -14,17 +14,8 @@ from sqlmodel import col
 
 from bot.emulator import SlackRequester
 from storage.models import Activity, AuditEntry, Document, OutboxEvent, Project, SteeringMember
-from tests.conftest import RunningBot, Workspace
-
-
-def eventually(check: Callable[[], Any], seconds: float = 10) -> Any:
-    """Poll a bounded time for something the outbox sender does on its own thread."""
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.05)
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.waiting import eventually
 
 
 def snapshot(running: RunningBot) -> tuple[Any, ...]:
@@ -54,13 +45,6 @@ def project(start_bot: Callable[[], RunningBot], workspace: Workspace) -> Runnin
         "nytt Kommunen X", user_id=workspace.anna, channel_id=workspace.project_channel
     )
     return running
-
-
-def run(running: RunningBot, w: Workspace, text: str, user: str | None = None) -> dict[str, Any]:
-    response = running.slack.command(text, user_id=user or w.anna, channel_id=w.project_channel)
-    assert response.status == 200, response.text
-    body: dict[str, Any] = response.json
-    return body
 
 
 HAPPY = [

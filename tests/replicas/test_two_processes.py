@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,18 +31,14 @@ from bot.services import activities, projects
 from bot.services.context import Actor, Services
 from storage.db import Database, upgrade
 from storage.models import Ballot, ReminderSchedule, Vote
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, outbox_key
-from tests.databases import fresh_postgres_database
-from tests.e2e.test_tracking import eventually
+from tests.support.bot import BOT_TOKEN, SIGNING_SECRET
+from tests.support.databases import fresh_postgres_database
+from tests.support.outbox import outbox_key
+from tests.support.processes import free_port
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -3,49 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import pytest
 
-from bot.phases import load_phase
-from bot.services.context import Actor, Services
-from storage.db import Database, upgrade
-from tests.domain.clock import sthlm
-
-TEAM = "T0001"
-ANNA = Actor(TEAM, "UANNA")  # projektledare
-ERIK = Actor(TEAM, "UERIK")
-SARA = Actor(TEAM, "USARA")
-CHANNEL = "CPROJ"
-
-
-@dataclass
-class Clock:
-    """A clock the test sets; services read it as `services.clock()`."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, instant: datetime) -> None:
-        self.now = instant
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from bot.services.context import Services
+from tests.services.support import build_services
+from tests.support.clock import Clock, sthlm
 
 
 @pytest.fixture
 def clock() -> Clock:
     return Clock(sthlm(2026, 11, 23, 8))  # a Monday morning, before the default 09:00
-
-
-def build_services(database_url: str, clock: Clock) -> Services:
-    db = Database.from_url(database_url)
-    upgrade(db.engine)
-    phase = load_phase()
-    return Services(db=db, phases={phase.key: phase}, default_phase=phase.key, clock=clock)
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from bot.services.outbox_kind import OutboxKind
 from bot.services.tick import tick
 from storage import outbox as queue
 from storage.models import Vote
-from tests.domain.clock import sthlm
-from tests.services.conftest import ANNA, CHANNEL, ERIK, SARA, TEAM, Clock, build_services
+from tests.services.support import ANNA, CHANNEL, ERIK, SARA, TEAM, build_services
+from tests.support.clock import Clock, sthlm
 
 MARIA = Actor(TEAM, "UMARIA")
 
