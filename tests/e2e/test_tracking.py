@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -12,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot.emulator import SlackRequester
 from storage.models import Activity, AuditEntry, Document, OutboxEvent, Project, SteeringMember
 from tests.support.bot import RunningBot, Workspace, run
+from tests.support.outbox import undelivered
 from tests.support.waiting import eventually
 
 
@@ -162,7 +161,8 @@ def test_owner_dm_is_delivered_once_through_429_and_500(
     run(project, w, f"ansvarig 1.2 <@{w.erik}>")
 
     dms = eventually(lambda: w.fake.state.dms_to(w.erik), seconds=15)
-    time.sleep(0.5)
+    # A second post would have to come from an event still pending: once none is, none can.
+    assert eventually(lambda: undelivered(project.bot.db) == 0), "the outbox did not settle"
     dms = w.fake.state.dms_to(w.erik)
     assert len(dms) == 1
     assert "made you owner of *1.2*" in dms[0].text
@@ -266,11 +266,16 @@ def test_status_shows_owners_documents_and_readiness(
     assert "1 av 6 klara" in body["text"]
 
 
-def test_nothing_is_sent_for_a_refused_command(slack: SlackRequester, workspace: Workspace) -> None:
-    slack.command(
+def test_nothing_is_sent_for_a_refused_command(
+    start_bot: Callable[[], RunningBot], workspace: Workspace
+) -> None:
+    running = start_bot()
+    running.slack.command(
         f"ansvarig 1.2 <@{workspace.erik}>",
         user_id=workspace.anna,
         channel_id=workspace.project_channel,
     )
-    time.sleep(0.3)
+    # Everything the bot sends goes through the outbox, queued before the command is answered:
+    # with nothing pending there, nothing is on its way.
+    assert eventually(lambda: undelivered(running.bot.db) == 0), "the outbox did not settle"
     assert workspace.fake.state.calls("chat.postMessage") == []
