@@ -25,11 +25,13 @@ from bot.domain.activities import ActivityStatus
 from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView
 from bot.metrics import Metrics
+from bot.services import outbox_events as out
 from bot.services import votes
 from bot.services.activities import my_activities
 from bot.services.context import Services
-from bot.services.outbox_kind import PACED, OutboxKind
+from bot.services.outbox_events import PACED, OutboxKind, P, PayloadError
 from bot.services.reminders import reminder_view
+from bot.services.unit import enqueue
 from bot.slack.locale import Locales
 from storage import outbox as queue
 from storage.models import OutboxEvent
@@ -224,6 +226,8 @@ class OutboxSender:
             raise _Failed(f"unknown outbox kind {event.kind!r}")
         try:
             handler(event)
+        except PayloadError as err:
+            raise _Failed(str(err)) from err
         except SlackApiError as err:
             raise self._classify(err, event.attempts + 1) from err
         except (SlackClientError, OSError) as err:
@@ -297,11 +301,15 @@ class OutboxSender:
                 return str(message.get("ts"))
         return None
 
+    @staticmethod
+    def _payload(event: OutboxEvent, expected: type[P]) -> P:
+        return out.payload_of(event.kind, event.payload, expected)
+
     def _owner_assigned(self, event: OutboxEvent) -> None:
-        p: dict[str, Any] = event.payload
-        activity = self._services.phase(p["phase"]).activity(p["activity"])
+        p = self._payload(event, out.OwnerAssigned)
+        activity = self._services.phase(p.phase).activity(p.activity)
         message = messages.owner_assigned(
-            activity, p["project"], p["channel"], p["due"], p["by"], self._language(event)
+            activity, p.project, p.channel, p.due, p.by, self._language(event)
         )
         self._post(event, message)
 
@@ -309,9 +317,11 @@ class OutboxSender:
         """Coalescing: from now on a new change queues a new refresh, which will render the
         state after it; this one renders whatever has been committed until now."""
         assert event.id is not None
-        if event.key.endswith(f":{queue.PENDING}"):
+        if out.is_coalesced(event.key):
             with self._services.db.session() as session:
-                queue.rekey(session=session, event_id=event.id, key=f"{event.key}:{event.id}")
+                queue.rekey(
+                    session=session, event_id=event.id, key=out.taken_key(event.key, event.id)
+                )
 
     def _home_refresh(self, event: OutboxEvent) -> None:
         self._take_pending(event)
@@ -322,28 +332,32 @@ class OutboxSender:
     # Reminders are rendered from the activities as they are when sent: an activity finished
     # since the tick shows as finished, and a reminder with nothing left open is not sent.
 
-    def _view(self, event: OutboxEvent) -> ReminderView | None:
-        ids = [int(i) for i in event.payload.get("activities", [])]
+    def _view(self, event: OutboxEvent, ids: tuple[int, ...]) -> ReminderView | None:
         return reminder_view(self._services, event.team_id, ids, self._services.clock())
 
+    def _listed(self, event: OutboxEvent) -> tuple[out.ActivityList, ReminderView | None]:
+        listed = self._payload(event, out.ActivityList)
+        return listed, self._view(event, listed.activities)
+
     def _reminder(self, event: OutboxEvent) -> None:
-        view = self._view(event)
+        listed, view = self._listed(event)
         if view is None or not view.open_items:
             return
-        snoozed = bool(event.payload.get("snoozed"))
-        self._post(event, messages.reminder(view, self._language(event), snoozed_only=snoozed))
+        message = messages.reminder(view, self._language(event), snoozed_only=listed.snoozed)
+        self._post(event, message)
 
     def _reminder_update(self, event: OutboxEvent) -> None:
-        view = self._view(event)
+        p = self._payload(event, out.ReminderUpdate)
+        view = self._view(event, p.activities)
         if view is None:
             return
-        message = messages.reminder(view, self._language(event, event.payload["reader"]))
+        message = messages.reminder(view, self._language(event, p.reader))
         self.client_for(event.team_id).chat_update(
-            channel=event.target, ts=event.payload["ts"], **message.as_kwargs()
+            channel=event.target, ts=p.ts, **message.as_kwargs()
         )
 
     def _digest(self, event: OutboxEvent) -> None:
-        view = self._view(event)
+        _, view = self._listed(event)
         if view is None:
             return
         today = self._services.today(self._services.clock())
@@ -358,15 +372,17 @@ class OutboxSender:
             self._post(event, messages.digest(replace(view, items=still), CHANNEL_LANGUAGE))
 
     def _escalation(self, event: OutboxEvent) -> None:
-        view = self._view(event)
+        _, view = self._listed(event)
         if view is None or not view.open_items:
             return
         self._post(event, messages.escalation(view, view.open_items[0], self._language(event)))
 
     # The vote message lives in a channel, which has no locale: it is in Swedish.
 
-    def _vote(self, event: OutboxEvent) -> VoteView:
-        view = votes.vote_view(self._services, int(event.payload["vote"]))
+    def _vote(self, event: OutboxEvent, vote_id: int | None = None) -> VoteView:
+        if vote_id is None:
+            vote_id = self._payload(event, out.VoteRef).vote
+        view = votes.vote_view(self._services, vote_id)
         if view is None:
             raise _Failed("the vote no longer exists")
         return view
@@ -388,10 +404,9 @@ class OutboxSender:
         )
 
     def _vote_receipt(self, event: OutboxEvent) -> None:
-        view = self._vote(event)
-        message = messages.vote_receipt(
-            view, event.payload["choice"], True, False, self._language(event)
-        )
+        p = self._payload(event, out.VoteReceipt)
+        view = self._vote(event, p.vote)
+        message = messages.vote_receipt(view, p.choice, True, False, self._language(event))
         self.client_for(event.team_id).chat_postEphemeral(
             channel=view.channel_id, user=event.target, **message.as_kwargs()
         )
@@ -439,43 +454,31 @@ class OutboxSender:
             raise
 
     def _reservation(self, event: OutboxEvent) -> None:
-        view = self._vote(event)
+        p = self._payload(event, out.ReservationPosted)
+        view = self._vote(event, p.vote)
         if view.message_ts is None:
             raise _Retry(2.0, "the vote message is not posted yet")
-        message = messages.reservation_posted(
-            event.payload["user"], event.payload["reason"], CHANNEL_LANGUAGE
-        )
+        message = messages.reservation_posted(p.user, p.reason, CHANNEL_LANGUAGE)
         self._post(event, message, thread_ts=view.message_ts)
 
     def _gave_up(self, event: OutboxEvent, error: str, *, private: bool) -> None:
         """An announcement that will not arrive is told to the projektledare, once."""
         if event.kind != OutboxKind.ANNOUNCEMENT:
             return
-        view = votes.vote_view(self._services, int(event.payload["vote"]))
+        view = votes.vote_view(self._services, self._payload(event, out.VoteRef).vote)
         if view is None:
             return
+        failed = out.DeliveryFailed(view.vote_id, event.target, private, error)
+        told = out.delivery_failed(event.team_id, view.lead_id, event.key, event.attempts, failed)
         with self._services.db.session() as session:
-            queue.enqueue(
-                session=session,
-                key=f"{OutboxKind.DELIVERY_FAILED}:{event.key}:{event.attempts}",
-                team_id=event.team_id,
-                kind=OutboxKind.DELIVERY_FAILED,
-                target=view.lead_id,
-                payload={
-                    "vote": view.vote_id,
-                    "channel": event.target,
-                    "private": private,
-                    "error": error,
-                },
-                now=self._services.clock(),
-            )
+            enqueue(session, self._services.clock(), told)
         self.notify()
 
     def _delivery_failed(self, event: OutboxEvent) -> None:
-        p = event.payload
-        view = self._vote(event)
+        p = self._payload(event, out.DeliveryFailed)
+        view = self._vote(event, p.vote)
         message = messages.delivery_failed(
-            view, p["channel"], bool(p["private"]), p["error"], self._language(event)
+            view, p.channel, p.private, p.error, self._language(event)
         )
         self._post(event, message)
 

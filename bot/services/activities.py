@@ -20,10 +20,9 @@ from bot.domain.phase import Phase
 from bot.domain.project import MyActivity
 from bot.domain.reminders import escalation_at
 from bot.domain.rules import check_chair, check_status_change, require_lead, require_owner_or_lead
+from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind
-from bot.services.unit import Raced, project_of_channel, record_change, row_id, transaction
-from storage import outbox as queue
+from bot.services.unit import Raced, enqueue, project_of_channel, record_change, row_id, transaction
 from storage import projects
 from storage.models import Activity, Document, Project
 
@@ -36,26 +35,12 @@ def _activity(session: Session, phase: Phase, project: Project, ref: str) -> Act
     return row
 
 
-def home_refresh_key(team_id: str, user_id: str) -> str:
-    """One pending Home refresh per person: while it waits, more changes add nothing, and the
-    sender renames it when it takes it, rendering the activities as they are then."""
-    return f"{OutboxKind.HOME_REFRESH}:{team_id}:{user_id}:{queue.PENDING}"
-
-
 def _refresh_home(
     services: Services, session: Session, team_id: str, user_ids: Sequence[str | None]
 ) -> None:
     """The Home tab shows each owner's activities; whoever a change touched gets a fresh one."""
-    for user_id in dict.fromkeys(u for u in user_ids if u):
-        queue.enqueue(
-            session=session,
-            key=home_refresh_key(team_id, user_id),
-            team_id=team_id,
-            kind=OutboxKind.HOME_REFRESH,
-            target=user_id,
-            payload={},
-            now=services.clock(),
-        )
+    refreshes = (out.home_refresh(team_id, u) for u in dict.fromkeys(u for u in user_ids if u))
+    enqueue(session, services.clock(), *refreshes)
 
 
 def set_owner(services: Services, actor: Actor, channel_id: str, ref: str, owner_id: str) -> Change:
@@ -77,21 +62,18 @@ def set_owner(services: Services, actor: Actor, channel_id: str, ref: str, owner
         change = record_change(
             services, session, actor, project, "activity.owner", row.key, before, owner_id
         )
-        queue.enqueue(
-            session=session,
-            key=f"{OutboxKind.OWNER_ASSIGNED}:{row_id(row)}:{change}",
-            team_id=actor.team_id,
-            kind=OutboxKind.OWNER_ASSIGNED,
-            target=owner_id,
-            payload={
-                "project": project.name,
-                "channel": project.channel_id,
-                "phase": project.phase_key,
-                "activity": row.key,
-                "due": row.due.isoformat() if row.due else None,
-                "by": actor.user_id,
-            },
-            now=services.clock(),
+        assigned = out.OwnerAssigned(
+            project=project.name,
+            channel=project.channel_id,
+            phase=project.phase_key,
+            activity=row.key,
+            due=row.due.isoformat() if row.due else None,
+            by=actor.user_id,
+        )
+        enqueue(
+            session,
+            services.clock(),
+            out.owner_assigned(actor.team_id, owner_id, row_id(row), change, assigned),
         )
         _refresh_home(services, session, actor.team_id, [before, owner_id])
         return Change(ChangeKind.OWNER, project.name, True, owner_id, before, definition)

@@ -11,8 +11,8 @@ from bot.domain.activities import ActivityState, ActivityStatus, with_derived_pa
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.project import ProjectView
 from bot.domain.schedule import DEFAULT_SCHEDULE, next_occurrence, parse_schedule
+from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind
 from storage import audit, projects
 from storage import outbox as queue
 from storage import reminders as reminder_store
@@ -83,12 +83,12 @@ def project_status(services: Services, team_id: str, channel_id: str) -> Project
             raise DomainError(ErrorCode.NO_PROJECT)
         view = project_view(services, session, project)
         vote = vote_store.latest_closed(session=session, project_id=view.id)
-        if vote is None:
+        if vote is None or vote.id is None:
             return view
         failed = queue.failed_for(
             session=session,
-            kind=OutboxKind.ANNOUNCEMENT,
-            key_prefix=f"{OutboxKind.ANNOUNCEMENT}:{vote.id}:",
+            kind=out.OutboxKind.ANNOUNCEMENT,
+            key_prefix=out.announcement_prefix(vote.id),
         )
         return replace(view, undelivered=tuple(e.target for e in failed))
 

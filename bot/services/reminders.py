@@ -16,7 +16,6 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from sqlmodel import Session
 
@@ -34,11 +33,10 @@ from bot.domain.reminders import (
 )
 from bot.domain.rules import require_lead, require_owner_or_lead
 from bot.domain.schedule import Schedule, next_occurrence, next_occurrences, parse_schedule
+from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind
 from bot.services.tick_report import TickReport
-from bot.services.unit import Raced, project_of_channel, record_change, row_id, transaction
-from storage import outbox as queue
+from bot.services.unit import Raced, enqueue, project_of_channel, record_change, row_id, transaction
 from storage import projects
 from storage import reminders as store
 from storage.models import Activity
@@ -63,18 +61,6 @@ def _facts(row: Activity | store.ActivityRow) -> ActivityFacts:
     )
 
 
-def _reminder(
-    project_id: int, team_id: str, owner: str, ids: Sequence[int], occasion: str
-) -> dict[str, Any]:
-    return queue.new_event(
-        f"{OutboxKind.REMINDER}:{project_id}:{owner}:{occasion}",
-        team_id,
-        OutboxKind.REMINDER,
-        owner,
-        {"activities": list(ids)},
-    )
-
-
 def run_schedules(services: Services, now: datetime, batch: int, report: TickReport) -> int:
     with services.db.session() as session:
         claimed = store.claim_due_schedules(session=session, now=now, limit=batch)
@@ -84,29 +70,23 @@ def run_schedules(services: Services, now: datetime, batch: int, report: TickRep
             session=session, project_ids=[s.project_id for s in claimed]
         )
         today = services.today(now)
-        events: list[dict[str, Any]] = []
+        events: list[out.Outgoing] = []
         moves: list[tuple[int, datetime]] = []
         for due in claimed:
             occasion = due.next_run_at.isoformat()
             plan = plan_occurrence([_facts(a) for a in activities[due.project_id]], now, today)
             events += [
-                _reminder(due.project_id, due.team_id, owner, ids, occasion)
+                out.reminder(due.team_id, due.project_id, owner, occasion, ids)
                 for owner, ids in plan.reminders.items()
             ]
             if plan.digest:
                 events.append(
-                    queue.new_event(
-                        f"{OutboxKind.DIGEST}:{due.project_id}:{occasion}",
-                        due.team_id,
-                        OutboxKind.DIGEST,
-                        due.channel_id,
-                        {"activities": list(plan.digest)},
-                    )
+                    out.digest(due.team_id, due.project_id, due.channel_id, occasion, plan.digest)
                 )
                 report.digests += 1
             report.reminders += len(plan.reminders)
             moves.append((due.project_id, _next_run(services, due.spec, now)))
-        queue.enqueue_many(session=session, events=events, now=now)
+        enqueue(session, now, *events)
         store.advance(session=session, moves=moves, now=now)
         report.schedules += len(claimed)
         return len(claimed)
@@ -127,13 +107,18 @@ def run_snoozes(services: Services, now: datetime, batch: int, report: TickRepor
             assert row.snoozed_until is not None
             if row.owner_id and ActivityStatus(row.status) not in FINISHED:
                 occasion = f"snooze-{row_id(row)}-{row.snoozed_until.isoformat()}"
-                event = _reminder(
-                    row_id(project), project.team_id, row.owner_id, [row_id(row)], occasion
+                events.append(
+                    out.reminder(
+                        project.team_id,
+                        row_id(project),
+                        row.owner_id,
+                        occasion,
+                        [row_id(row)],
+                        snoozed=True,
+                    )
                 )
-                event["payload"]["snoozed"] = True
-                events.append(event)
             row.snoozed_until = None
-        queue.enqueue_many(session=session, events=events, now=now)
+        enqueue(session, now, *events)
         report.snoozes += len(events)
         return len(claimed)
 
@@ -148,17 +133,11 @@ def run_escalations(services: Services, now: datetime, batch: int, report: TickR
             if should_escalate(_facts(row), row.escalated_due):
                 assert row.due is not None
                 events.append(
-                    queue.new_event(
-                        f"{OutboxKind.ESCALATION}:{row_id(row)}:{row.due.isoformat()}",
-                        project.team_id,
-                        OutboxKind.ESCALATION,
-                        project.lead_id,
-                        {"activities": [row_id(row)]},
-                    )
+                    out.escalation(project.team_id, project.lead_id, row_id(row), row.due)
                 )
                 row.escalated_due = row.due
             row.escalate_at = None
-        queue.enqueue_many(session=session, events=events, now=now)
+        enqueue(session, now, *events)
         report.escalations += len(events)
         return len(claimed)
 
@@ -215,10 +194,10 @@ def remind_now(services: Services, actor: Actor, channel_id: str) -> int:
         plan = plan_occurrence([_facts(a) for a in rows], now, services.today(now))
         occasion = "now-" + now.replace(second=0, microsecond=0).isoformat()
         events = [
-            _reminder(row_id(project), project.team_id, o, ids, occasion)
-            for o, ids in plan.reminders.items()
+            out.reminder(project.team_id, row_id(project), owner, occasion, ids)
+            for owner, ids in plan.reminders.items()
         ]
-        queue.enqueue_many(session=session, events=events, now=now)
+        enqueue(session, now, *events)
         return len(events)
 
     return transaction(services, work)
@@ -256,15 +235,10 @@ def request_update(
     """After a click in a reminder, queue the edit that shows the DM's activities as they are."""
     now = services.clock()
     with services.db.session() as session:
-        queue.enqueue(
-            session=session,
-            key=f"{OutboxKind.REMINDER_UPDATE}:{channel}:{ts}:{now.isoformat()}",
-            team_id=actor.team_id,
-            kind=OutboxKind.REMINDER_UPDATE,
-            target=channel,
-            payload={"ts": ts, "activities": list(activity_ids), "reader": actor.user_id},
-            now=now,
+        update = out.reminder_update(
+            actor.team_id, channel, ts, activity_ids, actor.user_id, now.isoformat()
         )
+        enqueue(session, now, update)
 
 
 def reminder_view(

@@ -1,12 +1,13 @@
 """A unit of work: one transaction, retried when a concurrent request won a race.
 
 Shared by the use cases: the transaction with its retry, the project of a channel, the audit
-entry of a change.
+entry of a change, and queueing what must be sent in the same transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,9 @@ from sqlmodel import Session
 
 from bot.domain.errors import DomainError, ErrorCode
 from bot.services.context import Actor, Services
+from bot.services.outbox_events import Outgoing
 from storage import audit, projects
+from storage import outbox as queue
 from storage.models import Activity, Project
 
 T = TypeVar("T")
@@ -72,3 +75,8 @@ def record_change(
         after=after,
         now=services.clock(),
     )
+
+
+def enqueue(session: Session, now: datetime, *events: Outgoing) -> None:
+    """Queue what must be sent, in the caller's transaction; a key that exists adds nothing."""
+    queue.enqueue_many(session=session, events=[e.row() for e in events], now=now)

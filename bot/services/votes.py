@@ -30,10 +30,10 @@ from bot.domain.voting import (
     check_can_vote,
     everyone_voted,
 )
+from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind, announcement_key, announcement_prefix
 from bot.services.projects import project_view
-from bot.services.unit import project_of_channel, row_id, transaction
+from bot.services.unit import enqueue, project_of_channel, row_id, transaction
 from storage import audit, projects
 from storage import outbox as queue
 from storage import votes as store
@@ -133,37 +133,9 @@ def _audit(
     )
 
 
-def _queue(
-    services: Services,
-    session: Session,
-    project: Project,
-    kind: OutboxKind,
-    key: str,
-    target: str,
-    payload: dict[str, Any],
-) -> None:
-    queue.enqueue(
-        session=session,
-        key=key,
-        team_id=project.team_id,
-        kind=kind,
-        target=target,
-        payload=payload,
-        now=services.clock(),
-    )
-
-
 def _redraw(services: Services, session: Session, project: Project, vote: Vote) -> None:
-    """Queue a redraw of the vote message. While one is pending, more clicks add nothing: the
-    sender renames the key when it takes the event, and renders the state as it is then."""
-    _queue(
-        services,
-        session,
-        project,
-        OutboxKind.VOTE_UPDATE,
-        f"{OutboxKind.VOTE_UPDATE}:{_vid(vote)}:{queue.PENDING}",
-        vote.channel_id,
-        {"vote": _vid(vote)},
+    enqueue(
+        session, services.clock(), out.vote_update(project.team_id, _vid(vote), vote.channel_id)
     )
 
 
@@ -221,15 +193,7 @@ def open_milestone(
             None,
             {"milestone": milestone.key, "deadline": closes.isoformat(), "members": vote.members},
         )
-        _queue(
-            services,
-            session,
-            project,
-            OutboxKind.VOTE_MESSAGE,
-            f"{OutboxKind.VOTE_MESSAGE}:{_vid(vote)}",
-            vote.channel_id,
-            {"vote": _vid(vote)},
-        )
+        enqueue(session, now, out.vote_message(project.team_id, _vid(vote), vote.channel_id))
         return VoteOpened(view_of(services, session, vote, project))
 
     # A second `milstolpe` racing this one hits the partial unique index and, retried, finds
@@ -315,15 +279,10 @@ def _ballot(
         change = _audit(services, session, project, actor.user_id, action, vote, before, choice)
         _redraw(services, session, project, vote)
         if receipt:
-            _queue(
-                services,
-                session,
-                project,
-                OutboxKind.VOTE_RECEIPT,
-                f"{OutboxKind.VOTE_RECEIPT}:{_vid(vote)}:{actor.user_id}:{change}",
-                actor.user_id,
-                {"vote": _vid(vote), "choice": choice},
+            receipt_event = out.vote_receipt(
+                project.team_id, _vid(vote), actor.user_id, change, choice
             )
+            enqueue(session, now, receipt_event)
         closed_now = False
         votes, conflicts = split_ballots({**stored, actor.user_id: choice})
         if everyone_voted(votes, Electorate(electorate.members, electorate.chair, conflicts)):
@@ -385,28 +344,18 @@ def _close(
         setattr(vote, name, value)
     vote.status = store.CLOSED
     _audit(services, session, project, by or "bot", "vote.close", vote, "open", record["outcome"])
-    _queue(
-        services,
-        session,
-        project,
-        OutboxKind.VOTE_UPDATE,
-        f"{OutboxKind.VOTE_UPDATE}:{_vid(vote)}:final",
-        vote.channel_id,
-        {"vote": _vid(vote)},
-    )
     # Every stakeholder channel and the project's own hear the decision, once each: the key
     # is unique per vote and channel, and the sender checks the channel before posting.
     stakeholders = projects.stakeholders_of(session=session, project_id=row_id(project))
-    for channel in dict.fromkeys([*stakeholders, project.channel_id]):
-        _queue(
-            services,
-            session,
-            project,
-            OutboxKind.ANNOUNCEMENT,
-            announcement_key(_vid(vote), channel),
-            channel,
-            {"vote": _vid(vote)},
-        )
+    enqueue(
+        session,
+        now,
+        out.vote_update(project.team_id, _vid(vote), vote.channel_id, final=True),
+        *(
+            out.announcement(project.team_id, _vid(vote), channel)
+            for channel in dict.fromkeys([*stakeholders, project.channel_id])
+        ),
+    )
     return True
 
 
@@ -426,7 +375,9 @@ def _minutes(session: Session, vote: Vote) -> Minutes:
         for r in store.reservations(session=session, vote_id=_vid(vote))
     )
     failed = queue.failed_for(
-        session=session, kind=OutboxKind.ANNOUNCEMENT, key_prefix=announcement_prefix(_vid(vote))
+        session=session,
+        kind=out.OutboxKind.ANNOUNCEMENT,
+        key_prefix=out.announcement_prefix(_vid(vote)),
     )
     return Minutes(json.loads(vote.record), reservations, tuple(e.target for e in failed))
 
@@ -486,15 +437,8 @@ def add_reservation(services: Services, actor: Actor, vote_id: int, reason: str)
             reservation=Reservation(vote_id=vote_id, user_id=actor.user_id, reason=reason, at=now),
         )
         _audit(services, session, project, actor.user_id, "vote.reservation", vote, None, reason)
-        _queue(
-            services,
-            session,
-            project,
-            OutboxKind.RESERVATION,
-            f"{OutboxKind.RESERVATION}:{vote_id}:{actor.user_id}",
-            vote.channel_id,
-            {"vote": vote_id, "user": actor.user_id, "reason": reason},
-        )
+        posted = out.reservation(project.team_id, vote_id, vote.channel_id, actor.user_id, reason)
+        enqueue(session, now, posted)
         return _minutes(session, vote)
 
     return transaction(services, work)
@@ -504,7 +448,10 @@ def bot_invited(services: Services, channel: str) -> int:
     """The bot joined a channel: announcements that could not reach it are sent now."""
     with services.db.session() as session:
         return queue.retry_failed(
-            session=session, kind=OutboxKind.ANNOUNCEMENT, target=channel, now=services.clock()
+            session=session,
+            kind=out.OutboxKind.ANNOUNCEMENT,
+            target=channel,
+            now=services.clock(),
         )
 
 
@@ -573,16 +520,11 @@ def run_non_voter_reminders(services: Services, now: datetime, batch: int) -> tu
             found = store.vote_with_project(session=session, vote_id=_vid(vote))
             assert found is not None
             view = view_of(services, session, vote, found[1])
-            for member in view.tally.not_voted:
-                _queue(
-                    services,
-                    session,
-                    found[1],
-                    OutboxKind.VOTE_REMINDER,
-                    f"{OutboxKind.VOTE_REMINDER}:{_vid(vote)}:{member}",
-                    member,
-                    {"vote": _vid(vote)},
-                )
-                sent += 1
+            reminders = [
+                out.vote_reminder(found[1].team_id, _vid(vote), member)
+                for member in view.tally.not_voted
+            ]
+            enqueue(session, now, *reminders)
+            sent += len(reminders)
             vote.remind_at = None
         return len(claimed), sent

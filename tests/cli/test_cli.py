@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import queue
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,24 +17,9 @@ import pytest
 
 from bot.emulator import FakeSlack, SlackRequester
 from bot.slack.manifest import SCOPES_BY_METHOD
+from tests.cli.support import CLI, clean_env, run
 from tests.support.bot import BOT_TOKEN, SIGNING_SECRET
 from tests.support.processes import free_port, wait_healthy
-
-CLI = [sys.executable, "-m", "bot"]
-
-
-def run(
-    args: list[str], env: dict[str, str], timeout: float = 30
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603  (our own program)
-        CLI + args, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update(extra)
-    return env
 
 
 @pytest.mark.parametrize("request_url", [None, "https://bot.kommun.se"])

@@ -17,7 +17,7 @@ from bot.emulator import FakeSlack
 from bot.outbox import OutboxSender
 from bot.services import activities, projects, reminders
 from bot.services.context import Services
-from bot.services.outbox_kind import OutboxKind
+from bot.services.outbox_events import OutboxKind
 from bot.services.tick import tick
 from bot.services.tick_report import TickReport
 from bot.slack.locale import Locales
