@@ -25,6 +25,7 @@ test: lint
 	scripts/ensure-postgres
 	scripts/ensure-chromium
 	scripts/ensure-pdf-tools
+	scripts/ensure-synapse
 	$(BIN)/pytest
 
 # Every figure of BENCHMARKS.md, side by side; rewrites the file (under 10 minutes).
