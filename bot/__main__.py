@@ -15,7 +15,7 @@ from bot import logs
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.phases import DEFAULT_PHASE, load_phase
-from bot.services import votes
+from bot.services import decisions
 from bot.services.context import Services
 from bot.slack.manifest import manifest
 from bot.wiring import Bot
@@ -149,7 +149,7 @@ def export(settings: Settings, ref: str, fmt: str, lang: str, output: str | None
         upgrade(db.engine)
         services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
         try:
-            found = votes.export(services, ref)
+            found = decisions.export(services, ref)
         except DomainError as err:
             print(f"forvaltningsbot export: no single project {ref!r}. {err}", file=sys.stderr)
             return 4

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.services.votes import Export
+from bot.domain.minutes import Export
 from messages.environment import html_macros, macros
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.services.votes import Export
+from bot.domain.minutes import Export
 from messages.export import export_html
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")

@@ -18,7 +18,7 @@ from bot.services.context import Actor, Services
 from bot.services.outbox_events import Outgoing
 from storage import audit, projects
 from storage import outbox as queue
-from storage.models import Activity, Project
+from storage.models import Activity, Project, Vote
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 3
@@ -49,7 +49,7 @@ def project_of_channel(session: Session, actor: Actor, channel_id: str) -> Proje
     return project
 
 
-def row_id(row: Project | Activity) -> int:
+def row_id(row: Project | Activity | Vote) -> int:
     assert row.id is not None
     return row.id
 
@@ -64,6 +64,7 @@ def record_change(
     before: Any,
     after: Any,
 ) -> int:
+    """The audit entry of a change, in the caller's transaction; its id names the change."""
     return audit.record(
         session=session,
         team_id=actor.team_id,

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, StreamObject
 
 from bot.domain.voting import Choice
-from bot.services import votes
+from bot.services import decisions, votes
 from messages.pdf import FACES, FONTS
 from tests.cli.support import run
 from tests.services.support import (
@@ -73,7 +73,7 @@ def decided(tmp_path: Path) -> str:
     votes.cast(services, ERIK, vote_id, Choice.yes)
     votes.cast(services, SARA, vote_id, Choice.yes)
     votes.cast(services, MARIA, vote_id, Choice.no)  # everyone has voted: it closes
-    votes.add_reservation(services, MARIA, vote_id, RESERVATION)
+    decisions.add_reservation(services, MARIA, vote_id, RESERVATION)
     services.db.dispose()
     return url
 

@@ -33,5 +33,5 @@ def ready_project(services: Services, name: str = "Kommunen X") -> None:
     for key in ("forvaltningsplan", "samverkansavtal", "driftplan", "effekthemtagningsplan"):
         activities.link_document(services, ANNA, CHANNEL, key, f"https://x.se/{key}")
     activities.link_document(services, ANNA, CHANNEL, "slutrapport", "https://x.se/s")
-    activities.set_steering(services, ANNA, CHANNEL, [ERIK.user_id, SARA.user_id, MARIA.user_id])
-    activities.set_chair(services, ANNA, CHANNEL, SARA.user_id)
+    projects.set_steering(services, ANNA, CHANNEL, [ERIK.user_id, SARA.user_id, MARIA.user_id])
+    projects.set_chair(services, ANNA, CHANNEL, SARA.user_id)
