@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from bot.emulator.state import Message
+from bot.emulator import Message
 from storage.models import Activity, AuditEntry, OutboxEvent
-from tests.conftest import RunningBot, Workspace
-from tests.e2e.test_tracking import eventually, run
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def statuses(running: RunningBot) -> dict[str, str]:
 def reminder_dm(w: Workspace) -> Message:
     found = eventually(lambda: [m for m in w.fake.state.dms_to(w.erik) if "Reminder" in m.text])
     assert found, "no reminder DM arrived"
-    return found[-1]  # type: ignore[no-any-return]
+    return found[-1]
 
 
 def current(w: Workspace, dm: Message) -> Message:
