@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot.emulator.state import Message
+from bot.emulator import Message
 from bot.services import activities
-from tests.conftest import RunningBot, Workspace
-from tests.e2e.test_reminders import activity_ids, press, reminder_dm, statuses
-from tests.e2e.test_tracking import eventually, run
+from tests.e2e.support import activity_ids, press, reminder_dm, statuses
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.waiting import eventually
 
 SORRY = "Something went wrong on our side and nothing was changed"
 REFERENCE = re.compile(r"give your administrator the reference ([0-9a-f]{8})")
