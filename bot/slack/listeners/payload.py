@@ -54,3 +54,11 @@ def reason(view: dict[str, Any]) -> str:
         .get("value")
     )
     return (value or "").strip()
+
+
+def choice(view: dict[str, Any]) -> str | None:
+    """The option picked in a dialog's select (the jäv dialog's ground), if any."""
+    state = ((view.get("state") or {}).get("values") or {}).get(BlockId.JAV_GROUND.value, {})
+    picked = (state.get(ActionId.JAV_GROUND.value) or {}).get("selected_option") or {}
+    value = picked.get("value")
+    return value if isinstance(value, str) else None
