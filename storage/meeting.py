@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.domain.jav import Jav, JavGround, Ruling
 from bot.domain.seats import Forhinder
-from storage.models import Absence, JavQuestion, RecordNote
+from storage.models import Absence, JavQuestion, Project, RecordNote
 
 
 def as_jav(row: JavQuestion) -> Jav:
@@ -77,3 +77,14 @@ def notes(*, session: Session, vote_id: int) -> list[RecordNote]:
 def add_note(*, session: Session, vote_id: int, user_id: str, text: str, at: datetime) -> None:
     session.add(RecordNote(vote_id=vote_id, user_id=user_id, text=text, at=at))
     session.flush()
+
+
+def project_for(*, session: Session, team_id: str, channel_id: str) -> Project | None:
+    """The project of a channel, or the one whose steering group votes there."""
+    own = session.exec(
+        select(Project).where(Project.team_id == team_id, Project.channel_id == channel_id)
+    ).first()
+    if own is not None:
+        return own
+    query = select(Project).where(Project.team_id == team_id, Project.vote_channel_id == channel_id)
+    return session.exec(query.order_by(col(Project.id))).first()

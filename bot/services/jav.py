@@ -18,8 +18,8 @@ from bot.domain.jav import Jav, JavGround
 from bot.domain.seats import Standing, may_raise, ruler
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.unit import enqueue, project_of_channel, record_change, row_id, transaction
-from bot.services.votes import after_change, locate, view_of, vote_target
+from bot.services.unit import enqueue, record_change, row_id, transaction
+from bot.services.votes import after_change, locate, record_step_ins, view_of, vote_target
 from storage import meeting, projects
 from storage import votes as store
 from storage.models import JavQuestion, Project, Vote
@@ -80,7 +80,12 @@ def declare(
             found = _open_vote_here(session, actor, channel_id)
         if found is None:
             assert channel_id is not None
-            return _held(session, project_of_channel(session, actor, channel_id))
+            project = meeting.project_for(
+                session=session, team_id=actor.team_id, channel_id=channel_id
+            )
+            if project is None:
+                raise DomainError(ErrorCode.NO_PROJECT)
+            return _held(session, project)
         vote, project = found
         view = view_of(services, session, vote, project)
         if actor.user_id not in view.seating.group:
@@ -107,7 +112,7 @@ def declare(
             before,
             jav_record(jav),
         )
-        _step_ins(services, session, actor, project, vote, serving_before)
+        record_step_ins(services, session, actor, project, vote, serving_before)
         closed_now = after_change(services, session, vote, project)
         return JavStep(jav, view_of(services, session, vote, project), True, closed_now)
 
@@ -200,6 +205,7 @@ def rule_on(services: Services, actor: Actor, question_id: int, *, javig: bool) 
             raise DomainError(ErrorCode.VOTE_CLOSED, user=actor.user_id)
         if not meeting.rule(session=session, question_id=question_id, javig=javig, by=who, at=now):
             return JavStep(jav, view, changed=False)
+        session.expire(row)  # the UPDATE went around the loaded row
         ruled = rules.rule(jav, javig=javig, by=who, at=now)
         record_change(
             services,
@@ -211,7 +217,7 @@ def rule_on(services: Services, actor: Actor, question_id: int, *, javig: bool) 
             jav_record(jav),
             jav_record(ruled),
         )
-        _step_ins(services, session, actor, project, vote, view.seating.substitutions)
+        record_step_ins(services, session, actor, project, vote, view.seating.substitutions)
         closed_now = after_change(services, session, vote, project)
         return JavStep(ruled, view_of(services, session, vote, project), True, closed_now)
 
@@ -249,29 +255,11 @@ def report_absence(
             None,
             actor.user_id,
         )
-        _step_ins(services, session, actor, project, vote, before)
+        record_step_ins(services, session, actor, project, vote, before)
         after_change(services, session, vote, project)
         return view_of(services, session, vote, project)
 
     return transaction(services, work)
-
-
-def _step_ins(
-    services: Services,
-    session: Session,
-    actor: Actor,
-    project: Project,
-    vote: Vote,
-    before: tuple[tuple[str, str], ...],
-) -> None:
-    """Every ersättare who stepped in by this change, in the audit log."""
-    after = view_of(services, session, vote, project).seating.substitutions
-    for substitute, ledamot in after:
-        if (substitute, ledamot) not in before:
-            step = {"substitute": substitute, "for": ledamot}
-            record_change(
-                services, session, actor, project, "vote.step_in", vote_target(vote), None, step
-            )
 
 
 def pending_question(services: Services, question_id: int) -> tuple[VoteView, Jav] | None:

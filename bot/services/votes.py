@@ -1,11 +1,10 @@
-"""Milstolpe VII: the readiness check, the vote, jäv, and the close that writes the record.
+"""Milstolpe VII: the readiness check, the vote on seats, the close that writes the record
+(jäv and förhinder are `bot.services.jav`'s).
 
 Every change to a vote runs in one transaction that first takes the vote's row lock (on SQLite
-the writer lock), so ballots, jäv and closing of one vote are serialised: the close sees every
-ballot committed before it and no ballot lands after it. A member's current ballot is one row
-under a unique key; every cast and change is in the audit log. Closing is one conditional
-UPDATE (`WHERE status = 'open'`), so whichever of the chair, the last ballot or the deadline
-gets there first closes it, once.
+the writer lock), so ballots, jäv and closing of one vote are serialised. A current ballot is
+one row under a unique key; every change is in the audit log. Closing is one conditional
+UPDATE (`WHERE status = 'open'`), so whoever gets there first closes it, once.
 """
 
 from __future__ import annotations
@@ -178,6 +177,7 @@ def open_milestone(
         for held in meeting.held_for_next(session=session, project_id=row_id(project)):
             held.vote_id = row_id(vote)
         session.flush()
+        record_step_ins(services, session, actor, project, vote, ())
         record_change(
             services, session, actor, project, "vote.open", vote_target(vote), None, opened
         )
@@ -261,6 +261,24 @@ def check_standing(user: str, standing: Standing) -> None:
     }.get(standing)
     if refusal is not None:
         raise DomainError(refusal, user=user)
+
+
+def record_step_ins(
+    services: Services,
+    session: Session,
+    actor: Actor,
+    project: Project,
+    vote: Vote,
+    before: tuple[tuple[str, str], ...],
+) -> None:
+    """Every ersättare who stepped in since `before` (who served for whom), in the audit log."""
+    after = view_of(services, session, vote, project).seating.substitutions
+    for substitute, ledamot in after:
+        if (substitute, ledamot) not in before:
+            step = {"substitute": substitute, "for": ledamot}
+            record_change(
+                services, session, actor, project, "vote.step_in", vote_target(vote), None, step
+            )
 
 
 def after_change(services: Services, session: Session, vote: Vote, project: Project) -> bool:
