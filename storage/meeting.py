@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.domain.jav import Jav, JavGround, Ruling
 from bot.domain.seats import Forhinder
-from storage.models import Absence, JavQuestion, Project, RecordNote
+from storage.models import Absence, JavQuestion, Project, RecordNote, Vote
 
 
 def as_jav(row: JavQuestion) -> Jav:
@@ -88,3 +88,14 @@ def project_for(*, session: Session, team_id: str, channel_id: str) -> Project |
         return own
     query = select(Project).where(Project.team_id == team_id, Project.vote_channel_id == channel_id)
     return session.exec(query.order_by(col(Project.id))).first()
+
+
+def open_votes_of_team(*, session: Session, team_id: str) -> list[tuple[Vote, Project]]:
+    """Every open vote in the workspace, with its project (few: one per project at most)."""
+    query = (
+        select(Vote, Project)
+        .join(Project, col(Project.id) == col(Vote.project_id))
+        .where(Project.team_id == team_id, Vote.status == "open")
+        .order_by(col(Vote.deadline), col(Vote.id))
+    )
+    return [(vote, project) for vote, project in session.exec(query)]

@@ -274,3 +274,27 @@ def pending_question(services: Services, question_id: int) -> tuple[VoteView, Ja
         view = view_of(services, session, *found)
         raised = meeting.as_jav(row)
         return (view, raised) if raised.pending and view.is_open else None
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """What waits for one person, for the Home tab: votes to cast, jäv to rule on."""
+
+    to_cast: tuple[VoteView, ...] = ()
+    to_rule: tuple[tuple[VoteView, Jav, int], ...] = ()  # the vote, the jäv, its question id
+
+
+def waiting_for(services: Services, team_id: str, user_id: str) -> Waiting:
+    to_cast: list[VoteView] = []
+    to_rule: list[tuple[VoteView, Jav, int]] = []
+    with services.db.reading() as session:
+        for vote, project in meeting.open_votes_of_team(session=session, team_id=team_id):
+            view = view_of(services, session, vote, project)
+            if view.seating.standing(user_id) is Standing.serving and user_id not in view.ballots:
+                to_cast.append(view)
+            for row in meeting.questions(session=session, vote_id=row_id(vote)):
+                raised = meeting.as_jav(row)
+                if raised.pending and ruler(raised, view.seating, project.lead_id) == user_id:
+                    assert row.id is not None
+                    to_rule.append((view, raised, row.id))
+    return Waiting(tuple(to_cast), tuple(to_rule))

@@ -142,7 +142,8 @@ def owner_assigned(slack: SlackOut, attempt: Attempt) -> None:
 
 def home_refresh(slack: SlackOut, attempt: Attempt) -> None:
     mine = my_activities(slack.services, attempt.team_id, attempt.target)
-    view = messages.home_view(mine, slack.language(attempt))
+    waiting = jav.waiting_for(slack.services, attempt.team_id, attempt.target)
+    view = messages.home_view(mine, slack.language(attempt), waiting)
     slack.client(attempt).views_publish(user_id=attempt.target, view=view)
 
 

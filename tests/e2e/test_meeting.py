@@ -95,6 +95,18 @@ def record(m: Meeting) -> dict[str, Any]:
         return json.loads(stored.scalar() or "{}")  # type: ignore[no-any-return]
 
 
+def home_text(m: Meeting, user: str) -> str:
+    """The Home tab `user` sees once it lists what waits for them."""
+    m.running.slack.app_home_opened(user)
+
+    def waiting() -> str | None:
+        view = m.w.fake.state.home_view(user)
+        text = json.dumps(view.blocks, ensure_ascii=False) if view else ""
+        return text if "Väntar på dig" in text else None
+
+    return eventually(waiting) or ""
+
+
 def actions(m: Meeting) -> set[str]:
     with m.running.bot.db.session() as session:
         return set(session.execute(select(col(AuditEntry.action))).scalars())
@@ -130,6 +142,9 @@ def test_jav_declared_and_raised_ersattare_step_in_and_the_record_says_so(
     assert "väntar på prövning" in command(m, "stäng", w.sara)  # a jäv waits: no close
     dm = eventually(lambda: [x for x in w.fake.state.dms_to(w.sara) if "Jäv har väckts" in x.text])
     assert dm
+    # App Home: above my activities, what waits for me.
+    assert "Rösta om *Milstolpe VII*" in home_text(m, m.eva)
+    assert "du prövar frågan" in home_text(m, w.sara)
     with m.running.bot.db.session() as session:
         question = session.execute(
             select(col(JavQuestion.id)).where(col(JavQuestion.member) == w.erik)

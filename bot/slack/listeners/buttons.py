@@ -107,9 +107,13 @@ def rule_on_jav(deps: Deps, click: Click) -> None:
     """Jävig / Inte jävig in the ruling DM; the DM then says how it was ruled."""
     javig = click.action_id is ActionId.JAV_JAVIG
     step = jav.rule_on(deps.services, click.actor, click.target, javig=javig)
+    actor = click.actor
+    if click.body.get("container", {}).get("type") == "view":
+        activities.request_home(deps.services, actor.team_id, actor.user_id)
+    else:
+        shown = messages.jav_step(step, click.lang)
+        click.respond(replace_original=True, **shown.as_kwargs())
     deps.notify()
-    shown = messages.jav_step(step, click.lang)
-    click.respond(replace_original=True, **shown.as_kwargs())
 
 
 def close_vote(deps: Deps, click: Click) -> None:
