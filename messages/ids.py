@@ -37,10 +37,15 @@ class ActionId(StrEnum):
     # The ruling DM's buttons; the value is the jäv question's id.
     JAV_JAVIG = "jav_javig"
     JAV_NOT_JAVIG = "jav_not_javig"
-    JAV_GROUND = "jav_ground"  # the ground's select in the jäv dialog
     VOTE_CLOSE = "vote_close"
     RESERVE = "vote_reservation"  # opens the reservation dialog; the value is the vote's id
     REASON_TEXT = "reason_text"
+
+
+class InputId(StrEnum):
+    """Inputs in a dialog that are no button (no handler of their own; read on submit)."""
+
+    JAV_GROUND = "jav_ground"  # the ground's select in the jäv dialog
 
 
 class CallbackId(StrEnum):

@@ -9,7 +9,7 @@ from bot.domain.decision import VoteView
 from bot.domain.jav import Jav, JavGround
 from messages.blocks import Block, clip, section
 from messages.environment import macros
-from messages.ids import ActionId, BlockId, CallbackId
+from messages.ids import ActionId, BlockId, CallbackId, InputId
 from messages.message import Message
 
 
@@ -57,7 +57,7 @@ def jav_modal(vote_id: int, lang: str) -> dict[str, Any]:
         "label": {"type": "plain_text", "text": _text(m.jav_ground_label)},
         "element": {
             "type": "static_select",
-            "action_id": ActionId.JAV_GROUND.value,
+            "action_id": InputId.JAV_GROUND.value,
             "options": options,
         },
     }
