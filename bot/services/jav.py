@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.domain import jav as rules
-from bot.domain.decision import VoteView, jav_record
+from bot.domain.decision import CONFLICT, VoteView, jav_record
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.jav import Jav, JavGround
 from bot.domain.seats import Standing, may_raise, ruler
@@ -85,7 +85,7 @@ def declare(
             )
             if project is None:
                 raise DomainError(ErrorCode.NO_PROJECT)
-            return _held(session, project)
+            return _held(services, session, actor, project, jav)
         vote, project = found
         view = view_of(services, session, vote, project)
         if actor.user_id not in view.seating.group:
@@ -102,41 +102,36 @@ def declare(
             session.delete(existing)
             session.flush()
         meeting.put_question(session=session, row=_row(jav, project, vote))
-        record_change(
-            services,
-            session,
-            actor,
-            project,
-            "vote.jav.declare",
-            vote_target(vote),
-            before,
-            jav_record(jav),
-        )
+        target, after = vote_target(vote), jav_record(jav)
+        action = "vote.jav.declare"
+        change = record_change(services, session, actor, project, action, target, before, after)
+        if vote_id is not None:
+            # From the dialog there is no reply to carry the receipt: the outbox sends it.
+            receipt = out.vote_receipt(
+                project.team_id, row_id(vote), actor.user_id, change, CONFLICT
+            )
+            enqueue(session, now, receipt)
         record_step_ins(services, session, actor, project, vote, serving_before)
         closed_now = after_change(services, session, vote, project)
         return JavStep(jav, view_of(services, session, vote, project), True, closed_now)
 
-    def _held(session: Session, project: Project) -> JavStep:
-        group = {*projects.members_of(session=session, project_id=row_id(project))}
-        if actor.user_id not in group | set(project.substitutes or ()):
-            raise DomainError(ErrorCode.NOT_A_MEMBER, user=actor.user_id)
-        held = meeting.held_for_next(session=session, project_id=row_id(project))
-        if any(q.member == actor.user_id for q in held):
-            return JavStep(jav, None, changed=False)
-        meeting.put_question(session=session, row=_row(jav, project, None))
-        record_change(
-            services,
-            session,
-            actor,
-            project,
-            "vote.jav.declare",
-            "vote:next",
-            None,
-            jav_record(jav),
-        )
-        return JavStep(jav, None, changed=True)
-
     return transaction(services, work)
+
+
+def _held(
+    services: Services, session: Session, actor: Actor, project: Project, jav: Jav
+) -> JavStep:
+    """A declaration with no vote open: it waits for the project's next vote."""
+    group = {*projects.members_of(session=session, project_id=row_id(project))}
+    if actor.user_id not in group | set(project.substitutes or ()):
+        raise DomainError(ErrorCode.NOT_A_MEMBER, user=actor.user_id)
+    held = meeting.held_for_next(session=session, project_id=row_id(project))
+    if any(q.member == actor.user_id for q in held):
+        return JavStep(jav, None, changed=False)
+    meeting.put_question(session=session, row=_row(jav, project, None))
+    after = jav_record(jav)
+    record_change(services, session, actor, project, "vote.jav.declare", "vote:next", None, after)
+    return JavStep(jav, None, changed=True)
 
 
 def raise_about(

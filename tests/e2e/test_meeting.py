@@ -264,7 +264,8 @@ def test_a_javig_chair_neither_closes_nor_decides_the_projektledare_closes(
         user_id=w.sara,
         values={"jav_ground": {"jav_ground": ground}, "reason": {"reason_text": "Jäv"}},
     )
-    shown(m, f"<@{m.eva}> för <@{w.sara}>")
+    shown(m, f"<@{m.eva}> för <@{w.sara}>", "annan särskild omständighet (FL 16 § 4)")
+    assert eventually(lambda: whispered(m, w.sara, "Du har anmält jäv"))  # the receipt
     assert "Bara" in command(m, "stäng", w.sara)
     click(m, "vote_yes", w.erik)
     click(m, "vote_no", m.maria)
