@@ -109,6 +109,8 @@ class DeliveryFailed:
     channel: str
     private: bool
     error: str
+    # The vote message itself did not arrive (else: an announcement of the decision).
+    vote_message: bool = False
 
 
 @dataclass(frozen=True, slots=True)

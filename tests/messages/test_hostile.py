@@ -78,7 +78,7 @@ def rendered() -> Iterator[dict[str, Any]]:
         activities.set_status(services, LEAD, CHANNEL, ref, ActivityStatus.DONE)
     for d in phase.milestone.documents:
         activities.link_document(services, LEAD, CHANNEL, d.key, f"https://x.se/{d.key}?a=<b>&c|d")
-    projects.set_steering(services, LEAD, CHANNEL, [OWNER.user_id, CHAIR.user_id])
+    projects.set_steering(services, LEAD, CHANNEL, [OWNER.user_id, CHAIR.user_id, LEAD.user_id])
     projects.set_chair(services, LEAD, CHANNEL, CHAIR.user_id)
     status = projects.project_status(services, TEAM, CHANNEL)
     opened = votes.open_milestone(services, LEAD, CHANNEL)
@@ -86,8 +86,10 @@ def rendered() -> Iterator[dict[str, Any]]:
     vote_id = opened.vote.vote_id
     cast = votes.cast(services, OWNER, vote_id, Choice.no)
     # The second round: only one who voted against the outcome reserves, so the chair's vote
-    # makes a decision (and, everyone having voted, closes the vote) for the owner to reserve.
+    # and the lead's make a decision (and, everyone having voted, close the vote) for the owner
+    # to reserve against.
     votes.cast(services, CHAIR, vote_id, Choice.yes)
+    votes.cast(services, LEAD, vote_id, Choice.yes)
     closed = votes.vote_view(services, vote_id)
     assert closed is not None and not closed.is_open
     minutes = decisions.add_reservation(services, OWNER, vote_id, HOSTILE * 50)
