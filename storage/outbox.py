@@ -131,3 +131,14 @@ def retry_failed(*, session: Session, kind: str, target: str, now: datetime) -> 
         .values(status=PENDING, attempts=0, next_attempt_at=now, last_error=None)
     )
     return result.rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+def fail_pending_of_team(*, session: Session, team_id: str, error: str, now: datetime) -> int:
+    """Give up every pending event of a workspace (the app was uninstalled there): they would
+    only be retried until the sender gave up, with nobody on the other side."""
+    result = session.execute(
+        update(OutboxEvent)
+        .where(col(OutboxEvent.team_id) == team_id, col(OutboxEvent.status) == PENDING)
+        .values(status=FAILED, next_attempt_at=now, locked_until=None, last_error=error[:500])
+    )
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]
