@@ -81,7 +81,12 @@ def settle(
         values["next_attempt_at"] = next_attempt_at
     if error is not None:
         values["last_error"] = error[:500]
-    session.execute(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(**values))
+    query = update(OutboxEvent).where(col(OutboxEvent.id) == event_id)
+    if status == PENDING:
+        # A retry never brings back an event failed meanwhile (its workspace uninstalled the
+        # app while this attempt was under way): pending stays pending, failed stays failed.
+        query = query.where(col(OutboxEvent.status) == PENDING)
+    session.execute(query.values(**values))
 
 
 def rekey(*, session: Session, event_id: int, key: str) -> None:

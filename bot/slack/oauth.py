@@ -127,12 +127,27 @@ class InstallationClients:
     def __call__(self, team_id: str) -> WebClient:
         installation = self._find(team_id)
         if installation is None or installation.bot_token is None:
-            # Not installed, or uninstalled (the listener failed what was pending then): a
-            # delivery there fails at once, and a new install resumes delivery.
-            raise NotInstalled(NOT_INSTALLED)
+            return self._bot_only(team_id, installation)
         if installation.bot_refresh_token is not None:
             installation = self._authorize.rotate(installation) or installation
         return WebClient(token=installation.bot_token, base_url=self._api_url)
+
+    def _bot_only(self, team_id: str, installation: Installation | None) -> WebClient:
+        """No installation row with a bot token (the installer's user token was revoked, say):
+        the bot's own row, as Bolt's authorize falls back to it; none means not installed,
+        or uninstalled, and a delivery there fails at once until a new install."""
+        bot = None
+        if installation is not None:
+            bot = self.store.find_bot(
+                enterprise_id=installation.enterprise_id,
+                team_id=installation.team_id,
+                is_enterprise_install=installation.is_enterprise_install,
+            )
+        if bot is None:
+            bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            raise NotInstalled(NOT_INSTALLED)
+        return WebClient(token=bot.bot_token, base_url=self._api_url)
 
     def _find(self, team_id: str) -> Installation | None:
         store = self._authorize.installation_store
