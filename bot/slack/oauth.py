@@ -144,10 +144,26 @@ class InstallationClients:
                 is_enterprise_install=installation.is_enterprise_install,
             )
         if bot is None:
-            bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
+            bot = self.store.find_bot(enterprise_id=self._bot_enterprise(team_id), team_id=team_id)
         if bot is None or not bot.bot_token:
             raise NotInstalled(NOT_INSTALLED)
         return WebClient(token=bot.bot_token, base_url=self._api_url)
+
+    def _bot_enterprise(self, team_id: str) -> str | None:
+        """The Grid org of the team's latest bot row (None off Grid, or with no row)."""
+        store = self.store
+        if not isinstance(store, SQLAlchemyInstallationStore):
+            return None
+        c = store.bots.c
+        latest = (
+            select(c.enterprise_id)
+            .where(c.client_id == store.client_id, c.team_id == team_id)
+            .order_by(desc(c.installed_at))
+            .limit(1)
+        )
+        with store.engine.connect() as connection:
+            found: str | None = connection.execute(latest).scalar()
+        return found
 
     def _find(self, team_id: str) -> Installation | None:
         store = self._authorize.installation_store

@@ -97,6 +97,13 @@ def test_a_grid_workspace_install_with_w_users(oauth_bot: Bot, workspace: Worksp
     posts = [c for c in state.calls("chat.postMessage") if c.ok]
     assert posts and {c.team_id for c in posts} == {region}
 
+    # Uninstalled from the Grid workspace: its install (stored under the org) is gone.
+    state.uninstall(region)
+    assert slack.app_uninstalled(origin=grid).status == 200
+    gone = slack.command("status", user_id=wilma, channel_id=w.project_channel, origin=grid)
+    assert "Regionen" not in gone.text
+    assert eventually(lambda: any("reinstall" in str(p.body) for p in state.response_posts()))
+
 
 def test_an_org_wide_install_serves_every_workspace_of_the_org(
     oauth_bot: Bot, workspace: Workspace
