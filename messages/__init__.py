@@ -23,6 +23,14 @@ from messages.meeting import (
 from messages.message import Message
 from messages.owner_assigned import owner_assigned
 from messages.project_created import project_created
+from messages.record import (
+    anslag,
+    change_modal,
+    change_requested,
+    corrected,
+    justerat_receipt,
+    justering_request,
+)
 from messages.reminder import digest, escalation, reminder, reminders_sent, schedule_set
 from messages.status import status
 from messages.vote import (
@@ -38,7 +46,11 @@ __all__ = [
     "Message",
     "absence_recorded",
     "announcement",
+    "anslag",
     "change_confirmed",
+    "change_modal",
+    "change_requested",
+    "corrected",
     "delivery_failed",
     "digest",
     "error_message",
@@ -49,6 +61,8 @@ __all__ = [
     "jav_modal",
     "jav_ruling_request",
     "jav_step",
+    "justerat_receipt",
+    "justering_request",
     "milestone_not_ready",
     "mine",
     "minutes",

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.domain.decision import VoteView
+from bot.domain.minutes import Minutes
 from messages.blocks import MAX_BLOCKS_MESSAGE, Block, clip, context, fit, header, pack, section
 from messages.environment import macros, mrkdwn
 from messages.ids import ActionId, BlockId, CallbackId
@@ -48,17 +49,25 @@ def reservation_button(vote_id: int, lang: str) -> Block:
 
 def reservation_modal(vote_id: int, lang: str) -> dict[str, Any]:
     m = macros("reservation.md.j2", lang)
+    texts = (_text(m.modal_title), _text(m.modal_submit), _text(m.modal_label))
+    return text_modal(CallbackId.RESERVATION, vote_id, *texts)
+
+
+def text_modal(
+    callback: CallbackId, vote_id: int, title: str, submit: str, label: str
+) -> dict[str, Any]:
+    """A dialog about one vote asking one required text (its reason, what is wrong)."""
     return {
         "type": "modal",
-        "callback_id": CallbackId.RESERVATION.value,
+        "callback_id": callback.value,
         "private_metadata": json.dumps({"vote": vote_id}),
-        "title": {"type": "plain_text", "text": clip(_text(m.modal_title), 24)},
-        "submit": {"type": "plain_text", "text": clip(_text(m.modal_submit), 24)},
+        "title": {"type": "plain_text", "text": clip(title, 24)},
+        "submit": {"type": "plain_text", "text": clip(submit, 24)},
         "blocks": [
             {
                 "type": "input",
                 "block_id": BlockId.REASON.value,
-                "label": {"type": "plain_text", "text": clip(_text(m.modal_label), 2000)},
+                "label": {"type": "plain_text", "text": clip(label, 2000)},
                 "element": {
                     "type": "plain_text_input",
                     "action_id": ActionId.REASON_TEXT.value,
@@ -81,10 +90,16 @@ def minutes(
     failed: Sequence[str],
     lang: str,
     notes: Sequence[Mapping[str, str]] = (),
+    life: Minutes | None = None,
 ) -> Message:
+    """The record; `life` adds what came after the close: diarienummer, §, rättelser,
+    justering and the checksum."""
     m = macros("minutes.md.j2", lang)
     title = _text(m.title, record)
     body = _text(m.body, record, reservations, failed, notes)
+    if life is not None:
+        r = macros("record.md.j2", lang)
+        body = "\n".join([_text(r.filing, life), body, _text(r.after, life)])
     blocks = [header(title), *(section(t) for t in pack(body.split("\n")))]
     return Message(text=f"{mrkdwn(title)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
 

@@ -17,6 +17,7 @@ class BlockId(StrEnum):
     RESERVATION = "reservation"
     JAV_GROUND = "jav_ground"
     JAV_RULING = "jav_ruling"
+    JUSTERING = "justering"
 
 
 class ActionId(StrEnum):
@@ -40,6 +41,9 @@ class ActionId(StrEnum):
     VOTE_CLOSE = "vote_close"
     RESERVE = "vote_reservation"  # opens the reservation dialog; the value is the vote's id
     REASON_TEXT = "reason_text"
+    # The justering DM's buttons; the value is the vote's id.
+    JUSTERA = "record_justera"
+    REQUEST_CHANGE = "record_request_change"  # opens the Begär ändring dialog
 
 
 class InputId(StrEnum):
@@ -53,3 +57,4 @@ class CallbackId(StrEnum):
     RESERVATION = "vote_reservation"
     JAV = "vote_jav"
     REFER_BACK = "vote_refer_back"
+    CHANGE_REQUEST = "record_change_request"

@@ -58,6 +58,9 @@ class Project(SQLModel, table=True):
     coopted: Any | None = Field(default=None, sa_type=JSON)
     presenter_id: str | None = Field(default=None, max_length=32)
     proposal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Who justerar the record with the chair (a ledamot), and the registrar's diarienummer.
+    adjuster_id: str | None = Field(default=None, max_length=32)
+    case_number: str | None = Field(default=None, max_length=64)
 
 
 class Activity(SQLModel, table=True):
@@ -232,6 +235,63 @@ class RecordNote(SQLModel, table=True):
     vote_id: int = Field(
         sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
     )
+    user_id: str = Field(max_length=32)
+    text: str = Field(max_length=2000)
+    at: datetime = _utc()
+
+
+def _vote_id() -> Any:
+    return Field(
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
+    )
+
+
+class RecordVersion(SQLModel, table=True):
+    """One version of a closed vote's record: 1 at the close, one more per rättelse.
+
+    Who justerar it is fixed when the version begins. `checksum` (SHA-256 of `canonical`, the
+    record's canonical JSON) is written once, when both have justerat; then nothing changes.
+    `remind_at`: when whoever has not justerat is reminded (None: done).
+    """
+
+    __tablename__ = "record_version"
+    __table_args__ = (UniqueConstraint("vote_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = _vote_id()
+    version: int
+    chair_id: str | None = Field(default=None, max_length=32)
+    adjuster_id: str | None = Field(default=None, max_length=32)
+    opened_at: datetime = _utc()
+    remind_at: datetime | None = Field(
+        default=None, sa_type=UtcDateTime(), nullable=True, index=True
+    )
+    justerat_at: datetime | None = _utc(nullable=True)
+    checksum: str | None = Field(default=None, max_length=64)
+    canonical: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class RecordJustering(SQLModel, table=True):
+    """The chair or the justerare has justerat one version of the record."""
+
+    __tablename__ = "record_justering"
+    __table_args__ = (UniqueConstraint("vote_id", "version", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = _vote_id()
+    version: int
+    user_id: str = Field(max_length=32)
+    at: datetime = _utc()
+
+
+class RecordCorrection(SQLModel, table=True):
+    """A rättelse: appended, with who, when and why; it begins record version `version`."""
+
+    __tablename__ = "record_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = _vote_id()
+    version: int
     user_id: str = Field(max_length=32)
     text: str = Field(max_length=2000)
     at: datetime = _utc()

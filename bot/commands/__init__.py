@@ -7,6 +7,7 @@ typed values from the words), `grammar` (what each subcommand takes).
 """
 
 from bot.commands.command import (
+    AddCorrection,
     AddNote,
     CloseVote,
     Command,
@@ -26,6 +27,8 @@ from bot.commands.command import (
     ReferBack,
     Remind,
     ReportAbsence,
+    SetAdjuster,
+    SetCaseNumber,
     SetChair,
     SetChannels,
     SetCoopted,
@@ -46,6 +49,7 @@ from bot.commands.words import ALIASES
 
 __all__ = [
     "ALIASES",
+    "AddCorrection",
     "AddNote",
     "CloseVote",
     "Command",
@@ -66,6 +70,8 @@ __all__ = [
     "ReferBack",
     "Remind",
     "ReportAbsence",
+    "SetAdjuster",
+    "SetCaseNumber",
     "SetChair",
     "SetChannels",
     "SetCoopted",

@@ -41,6 +41,9 @@ class Subcommand(StrEnum):
     ABSENT = "absent"
     REFER_BACK = "refer_back"
     NOTE = "note"
+    ADJUSTER = "adjuster"
+    CASE_NUMBER = "case_number"
+    CORRECTION = "correction"
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,24 @@ class AddNote:
 
 
 @dataclass(frozen=True)
+class SetAdjuster:
+    user_id: str
+    subcommand: ClassVar[Subcommand] = Subcommand.ADJUSTER
+
+
+@dataclass(frozen=True)
+class SetCaseNumber:
+    number: str
+    subcommand: ClassVar[Subcommand] = Subcommand.CASE_NUMBER
+
+
+@dataclass(frozen=True)
+class AddCorrection:
+    text: str
+    subcommand: ClassVar[Subcommand] = Subcommand.CORRECTION
+
+
+@dataclass(frozen=True)
 class CloseVote:
     subcommand: ClassVar[Subcommand] = Subcommand.CLOSE
 
@@ -263,4 +284,7 @@ Command = (
     | ReportAbsence
     | ReferBack
     | AddNote
+    | SetAdjuster
+    | SetCaseNumber
+    | AddCorrection
 )

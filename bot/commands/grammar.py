@@ -13,6 +13,7 @@ from datetime import date, time
 
 from bot.commands.arguments import NAME_MAX, Args, Word, clean, dedupe, echo
 from bot.commands.command import (
+    AddCorrection,
     AddNote,
     CloseVote,
     Command,
@@ -32,6 +33,8 @@ from bot.commands.command import (
     ReferBack,
     Remind,
     ReportAbsence,
+    SetAdjuster,
+    SetCaseNumber,
     SetChair,
     SetChannels,
     SetCoopted,
@@ -236,6 +239,20 @@ def _note(args: Args) -> Command:
     return AddNote(text=_required_text(args, "text"))
 
 
+def _adjuster(args: Args) -> Command:
+    person = args.word(0, "person")
+    args.at_most(1)
+    return SetAdjuster(user_id=args.person(person))
+
+
+def _case_number(args: Args) -> Command:
+    return SetCaseNumber(number=_required_text(args, "number"))
+
+
+def _correction(args: Args) -> Command:
+    return AddCorrection(text=_required_text(args, "text"))
+
+
 def _conflict(args: Args) -> Command:
     """`jäv [grund] [motivering]` about oneself; `jäv @x <grund> <motivering>` about another."""
     if len(args) == 0:
@@ -286,4 +303,7 @@ _PARSERS: dict[Subcommand, Callable[[Args], Command]] = {
     Subcommand.ABSENT: _no_arguments(ReportAbsence),
     Subcommand.REFER_BACK: _refer_back,
     Subcommand.NOTE: _note,
+    Subcommand.ADJUSTER: _adjuster,
+    Subcommand.CASE_NUMBER: _case_number,
+    Subcommand.CORRECTION: _correction,
 }

@@ -40,6 +40,9 @@ ALIASES: dict[Subcommand, tuple[str, ...]] = {
     Subcommand.ABSENT: ("förhinder", "absent"),
     Subcommand.REFER_BACK: ("återremiss", "refer-back", "refer_back"),
     Subcommand.NOTE: ("anteckning", "note"),
+    Subcommand.ADJUSTER: ("justerare", "adjuster"),
+    Subcommand.CASE_NUMBER: ("diarienummer", "case-number", "case_number"),
+    Subcommand.CORRECTION: ("rättelse", "correction"),
 }
 
 _BY_WORD: dict[str, Subcommand] = {

@@ -21,6 +21,8 @@ class ChangeKind(StrEnum):
     COOPTED = "coopted"
     PRESENTER = "presenter"
     PROPOSAL = "proposal"
+    ADJUSTER = "adjuster"
+    CASE_NUMBER = "case_number"
 
 
 @dataclass(frozen=True, slots=True)

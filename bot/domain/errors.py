@@ -62,6 +62,12 @@ class ErrorCode(StrEnum):
     RESERVE_NOT_AGAINST = "reserve_not_against"
     RESERVE_NO_DECISION = "reserve_no_decision"
     NOT_A_PARTICIPANT = "not_a_participant"
+    # Justering and rättelse
+    ADJUSTER_NOT_MEMBER = "adjuster_not_member"
+    ADJUSTER_IS_CHAIR = "adjuster_is_chair"
+    NOT_A_JUSTERARE = "not_a_justerare"
+    RECORD_JUSTERAT = "record_justerat"
+    ALREADY_JUSTERAT = "already_justerat"
     # Phase template
     BAD_TEMPLATE = "bad_template"
 

@@ -16,6 +16,7 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.minutes import Export, Minutes
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
+from bot.services.record import minutes_of, refuse_if_justerat
 from bot.services.unit import enqueue, record_change, row_id, transaction
 from bot.services.votes import locate, view_of, vote_target
 from storage import audit, meeting, projects
@@ -27,23 +28,7 @@ MAX_REASON = 2000
 
 
 def _minutes(session: Session, vote: Vote) -> Minutes:
-    assert vote.record is not None
-    reservations = tuple(
-        {"user": r.user_id, "reason": r.reason, "at": r.at.isoformat()}
-        for r in store.reservations(session=session, vote_id=row_id(vote))
-    )
-    failed = queue.failed_for(
-        session=session,
-        kind=out.OutboxKind.ANNOUNCEMENT,
-        key_prefix=out.announcement_prefix(row_id(vote)),
-    )
-    notes = tuple(
-        {"user": n.user_id, "text": n.text, "at": n.at.isoformat()}
-        for n in meeting.notes(session=session, vote_id=row_id(vote))
-    )
-    return Minutes(
-        json.loads(vote.record), reservations, tuple(e.target for e in failed), notes=notes
-    )
+    return minutes_of(session, vote)
 
 
 def minutes(services: Services, actor: Actor, channel_id: str) -> Minutes:
@@ -90,6 +75,7 @@ def add_reservation(services: Services, actor: Actor, vote_id: int, reason: str)
         assert vote.record is not None
         record = json.loads(vote.record)
         _check_reserver(actor.user_id, record)
+        refuse_if_justerat(session, vote_id)
         if len(reason) > MAX_REASON:
             raise DomainError(
                 ErrorCode.TEXT_TOO_LONG, length=str(len(reason)), limit=str(MAX_REASON)
@@ -129,7 +115,7 @@ def add_note(services: Services, actor: Actor, channel_id: str, text: str) -> Mi
     """`anteckning <text>`: a protokollsanteckning by a ledamot, a serving ersättare, an
     adjungerad or the föredragande, to the open vote or else the latest closed one.
 
-    Justering (which ends notes) comes later; until then a closed record still takes notes.
+    A closed record takes notes until it is justerat.
     Returns the minutes when the vote is closed, None while it is open.
     """
     text = text.strip()
@@ -146,6 +132,8 @@ def add_note(services: Services, actor: Actor, channel_id: str, text: str) -> Mi
         }
         if actor.user_id not in allowed:
             raise DomainError(ErrorCode.NOT_A_PARTICIPANT, user=actor.user_id)
+        if not view.is_open:
+            refuse_if_justerat(session, row_id(vote))
         meeting.add_note(
             session=session, vote_id=row_id(vote), user_id=actor.user_id, text=text, at=now
         )

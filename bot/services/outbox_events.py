@@ -31,6 +31,9 @@ class OutboxKind(StrEnum):
     RESERVATION = "reservation"
     DELIVERY_FAILED = "delivery_failed"
     JAV_RULING = "jav_ruling"
+    JUSTERING = "justering"  # the record, with Justera / Begär ändring…, to one who justerar
+    CHANGE_REQUEST = "change_request"  # Begär ändring: what to correct, to the projektledare
+    ANSLAG = "anslag"  # the record is justerat: a reply in an announcement's thread
 
 
 # Kinds that post or edit a message in `target` (a channel, or a user for a DM), which Slack
@@ -48,6 +51,9 @@ PACED = frozenset(
         OutboxKind.RESERVATION,
         OutboxKind.DELIVERY_FAILED,
         OutboxKind.JAV_RULING,
+        OutboxKind.JUSTERING,
+        OutboxKind.CHANGE_REQUEST,
+        OutboxKind.ANSLAG,
     }
 )
 
@@ -120,6 +126,22 @@ class JavRuling:
     question: int
 
 
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """One version of a closed vote's record."""
+
+    vote: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRequest:
+    vote: int
+    version: int
+    user: str
+    text: str
+
+
 Payload = (
     OwnerAssigned
     | HomeRefresh
@@ -130,6 +152,8 @@ Payload = (
     | ReservationPosted
     | DeliveryFailed
     | JavRuling
+    | RecordRef
+    | ChangeRequest
 )
 
 PAYLOAD_OF: Mapping[OutboxKind, type[Payload]] = {
@@ -147,6 +171,9 @@ PAYLOAD_OF: Mapping[OutboxKind, type[Payload]] = {
     OutboxKind.RESERVATION: ReservationPosted,
     OutboxKind.DELIVERY_FAILED: DeliveryFailed,
     OutboxKind.JAV_RULING: JavRuling,
+    OutboxKind.JUSTERING: RecordRef,
+    OutboxKind.CHANGE_REQUEST: ChangeRequest,
+    OutboxKind.ANSLAG: RecordRef,
 }
 
 
@@ -312,3 +339,28 @@ def jav_ruling(team_id: str, question_id: int, ruler: str) -> Outgoing:
     """One DM per raised jäv to the one who rules on it."""
     key = f"{OutboxKind.JAV_RULING}:{question_id}:{ruler}"
     return Outgoing(OutboxKind.JAV_RULING, key, team_id, ruler, JavRuling(question_id))
+
+
+def justering(team_id: str, vote_id: int, version: int, user: str) -> Outgoing:
+    """One DM per version of the record to each who justerar it (a reminder is its own)."""
+    key = f"{OutboxKind.JUSTERING}:{vote_id}:{version}:{user}"
+    return Outgoing(OutboxKind.JUSTERING, key, team_id, user, RecordRef(vote_id, version))
+
+
+def justering_reminder(team_id: str, vote_id: int, version: int, user: str) -> Outgoing:
+    key = f"{OutboxKind.JUSTERING}:{vote_id}:{version}:{user}:reminder"
+    return Outgoing(OutboxKind.JUSTERING, key, team_id, user, RecordRef(vote_id, version))
+
+
+def change_request(
+    team_id: str, lead: str, vote_id: int, version: int, user: str, text: str, seq: int
+) -> Outgoing:
+    key = f"{OutboxKind.CHANGE_REQUEST}:{vote_id}:{version}:{user}:{seq}"
+    payload = ChangeRequest(vote_id, version, user, text)
+    return Outgoing(OutboxKind.CHANGE_REQUEST, key, team_id, lead, payload)
+
+
+def anslag(team_id: str, vote_id: int, version: int, channel: str) -> Outgoing:
+    """When a version is justerat: one reply per announcement, under it."""
+    key = f"{OutboxKind.ANSLAG}:{vote_id}:{version}:{channel}"
+    return Outgoing(OutboxKind.ANSLAG, key, team_id, channel, RecordRef(vote_id, version))

@@ -367,3 +367,6 @@ def _set_people(
         return Change(kind, project.name, True, after, before)
 
     return transaction(services, work)
+
+
+set_project_field = _set_project_field  # for the record's settings (bot.services.justering)

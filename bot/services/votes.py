@@ -1,10 +1,9 @@
 """Milstolpe VII: the readiness check, the vote on seats, the close that writes the record
-(jäv and förhinder are `bot.services.jav`'s).
+(jäv and förhinder are `bot.services.jav`'s; the record's justering `bot.services.justering`'s).
 
-Every change to a vote runs in one transaction that first takes the vote's row lock (on SQLite
-the writer lock), so ballots, jäv and closing of one vote are serialised. A current ballot is
-one row under a unique key; every change is in the audit log. Closing is one conditional
-UPDATE (`WHERE status = 'open'`), so whoever gets there first closes it, once.
+Every change to a vote takes the vote's row lock first (on SQLite the writer lock), so ballots,
+jäv and closing are serialised; a current ballot is one row under a unique key; closing is one
+conditional UPDATE (`WHERE status = 'open'`), so whoever gets there first closes it, once.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from bot.domain.voting import Choice, CloseReason
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.projects import project_view
+from bot.services.record import begin as begin_justering
 from bot.services.unit import enqueue, project_of_channel, record_change, row_id, transaction
 from storage import meeting, projects
 from storage import votes as store
@@ -385,8 +385,8 @@ def close_once(
     action = "vote.refer_back" if referral else "vote.close"
     after = record["referral"] if referral else record["outcome"]
     record_change(services, session, closer, project, action, vote_target(vote), "open", after)
-    # Every stakeholder channel and the project's own hear the decision, once each: the key
-    # is unique per vote and channel, and the sender checks the channel before posting.
+    begin_justering(services, session, project, vote, now)
+    # Every stakeholder channel and the project's own hear it once (a key per vote and channel).
     stakeholders = projects.stakeholders_of(session=session, project_id=row_id(project))
     enqueue(
         session,

@@ -26,6 +26,7 @@ from bot.services.activities import my_activities
 from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
 from bot.services.reminders import reminder_view
+from bot.slack import record_deliveries
 from bot.slack.lifecycle import NotInstalled
 from bot.slack.locale import Locales
 
@@ -81,6 +82,10 @@ class SlackOut:
         attempt.posting()
         response = self.client(attempt).chat_postMessage(channel=attempt.target, **kwargs)
         return str(response["ts"])
+
+    def posted_with_key(self, attempt: Attempt) -> str | None:
+        """The ts of our message carrying `attempt.key` in its channel's recent history."""
+        return self._posted_before(attempt)
 
     def _posted_before(self, attempt: Attempt) -> str | None:
         client = self.client(attempt)
@@ -311,6 +316,9 @@ BY_KIND: Mapping[OutboxKind, Callable[[SlackOut, Attempt], None]] = {
     OutboxKind.RESERVATION: reservation,
     OutboxKind.DELIVERY_FAILED: delivery_failed,
     OutboxKind.JAV_RULING: jav_ruling,
+    OutboxKind.JUSTERING: record_deliveries.justering_request,
+    OutboxKind.CHANGE_REQUEST: record_deliveries.change_request,
+    OutboxKind.ANSLAG: record_deliveries.anslag,
 }
 
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.commands import (
     ALIASES,
+    AddCorrection,
     AddNote,
     CloseVote,
     Command,
@@ -27,6 +28,8 @@ from bot.commands import (
     ReferBack,
     Remind,
     ReportAbsence,
+    SetAdjuster,
+    SetCaseNumber,
     SetChair,
     SetChannels,
     SetCoopted,
@@ -123,6 +126,9 @@ HAPPY: list[tuple[str, str, Command]] = [
     ("förhinder", "absent", ReportAbsence()),
     ("återremiss saknar driftplan", "refer-back saknar driftplan", ReferBack("saknar driftplan")),
     ("anteckning jag tvekar", "note jag tvekar", AddNote(text="jag tvekar")),
+    (f"justerare {ANNA}", f"adjuster {ANNA}", SetAdjuster(user_id="U0ANNA")),
+    ("diarienummer KS 2026/1234", "case-number KS 2026/1234", SetCaseNumber(number="KS 2026/1234")),
+    ("rättelse § 1 ska läsas", "correction § 1 ska läsas", AddCorrection(text="§ 1 ska läsas")),
     ("jäv part min bror", "conflict party min bror", DeclareConflict("part", "min bror")),
     (
         "jäv 3 satt i nämnden",

@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 import messages
 from bot.domain.activities import ActivityStatus
 from bot.domain.voting import Choice
-from bot.services import activities, jav, reminders, votes
+from bot.services import activities, jav, justering, reminders, votes
 from bot.services.context import Actor
 from bot.slack.listeners import payload
 from bot.slack.listeners.deps import Deps
@@ -128,6 +128,20 @@ def ask_reservation(deps: Deps, click: Click) -> None:
     click.client.views_open(trigger_id=click.body["trigger_id"], view=view)
 
 
+def justera(deps: Deps, click: Click) -> None:
+    """*Justera* in the justering DM (or on App Home): the receipt says who is still waited for."""
+    found = justering.justera(deps.services, click.actor, click.target)
+    deps.notify()
+    if click.body.get("container", {}).get("type") != "view":
+        tell(click, messages.justerat_receipt(found, click.lang))
+
+
+def ask_change(deps: Deps, click: Click) -> None:
+    """*Begär ändring…*: the dialog asks what is wrong; the projektledare hears it on submit."""
+    view = messages.change_modal(click.target, click.lang)
+    click.client.views_open(trigger_id=click.body["trigger_id"], view=view)
+
+
 def changed(deps: Deps, actor: Actor, origin: dict[str, Any] | None) -> None:
     """A change from a reminder DM redraws that DM; every change wakes the sender."""
     if origin:
@@ -153,6 +167,8 @@ BUTTONS: dict[ActionId, Callable[[Deps, Click], None]] = {
     ActionId.JAV_NOT_JAVIG: rule_on_jav,
     ActionId.VOTE_CLOSE: close_vote,
     ActionId.RESERVE: ask_reservation,
+    ActionId.JUSTERA: justera,
+    ActionId.REQUEST_CHANGE: ask_change,
 }
 
 

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 import messages
 from bot.commands import (
+    AddCorrection,
     AddNote,
     CloseVote,
     Command,
@@ -33,6 +34,8 @@ from bot.commands import (
     ReferBack,
     Remind,
     ReportAbsence,
+    SetAdjuster,
+    SetCaseNumber,
     SetChair,
     SetChannels,
     SetCoopted,
@@ -49,7 +52,7 @@ from bot.commands import (
 from bot.domain.activities import ActivityStatus
 from bot.domain.changes import Change
 from bot.domain.jav import JavGround
-from bot.services import activities, decisions, jav, projects, reminders, votes
+from bot.services import activities, decisions, jav, justering, projects, reminders, votes
 from bot.services.context import Actor
 from bot.services.directory import Directory
 from bot.slack.dialect import parse
@@ -248,9 +251,25 @@ def close_vote(deps: Deps, asked: Asked, command: CloseVote) -> Reply:
 def minutes(deps: Deps, asked: Asked, command: Minutes) -> Reply:
     found = decisions.minutes(deps.services, asked.actor, asked.channel)
     shown = messages.minutes(
-        found.record, found.reservations, found.failed_channels, asked.lang, found.notes
+        found.record, found.reservations, found.failed_channels, asked.lang, found.notes, found
     )
     return ephemeral(shown)
+
+
+def set_adjuster(deps: Deps, asked: Asked, command: SetAdjuster) -> Reply:
+    change = justering.set_adjuster(deps.services, asked.actor, asked.channel, command.user_id)
+    return _confirm(deps, asked, change)
+
+
+def set_case_number(deps: Deps, asked: Asked, command: SetCaseNumber) -> Reply:
+    change = justering.set_case_number(deps.services, asked.actor, asked.channel, command.number)
+    return _confirm(deps, asked, change)
+
+
+def add_correction(deps: Deps, asked: Asked, command: AddCorrection) -> Reply:
+    found = justering.correct(deps.services, asked.actor, asked.channel, command.text)
+    deps.notify()
+    return ephemeral(messages.corrected(found, asked.lang))
 
 
 def _confirm(deps: Deps, asked: Asked, change: Change) -> Reply:
@@ -297,6 +316,9 @@ ROUTES: dict[type, Handler] = dict(
         _route(SetCoopted, set_coopted),
         _route(SetPresenter, set_presenter),
         _route(SetProposal, set_proposal),
+        _route(SetAdjuster, set_adjuster),
+        _route(SetCaseNumber, set_case_number),
+        _route(AddCorrection, add_correction),
     ]
 )
 

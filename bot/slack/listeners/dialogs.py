@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from bot.domain.errors import DomainError
 from bot.domain.jav import JavGround
-from bot.services import activities, decisions, jav, votes
+from bot.services import activities, decisions, jav, justering, votes
 from bot.services.context import Actor
 from bot.slack.listeners import payload
 from bot.slack.listeners.buttons import STATUS, changed
@@ -82,11 +82,21 @@ def referral_given(deps: Deps, dialog: Dialog) -> None:
     deps.notify()
 
 
+def change_requested(deps: Deps, dialog: Dialog) -> None:
+    """Begär ändring… submitted: the projektledare is told what to correct."""
+    vote_id = dialog.number("vote")
+    if vote_id is None:
+        return  # not a dialog we opened
+    justering.request_change(deps.services, dialog.actor, vote_id, dialog.reason)
+    deps.notify()
+
+
 DIALOGS: dict[CallbackId, Callable[[Deps, Dialog], None]] = {
     CallbackId.REASON: reason_given,
     CallbackId.RESERVATION: reservation_given,
     CallbackId.JAV: conflict_given,
     CallbackId.REFER_BACK: referral_given,
+    CallbackId.CHANGE_REQUEST: change_requested,
 }
 
 

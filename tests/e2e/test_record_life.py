@@ -1,0 +1,167 @@
+"""Issue 16 (4/6) end to end: justerare and diarienummer, the justering DM, ojusterat →
+justerat with its checksum, the anslag in every announcement's thread, reservations and
+notes closed after, Begär ändring to the projektledare, a rättelse and justering again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.emulator import Message
+from storage.models import RecordVersion, Vote
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.project import ready_the_project
+from tests.support.waiting import eventually
+
+
+@dataclass
+class Board:
+    """Sara chairs; Erik and Maria are ledamöter; Maria justerar; two stakeholder channels."""
+
+    running: RunningBot
+    w: Workspace
+    maria: str
+    channel: str
+    stakeholders: list[str]
+
+
+@pytest.fixture
+def board(start_bot: Callable[[], RunningBot], workspace: Workspace) -> Board:
+    w = workspace
+    maria = w.fake.state.add_user("maria", real_name="Maria Månsson", locale="sv-SE")
+    people = (w.anna, w.erik, w.sara, maria)
+    channel = w.fake.state.add_channel("styrgrupp", members=people)
+    stakeholders = [w.fake.state.add_channel(f"intressent-{n}", members=people) for n in (1, 2)]
+    running = start_bot()
+    run(running, w, "nytt Kommunen X")
+    ready_the_project(running, w, [w.erik, w.sara, maria], w.sara, channel)
+    run(running, w, "kanaler " + " ".join(f"<#{c}>" for c in stakeholders))
+    return Board(running, w, maria, channel, stakeholders)
+
+
+def vote_id(b: Board) -> int:
+    with b.running.bot.db.session() as session:
+        found = session.execute(select(col(Vote.id)).order_by(col(Vote.id).desc())).scalar()
+        assert found is not None
+        return int(found)
+
+
+def justering_dm(b: Board, user: str) -> Message:
+    found = eventually(lambda: [m for m in b.w.fake.state.dms_to(user) if "Justera" in m.text])
+    assert found, f"no justering DM to {user}"
+    return found[-1]
+
+
+def click_in_dm(b: Board, action: str, user: str) -> None:
+    dm = justering_dm(b, user)
+    response = b.running.slack.click(
+        action, user_id=user, channel_id=dm.channel, message_ts=dm.ts, value=str(vote_id(b))
+    )
+    assert response.status == 200
+
+
+def justera(b: Board, user: str) -> None:
+    click_in_dm(b, "record_justera", user)
+
+
+def anslag_in(b: Board, channel: str) -> bool:
+    """A reply in a thread of `channel` says the record is justerat."""
+    return any(m.thread_ts and "är justerat" in m.text for m in b.w.fake.state.messages(channel))
+
+
+def minutes(b: Board) -> str:
+    return str(run(b.running, b.w, "protokoll")["text"])
+
+
+def close_the_vote(b: Board) -> None:
+    w = b.w
+    run(b.running, w, "milstolpe 2030-01-15 17:00")
+    eventually(lambda: [m for m in w.fake.state.messages(b.channel) if not m.thread_ts])
+    vote = [m for m in w.fake.state.messages(b.channel) if not m.thread_ts][-1]
+    for user, choice in ((w.erik, "vote_yes"), (w.sara, "vote_yes"), (b.maria, "vote_no")):
+        b.running.slack.click(
+            choice, user_id=user, channel_id=b.channel, message_ts=vote.ts, value=str(vote_id(b))
+        )
+    eventually(lambda: "Ojusterat" in minutes(b))
+
+
+def test_the_record_is_justerat_by_both_then_final_and_announced(board: Board) -> None:
+    b, w = board, board.w
+    refused = run(b.running, w, f"justerare <@{w.sara}>")["text"]
+    assert "är ordförande" in refused
+    assert "justerar protokollet" in run(b.running, w, f"justerare <@{b.maria}>")["text"]
+    assert "KS 2026/1234" in run(b.running, w, "diarienummer KS 2026/1234")["text"]
+    close_the_vote(b)
+    shown = minutes(b)
+    assert "KS 2026/1234" in shown and "§ 1" in shown
+    assert "Beslut vid Milstolpe VII – Kommunen X" in shown
+    # The chair and the justerare each get the record with Justera / Begär ändring….
+    justering_dm(b, w.sara)
+    justera(b, b.maria)
+    assert eventually(lambda: "väntar på" in minutes(b))
+    shown = minutes(b)
+    assert "Ojusterat" in shown and f"<@{w.sara}>" in shown.split("väntar på")[1]
+    justera(b, w.sara)
+    assert eventually(lambda: "Justerat" in minutes(b))
+    shown = minutes(b)
+    assert "Kontrollsumma" in shown
+    with b.running.bot.db.session() as session:
+        sealed = session.execute(select(RecordVersion)).scalars().one()
+        assert sealed.checksum and sealed.checksum in shown and sealed.canonical
+    # The anslag: a reply under the announcement in every stakeholder channel and the project's.
+    for channel in [*b.stakeholders, w.project_channel]:
+        assert eventually(partial(anslag_in, b, channel)), channel
+    # Final: no more notes or reservations.
+    note = b.running.slack.command("anteckning Sent", user_id=w.erik, channel_id=b.channel)
+    assert "The record is justerat" in note.json["text"]
+    vote = [m for m in w.fake.state.messages(b.channel) if not m.thread_ts][-1]
+    b.running.slack.click(
+        "vote_reservation",
+        user_id=b.maria,
+        channel_id=b.channel,
+        message_ts=vote.ts,
+        value=str(vote_id(b)),
+    )
+    eventually(lambda: w.fake.state.modals(b.maria))
+    refused = b.running.slack.submit(user_id=b.maria, values={"reason": {"reason_text": "Nej"}})
+    assert "Protokollet är justerat" in refused.json["errors"]["reason"]
+
+
+def test_a_correction_makes_it_ojusterat_until_both_justera_again(board: Board) -> None:
+    b, w = board, board.w
+    run(b.running, w, f"justerare <@{b.maria}>")
+    close_the_vote(b)
+    # Begär ändring…: the dialog asks what is wrong; the projektledare hears it.
+    click_in_dm(b, "record_request_change", b.maria)
+    eventually(lambda: w.fake.state.modals(b.maria))
+    sent = b.running.slack.submit(
+        user_id=b.maria, values={"reason": {"reason_text": "Marias röst saknas i listan"}}
+    )
+    assert sent.status == 200 and not sent.text
+    assert eventually(
+        lambda: [m for m in w.fake.state.dms_to(w.anna) if "Marias röst saknas" in m.text]
+    )
+    justera(b, b.maria)
+    justera(b, w.sara)
+    assert eventually(lambda: "Justerat" in minutes(b))
+    # Only the projektledare corrects; the record is ojusterat again, at version 2.
+    refused = b.running.slack.command("rättelse X", user_id=w.erik, channel_id=w.project_channel)
+    assert "Only the project lead" in refused.json["text"]
+    said = run(b.running, w, "rättelse Marias röst var Avslå")["text"]
+    assert "ojusterat" in said
+    shown = minutes(b)
+    assert "Ojusterat" in shown and "version 2" in shown and "Marias röst var Avslå" in shown
+    eventually(lambda: len([m for m in w.fake.state.dms_to(b.maria) if "Justera" in m.text]) > 1)
+    justera(b, b.maria)
+    justera(b, w.sara)
+    assert eventually(lambda: "Justerat" in minutes(b) and "version 2" in minutes(b))
+    with b.running.bot.db.session() as session:
+        versions = session.execute(select(RecordVersion)).scalars().all()
+        assert [v.version for v in versions] == [1, 2]
+        assert versions[0].checksum != versions[1].checksum
+        assert versions[0].canonical and versions[1].canonical
