@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain.justering import SCHEMA_VERSION
 from bot.domain.minutes import Export
 from messages.environment import html_macros, macros
 
@@ -24,10 +25,7 @@ def _document(export: Export, organisation: str, now: datetime) -> ExportDocumen
     return ExportDocument(
         organisation=organisation,
         exported_at=now.isoformat(),
-        decisions=[
-            {"record": d.record, "reservations": list(d.reservations), "notes": list(d.notes)}
-            for d in export.decisions
-        ],
+        decisions=[d.document() for d in export.decisions],
         audit=list(export.audit),
     )
 
@@ -36,6 +34,7 @@ def export_json(export: Export, organisation: str, now: datetime) -> str:
     doc = _document(export, organisation, now)
     return json.dumps(
         {
+            "schema_version": SCHEMA_VERSION,
             "organisation": doc.organisation,
             "project": export.project,
             "channel": export.channel_id,
