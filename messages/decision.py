@@ -18,14 +18,19 @@ def _text(macro: Any, *args: Any) -> str:
     return str(macro(*args)).strip()
 
 
-def announcement(view: VoteView, permalink: str | None, lang: str) -> Message:
-    """What the decision means, in words a stakeholder understands, with the vote and basis."""
+def announcement(
+    view: VoteView, permalink: str | None, lang: str, justerare: Sequence[str] = ()
+) -> Message:
+    """What the decision means, in words a stakeholder understands, with the vote and basis;
+    `justerare`: who will justera the record."""
     m = macros("announcement.md.j2", lang)
     texts = [_text(m.outcome, view), _text(m.votes, view), _text(m.documents, view)]
     blocks: list[Block] = [header(_text(m.title, view)), *(section(t) for t in texts)]
     # The milestone's own line on who is told (the seed: the affected stakeholders).
     # Whose decision, and where it was taken: always, even when Slack gave no permalink.
     footer = [_text(m.information, view), _text(m.who, view), _text(m.vote_place, view, permalink)]
+    if justerare:
+        footer.append(_text(m.justerare, list(justerare)))
     blocks += [context(t) for t in footer]
     texts += footer
     return Message(text="\n\n".join([mrkdwn(_text(m.title, view)), *texts]), blocks=blocks)

@@ -21,6 +21,7 @@ from messages.environment import macros
 from messages.ids import ActionId, BlockId, CallbackId
 from messages.meeting import jav_ruling_request
 from messages.message import Message
+from messages.record import to_justera
 
 BUTTONS = (ActionId.MARK_DONE, ActionId.MARK_DOING, ActionId.MARK_BLOCKED, ActionId.MARK_NA)
 _WORD = {
@@ -51,8 +52,9 @@ def _buttons(activity_id: int, lang: str) -> Block:
 
 
 def _waiting(waiting: Any, lang: str) -> list[Block]:
-    """Above my activities, what waits for me: votes to cast, jäv to rule on."""
-    if waiting is None or not (waiting.to_cast or waiting.to_rule):
+    """Above my activities, what waits for me: votes to cast, jäv to rule on, records to
+    justera."""
+    if waiting is None or not (waiting.to_cast or waiting.to_rule or waiting.to_justera):
         return []
     m = macros("home.md.j2", lang)
     blocks: list[Block] = [header(m.waiting_title().strip())]
@@ -60,6 +62,8 @@ def _waiting(waiting: Any, lang: str) -> list[Block]:
         blocks.append(section(m.to_cast(view).strip()))
     for view, jav, question in waiting.to_rule:
         blocks += jav_ruling_request(view, jav, question, lang).blocks
+    for record in waiting.to_justera:
+        blocks += to_justera(record, lang)
     return blocks
 
 

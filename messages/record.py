@@ -26,11 +26,20 @@ def justering_request(x: Minutes, vote_id: int, lang: str) -> Message:
     m = macros("record.md.j2", lang)
     intro = _text(m.request, x)
     record = minutes(x.record, x.reservations, (), lang, x.notes, life=x)
+    actions = justering_actions(vote_id, lang)
+    blocks = fit([section(intro), *record.blocks, actions], MAX_BLOCKS_MESSAGE)
+    if blocks[-1] is not actions:  # a long record: the buttons must stay
+        blocks = [*blocks[: MAX_BLOCKS_MESSAGE - 1], actions]
+    return Message(text=f"{intro}\n\n{record.text}", blocks=blocks)
+
+
+def justering_actions(vote_id: int, lang: str) -> Block:
+    m = macros("record.md.j2", lang)
     buttons = [
         (ActionId.JUSTERA, _text(m.justera_button), "primary"),
         (ActionId.REQUEST_CHANGE, _text(m.change_button), None),
     ]
-    actions: Block = {
+    return {
         "type": "actions",
         "block_id": BlockId.JUSTERING.value,
         "elements": [
@@ -44,10 +53,15 @@ def justering_request(x: Minutes, vote_id: int, lang: str) -> Message:
             for action, label, style in buttons
         ],
     }
-    blocks = fit([section(intro), *record.blocks, actions], MAX_BLOCKS_MESSAGE)
-    if blocks[-1] is not actions:  # a long record: the buttons must stay
-        blocks = [*blocks[: MAX_BLOCKS_MESSAGE - 1], actions]
-    return Message(text=f"{intro}\n\n{record.text}", blocks=blocks)
+
+
+def to_justera(x: Minutes, lang: str) -> list[Block]:
+    """On App Home: a record waiting for this person's justering, with the buttons."""
+    assert x.justering is not None
+    return [
+        section(_text(macros("record.md.j2", lang).to_justera, x)),
+        justering_actions(x.justering.vote_id, lang),
+    ]
 
 
 def change_modal(vote_id: int, lang: str) -> dict[str, Any]:

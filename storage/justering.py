@@ -90,4 +90,5 @@ def waiting_for(*, session: Session, team_id: str, user_id: str) -> list[Vote]:
         )
         .order_by(col(Vote.id))
     )
-    return list(dict.fromkeys(session.exec(query)))
+    found: dict[int | None, Vote] = {v.id: v for v in session.exec(query)}
+    return list(found.values())

@@ -15,6 +15,7 @@ from bot.domain import jav as rules
 from bot.domain.decision import CONFLICT, VoteView, jav_record
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.jav import Jav, JavGround
+from bot.domain.minutes import Minutes
 from bot.domain.seats import Standing, may_raise, ruler
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
@@ -273,10 +274,12 @@ def pending_question(services: Services, question_id: int) -> tuple[VoteView, Ja
 
 @dataclass(frozen=True, slots=True)
 class Waiting:
-    """What waits for one person, for the Home tab: votes to cast, jäv to rule on."""
+    """What waits for one person, for the Home tab: votes to cast, jäv to rule on, records to
+    justera (`bot.services.justering.to_justera` fills those in)."""
 
     to_cast: tuple[VoteView, ...] = ()
     to_rule: tuple[tuple[VoteView, Jav, int], ...] = ()  # the vote, the jäv, its question id
+    to_justera: tuple[Minutes, ...] = ()
 
 
 def waiting_for(services: Services, team_id: str, user_id: str) -> Waiting:

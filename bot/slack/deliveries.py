@@ -20,7 +20,7 @@ import messages
 from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView, still_in_digest
 from bot.outbox import Attempt, Delivery, Failed, Retry
-from bot.services import jav, votes
+from bot.services import jav, justering, votes
 from bot.services import outbox_events as out
 from bot.services.activities import my_activities
 from bot.services.context import Services
@@ -148,7 +148,10 @@ def owner_assigned(slack: SlackOut, attempt: Attempt) -> None:
 
 def home_refresh(slack: SlackOut, attempt: Attempt) -> None:
     mine = my_activities(slack.services, attempt.team_id, attempt.target)
-    waiting = jav.waiting_for(slack.services, attempt.team_id, attempt.target)
+    waiting = replace(
+        jav.waiting_for(slack.services, attempt.team_id, attempt.target),
+        to_justera=justering.to_justera(slack.services, attempt.team_id, attempt.target),
+    )
     view = messages.home_view(mine, slack.language(attempt), waiting)
     slack.client(attempt).views_publish(user_id=attempt.target, view=view)
 
@@ -262,7 +265,9 @@ def vote_reminder(slack: SlackOut, attempt: Attempt) -> None:
 
 def announcement(slack: SlackOut, attempt: Attempt) -> None:
     view = _vote(slack, attempt.payload(out.VoteRef).vote)
-    message = messages.announcement(view, slack.permalink(attempt, view), CHANNEL_LANGUAGE)
+    record = justering.record_of(slack.services, view.vote_id)
+    people = record.justering.justerare if record and record.justering else ()
+    message = messages.announcement(view, slack.permalink(attempt, view), CHANNEL_LANGUAGE, people)
     # Announcements are few and must never come twice: always look first.
     try:
         slack.post(attempt, message, check=True)

@@ -4,6 +4,7 @@ notes closed after, Begär ändring to the projektledare, a rättelse and juster
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -74,6 +75,11 @@ def anslag_in(b: Board, channel: str) -> bool:
     return any(m.thread_ts and "är justerat" in m.text for m in b.w.fake.state.messages(channel))
 
 
+def home(b: Board, user: str) -> str:
+    view = b.w.fake.state.home_view(user)
+    return json.dumps(view.blocks, ensure_ascii=False) if view else ""
+
+
 def minutes(b: Board) -> str:
     return str(run(b.running, b.w, "protokoll")["text"])
 
@@ -100,8 +106,17 @@ def test_the_record_is_justerat_by_both_then_final_and_announced(board: Board) -
     shown = minutes(b)
     assert "KS 2026/1234" in shown and "§ 1" in shown
     assert "Beslut vid Milstolpe VII – Kommunen X" in shown
-    # The chair and the justerare each get the record with Justera / Begär ändring….
+    # The chair and the justerare each get the record with Justera / Begär ändring…, and see
+    # it on App Home; the announcement says who will justera.
     justering_dm(b, w.sara)
+    b.running.slack.app_home_opened(w.sara)
+    assert eventually(lambda: "Justera beslutsprotokollet" in home(b, w.sara))
+    announced = eventually(
+        lambda: [
+            m for m in w.fake.state.messages(b.stakeholders[0]) if "justerar protokollet" in m.text
+        ]
+    )
+    assert announced and f"<@{b.maria}>" in announced[0].text
     justera(b, b.maria)
     assert eventually(lambda: "väntar på" in minutes(b))
     shown = minutes(b)
