@@ -59,22 +59,21 @@ def seal(*, session: Session, version_id: int, at: datetime, checksum: str, cano
     return bool(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
-def due_reminders(*, session: Session, now: datetime) -> list[RecordVersion]:
-    query = select(RecordVersion).where(
-        col(RecordVersion.remind_at).is_not(None),
-        col(RecordVersion.remind_at) <= now,
-        col(RecordVersion.justerat_at).is_(None),
-    )
-    return list(session.exec(query.order_by(col(RecordVersion.id))))
-
-
-def reminded(*, session: Session, version_id: int) -> bool:
+def claim_due_reminders(*, session: Session, now: datetime, limit: int) -> list[RecordVersion]:
+    """Unsealed versions whose reminder is due, claimed (`SKIP LOCKED` on PostgreSQL)."""
     query = (
-        update(RecordVersion)
-        .where(col(RecordVersion.id) == version_id, col(RecordVersion.remind_at).is_not(None))
-        .values(remind_at=None)
+        select(RecordVersion)
+        .where(
+            col(RecordVersion.remind_at).is_not(None),
+            col(RecordVersion.remind_at) <= now,
+            col(RecordVersion.justerat_at).is_(None),
+        )
+        .order_by(col(RecordVersion.id))
+        .limit(limit)
     )
-    return bool(session.execute(query).rowcount)  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.exec(query))
 
 
 def waiting_for(*, session: Session, team_id: str, user_id: str) -> list[Vote]:

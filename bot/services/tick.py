@@ -26,6 +26,7 @@ STEPS: tuple[Step, ...] = (
     jobs.run_escalations,
     jobs.run_deadlines,
     jobs.run_non_voter_reminders,
+    jobs.run_justering_reminders,
     jobs.forget_old_events,
 )
 

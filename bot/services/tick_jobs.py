@@ -24,11 +24,13 @@ from bot.domain.schedule import Schedule, next_occurrence, parse_schedule
 from bot.domain.voting import CloseReason
 from bot.services import outbox_events as out
 from bot.services.context import Services
+from bot.services.record import justering_of
 from bot.services.reminders import facts
 from bot.services.tick_report import TickReport
 from bot.services.unit import enqueue, row_id
 from bot.services.votes import close_once, view_of
 from storage import events as seen_events
+from storage import justering as justering_store
 from storage import reminders as store
 from storage import votes as vote_store
 from storage.models import Project, Vote
@@ -161,6 +163,28 @@ def run_non_voter_reminders(
             enqueue(session, now, *reminders)
             report.vote_reminders += len(reminders)
             vote.remind_at = None
+        return len(claimed)
+
+
+def run_justering_reminders(
+    services: Services, now: datetime, batch: int, report: TickReport
+) -> int:
+    """Two business days after a version of a record began, whoever has not justerat it is
+    reminded once (counted with the vote reminders); a version corrected since is not."""
+    with services.db.session() as session:
+        claimed = justering_store.claim_due_reminders(session=session, now=now, limit=batch)
+        for version in claimed:
+            current = justering_of(session, version.vote_id)
+            vote = session.get(Vote, version.vote_id)
+            project = session.get(Project, vote.project_id) if vote else None
+            if current is not None and project and current.version == version.version:
+                reminders = [
+                    out.justering_reminder(project.team_id, version.vote_id, version.version, p)
+                    for p in current.waiting
+                ]
+                enqueue(session, now, *reminders)
+                report.vote_reminders += len(reminders)
+            version.remind_at = None
         return len(claimed)
 
 
