@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.services import reminders, votes
+from bot.services import reminders, replays, votes
 from bot.services.context import Services
 from bot.services.tick_report import TickReport
 from storage import events
@@ -48,6 +48,7 @@ STEPS: tuple[Step, ...] = (
     _deadlines,
     _non_voters,
     _old_events,
+    replays.forget_old,
 )
 
 
