@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from pydantic import SecretStr
 from slack_bolt import App
@@ -56,7 +57,9 @@ def wsgi_app(
                 return _metrics(metrics, start_response)
         if path == EVENTS_PATH and method == "POST":
             return _slack_request(gate, metrics, environ, start_response)
-        return slack(environ, start_response)
+        # The OAuth pages: their `code` and `state` are secrets in every record logged meanwhile.
+        with logs.request_context(secrets=_oauth_secrets(environ)):
+            return slack(environ, start_response)
 
     return application
 
@@ -123,6 +126,11 @@ def surface_of_body(body: Any) -> Surface:
     if kind == "view_submission":
         return Surface.VIEW_SUBMISSION
     return Surface.OTHER
+
+
+def _oauth_secrets(environ: WSGIEnvironment) -> list[str]:
+    query = parse_qs(str(environ.get("QUERY_STRING") or ""))
+    return [value for name in ("code", "state") for value in query.get(name, [])]
 
 
 def _health(db: Database, start_response: StartResponse) -> Iterable[bytes]:
