@@ -119,6 +119,8 @@ def surface_of_body(body: Any) -> Surface:
     if "command" in body:
         return Surface.COMMAND
     kind = body.get("type")
+    if not isinstance(kind, str):
+        return Surface.OTHER
     if kind == "event_callback":
         return Surface.EVENT
     if kind in _ACTIONS:

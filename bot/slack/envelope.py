@@ -120,6 +120,7 @@ _STATE_VALUES = values(values(obj(optional={"type": NAME, "value": maybe(text())
 _VIEW = obj(
     required={
         "id": SLACK_ID,
+        "type": NAME,  # Bolt reads it to tell a workflow step from a modal
         "callback_id": NAME,
         "state": obj(required={"values": _STATE_VALUES}),
     },
@@ -127,7 +128,7 @@ _VIEW = obj(
         "team_id": SLACK_ID,
         "app_installed_team_id": SLACK_ID,
         "private_metadata": text(max_length=3000),
-        "type": NAME,
+        "blocks": items(obj(optional={"type": NAME, "block_id": NAME}), max_length=100),
     },
 )
 _FIELDS: dict[Kind, Mapping[str, Shape]] = {
@@ -195,7 +196,9 @@ def open_envelope(raw: bytes, content_type: str) -> Envelope | Unreadable | Malf
         return Malformed(f"a JSON {type(body).__name__}, not an object", "")
     kind = _kind_of(body)
     if kind is None:
-        return Malformed("not a kind of request this bot handles", str(body.get("type", ""))[:32])
+        named = body.get("type")
+        shown = named[:32] if isinstance(named, str) and named.isprintable() else "?"
+        return Malformed("not a kind of request this bot handles", shown)
     try:
         problem = SHAPES[kind](body, "") or _cross_checks(kind, body)
     except RecursionError:

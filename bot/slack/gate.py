@@ -104,23 +104,30 @@ class Gate:
         if key and not replays.first_time(self._services, key, kind, envelope.team_id):
             passage.note = f"a replay of a {kind} handled before; nothing done"
             return _answer(start_response, "200 OK", b"")
-        statuses: list[int] = []
+        answered: list[tuple[str, list[tuple[str, str]]]] = []
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            statuses.append(int(status.split(" ", 1)[0]))
-            return start_response(status, headers, exc_info)
+            answered.append((status, headers))
+            return lambda data: None  # Bolt's handler returns its body; it never writes
 
         environ["wsgi.input"] = io.BytesIO(passage.body)
         environ["CONTENT_LENGTH"] = str(len(passage.body))
         try:
-            result = self._bolt(environ, start)
+            result = list(self._bolt(environ, start))
         except BaseException:
             if key:
                 replays.forget(self._services, key)
             raise
-        if key and (not statuses or statuses[-1] >= 500):
+        status, headers = answered[-1] if answered else ("500 Internal Server Error", [])
+        if key and status[:1] == "5":
             # A listener failed, so its transaction was rolled back: nothing was applied.
             replays.forget(self._services, key)
+        if status.startswith("404"):
+            # Of Slack's shape, but no listener takes it (a button of an old message, an event
+            # not subscribed to): nothing to do, and Slack counts a 404 as a failure to retry.
+            passage.note = f"no listener takes this {envelope.kind.value}; nothing done"
+            return _answer(start_response, "200 OK", b"")
+        start_response(status, headers)
         return result
 
 

@@ -69,6 +69,7 @@ GARBAGE = [
     b'{"type": "event_callback", "event": [',
     b"payload=%7B%22type%22%3A+%22block_actions%22%7D",
     b"command=%2Fforvaltning&text=nytt+Forged&team_id=T1&user_id=U1&channel_id=C1",
+    b"",
 ]
 
 

@@ -207,6 +207,8 @@ def test_what_cannot_be_read_is_unreadable(raw: bytes, content_type: str) -> Non
         (changed(SUBMISSION, "view.state.values.reason", []), "not an object"),
         (changed(SUBMISSION, "view.state.values.reason.reason_text.value", 5), "not a string"),
         (changed(SUBMISSION, "view.private_metadata", {"vote": 3}), "not a string"),
+        (changed(SUBMISSION, "view.blocks", ["input"]), "view.blocks[0]: not an object"),
+        (changed(SUBMISSION, "view.type"), "view.type: missing"),
         (changed(SUBMISSION, "response_urls", None), "response_urls: not a list"),
         (changed(SUBMISSION, "response_urls", [{"response_url": 1}]), "not a string"),
         (changed(EVENT, "event"), "event: missing"),

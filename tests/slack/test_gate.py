@@ -132,3 +132,13 @@ def test_slacks_unsigned_ssl_check_is_answered_and_nothing_else_unsigned(
     assert call(gate, b"ssl_check=1&command=%2Fx", **unsigned)[0].startswith("401")
     assert call(gate, b"ssl_check=0", **unsigned)[0].startswith("401")
     assert bolt.bodies == []
+
+
+def test_a_request_no_listener_takes_is_answered_200_with_nothing_done(
+    services: Services,
+) -> None:
+    bolt = Bolt()
+    bolt.status = "404 Not Found"
+    status, passage = call(Gate(bolt, SECRET, services), form(COMMAND))
+    assert status.startswith("200")
+    assert passage.note is not None and "no listener" in passage.note
