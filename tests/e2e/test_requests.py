@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,24 +26,11 @@ from tests.e2e.test_tracking import eventually, run
 from tests.e2e.wire import (
     FORM,
     Records,
-    capture_everything,
     post,
     replay,
     request_id,
     signed_headers,
 )
-
-
-@pytest.fixture
-def records() -> Iterator[Records]:
-    yield from capture_everything()
-
-
-@pytest.fixture
-def running(start_bot: Callable[[], RunningBot], workspace: Workspace) -> RunningBot:
-    bot = start_bot()
-    run(bot, workspace, "nytt Kommunen X")
-    return bot
 
 
 def the_one_line(records: Records, request_id: str) -> dict[str, Any]:
