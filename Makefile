@@ -24,6 +24,8 @@ lint: $(BIN)/.installed
 test: lint
 	scripts/ensure-postgres
 	scripts/ensure-chromium
+	scripts/ensure-pdf-tools
+	scripts/ensure-synapse
 	$(BIN)/pytest
 
 # Every figure of BENCHMARKS.md, side by side; rewrites the file (under 10 minutes).

@@ -15,11 +15,12 @@ from bot import logs
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.phases import DEFAULT_PHASE, load_phase
-from bot.services import votes
+from bot.services import decisions
 from bot.services.context import Services
 from bot.slack.manifest import manifest
 from bot.wiring import Bot
 from messages.export import export_json, export_markdown
+from messages.pdf import PdfUnavailable, write_pdf
 from storage.db import Database, upgrade
 
 log = logging.getLogger("forvaltningsbot")
@@ -110,10 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="public base URL for HTTP mode, e.g. https://bot.kommun.se (default: Socket Mode)",
     )
     export_parser = commands.add_parser(
-        "export", help="write a project's decision record for diarieföring (Markdown or JSON)"
+        "export", help="write a project's decision record for diarieföring (Markdown, JSON, PDF/A)"
     )
     export_parser.add_argument("project", help="the project's name, channel id or number")
-    export_parser.add_argument("--format", choices=("md", "json"), default="md")
+    export_parser.add_argument("--format", choices=("md", "json", "pdf"), default="md")
     export_parser.add_argument("--lang", choices=("sv", "en"), default="sv")
     export_parser.add_argument("--output", "-o", help="file to write (default: standard output)")
     playground = commands.add_parser(
@@ -125,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--port", type=int, default=None, help="port of the page (default: PORT, else 3000)"
     )
     args = parser.parse_args(argv)
+    if args.command == "export" and args.format == "pdf" and not args.output:
+        export_parser.error("--format pdf writes a binary file: give it one with -o FILE")
     settings = Settings()
     logs.configure(settings.log_level, secrets=settings.secret_values())
     if args.command == "manifest":
@@ -146,12 +149,20 @@ def export(settings: Settings, ref: str, fmt: str, lang: str, output: str | None
         upgrade(db.engine)
         services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
         try:
-            found = votes.export(services, ref)
+            found = decisions.export(services, ref)
         except DomainError as err:
             print(f"forvaltningsbot export: no single project {ref!r}. {err}", file=sys.stderr)
             return 4
         organisation = settings.organisation or found.team_id
         now = services.clock()
+        if fmt == "pdf":
+            assert output is not None  # main() refuses pdf without -o
+            try:
+                write_pdf(found, organisation, now, lang, Path(output))
+            except PdfUnavailable as err:
+                print(f"forvaltningsbot export: no PDF on this machine: {err}", file=sys.stderr)
+                return 3
+            return 0
         if fmt == "json":
             text = export_json(found, organisation, now)
         else:

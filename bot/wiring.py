@@ -24,6 +24,7 @@ from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
 from bot.services.context import Services
 from bot.slack.app import build_app
+from bot.slack.deliveries import slack_deliveries
 from bot.slack.locale import Locales
 from bot.slack.oauth import GuardedAuthorize, InstallationClients, oauth_settings
 from bot.ticker import Ticker
@@ -55,8 +56,7 @@ class Bot:
         metrics.watch_database(db, services.clock)
         sender = OutboxSender(
             services,
-            clients,
-            locales,
+            slack_deliveries(services, clients, locales),
             metrics=metrics,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )

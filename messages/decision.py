@@ -22,10 +22,12 @@ def announcement(view: VoteView, permalink: str | None, lang: str) -> Message:
     m = macros("announcement.md.j2", lang)
     texts = [_text(m.outcome, view), _text(m.votes, view), _text(m.documents, view)]
     blocks: list[Block] = [header(_text(m.title, view)), *(section(t) for t in texts)]
+    # The milestone's own line on who is told (the seed: the affected stakeholders).
+    footer = [_text(m.information, view)]
     if permalink:
-        link = _text(m.vote_link, permalink)
-        blocks.append(context(link))
-        texts.append(link)
+        footer.append(_text(m.vote_link, permalink))
+    blocks += [context(t) for t in footer]
+    texts += footer
     return Message(text="\n\n".join([mrkdwn(_text(m.title, view)), *texts]), blocks=blocks)
 
 

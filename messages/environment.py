@@ -1,11 +1,13 @@
 """The one Jinja2 configuration every message is rendered with, one environment per language.
 
 Slack's mrkdwn is not HTML: only `&`, `<` and `>` need escaping, so there is no autoescape and a
-`mrkdwn` filter that templates apply to everything a user typed.
+`mrkdwn` filter that templates apply to everything a user typed. The one HTML template (the PDF
+export's) gets the same configuration with autoescape on: `html_environment`.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -92,3 +94,24 @@ def environment(lang: str) -> Environment:
 def macros(template: str, lang: str, **context: Any) -> Any:
     """The template's macros, each rendering one piece (a block's text) of the message."""
     return environment(lang).get_template(template).make_module(context)
+
+
+def json_text(value: object) -> str:
+    """A JSON value as a reader sees it: åäö as they are (the HTML escaping is Jinja's)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@cache
+def html_environment(lang: str) -> Environment:
+    """The same templates, filters and translations with HTML autoescape: for export.html.j2.
+
+    An overlay with its own cache, so a template compiled for mrkdwn (vote.md.j2's macros) is
+    compiled again with escaping rather than shared.
+    """
+    env = environment(lang).overlay(autoescape=True, cache_size=50)
+    env.filters = {**env.filters, "json_text": json_text}  # a copy: the mrkdwn one stays as is
+    return env
+
+
+def html_macros(template: str, lang: str) -> Any:
+    return html_environment(lang).get_template(template).make_module({})

@@ -1,4 +1,5 @@
-"""The decision record as files for diarieföring: JSON for systems, Markdown for people."""
+"""The decision record as files for diarieföring: JSON for systems, Markdown for people, and the
+HTML that messages/pdf.py prints as PDF/A for the archive."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.services.votes import Export
-from messages.environment import macros
+from bot.domain.minutes import Export
+from messages.environment import html_macros, macros
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +52,11 @@ def export_json(export: Export, organisation: str, now: datetime) -> str:
 def export_markdown(export: Export, organisation: str, now: datetime, lang: str) -> str:
     text = macros("export.md.j2", lang).document(_document(export, organisation, now))
     return "\n".join(line.rstrip() for line in str(text).strip().splitlines()) + "\n"
+
+
+def export_html(export: Export, organisation: str, now: datetime, lang: str) -> str:
+    """The Markdown's record as an HTML page: same data, same texts, escaped for HTML."""
+    doc = _document(export, organisation, now)
+    # Whole seconds: PDF's own date has no fraction, and PDF/A wants it to agree with the XMP.
+    created = now.replace(microsecond=0).isoformat()
+    return str(html_macros("export.html.j2", lang).document(doc, export.project, created))

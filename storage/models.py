@@ -3,8 +3,6 @@
 from datetime import date, datetime
 from typing import Any
 
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     Column,
@@ -268,17 +266,3 @@ class OutboxEvent(SQLModel, table=True):
     next_attempt_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
     locked_until: datetime | None = _utc(nullable=True)
     sent_at: datetime | None = _utc(nullable=True)
-
-
-# Multi-workspace installs (OAuth): slack-sdk's own stores read and write these tables on our
-# engine. Their definitions come from the stores themselves, so our metadata (and with it the
-# migrations == models test) describes exactly what the stores use; migration 0007 creates them.
-INSTALLATIONS_TABLE = SQLAlchemyInstallationStore.build_installations_table(
-    SQLModel.metadata, SQLAlchemyInstallationStore.default_installations_table_name
-)
-BOTS_TABLE = SQLAlchemyInstallationStore.build_bots_table(
-    SQLModel.metadata, SQLAlchemyInstallationStore.default_bots_table_name
-)
-OAUTH_STATES_TABLE = SQLAlchemyOAuthStateStore.build_oauth_states_table(
-    SQLModel.metadata, SQLAlchemyOAuthStateStore.default_table_name
-)

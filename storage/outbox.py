@@ -16,28 +16,9 @@ from storage.models import OutboxEvent
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
-def enqueue(
-    *,
-    session: Session,
-    key: str,
-    team_id: str,
-    kind: str,
-    target: str,
-    payload: dict[str, Any],
-    now: datetime,
-) -> None:
-    """Queue an event unless one with the same key exists: a retried request adds nothing."""
-    enqueue_many(session=session, events=[new_event(key, team_id, kind, target, payload)], now=now)
-
-
-def new_event(
-    key: str, team_id: str, kind: str, target: str, payload: dict[str, Any]
-) -> dict[str, Any]:
-    return {"key": key, "team_id": team_id, "kind": kind, "target": target, "payload": payload}
-
-
 def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: datetime) -> None:
-    """Queue many events in one statement; those whose key exists are skipped."""
+    """Queue events (their key, team_id, kind, target and payload) in one statement; those whose
+    key exists are skipped, so a retried request adds nothing."""
     if not events:
         return
     rows = [

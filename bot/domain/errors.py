@@ -36,7 +36,6 @@ class ErrorCode(StrEnum):
     PARENT_HAS_OPEN_CHILDREN = "parent_has_open_children"
     CHAIR_NOT_MEMBER = "chair_not_member"
     # Milestone and vote
-    NOT_READY = "not_ready"
     DEADLINE_IN_PAST = "deadline_in_past"
     VOTE_ALREADY_OPEN = "vote_already_open"
     NO_OPEN_VOTE = "no_open_vote"

@@ -94,12 +94,22 @@ def plan_occurrence(
     )
 
 
+def in_digest(status: ActivityStatus, due: date | None, today: date) -> bool:
+    """Whether the channel digest lists an activity: open and overdue, or blocked."""
+    overdue = status not in FINISHED and due is not None and due < today
+    return overdue or status is ActivityStatus.BLOCKED
+
+
 def needs_attention(activities: Iterable[ActivityFacts], today: date) -> Iterable[int]:
-    """The ids the channel digest lists: open and overdue, or blocked."""
+    """The ids the channel digest lists at an occurrence."""
     for a in activities:
-        overdue = a.open and a.due is not None and a.due < today
-        if overdue or a.status is ActivityStatus.BLOCKED:
+        if in_digest(a.status, a.due, today):
             yield a.id
+
+
+def still_in_digest(items: Iterable[ReminderItem], today: date) -> tuple[ReminderItem, ...]:
+    """The items of a queued digest that still count when it is sent (some may be done by now)."""
+    return tuple(i for i in items if in_digest(i.status, i.due, today))
 
 
 def should_escalate(activity: ActivityFacts, escalated_due: date | None) -> bool:

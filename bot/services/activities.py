@@ -1,4 +1,4 @@
-"""Use cases between creating a project and asking for the milestone decision.
+"""Use cases of the work itself: activities' owners, due dates and status, the linked documents.
 
 Each runs in one transaction: load, apply the domain rules, write with a compare-and-set, record
 the audit entry, queue what must be sent. A request that asks for what already is changes
@@ -7,7 +7,7 @@ nothing and records nothing, so a double click or a retried request is harmless.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -19,11 +19,10 @@ from bot.domain.naming import resolve, resolve_key
 from bot.domain.phase import Phase
 from bot.domain.project import MyActivity
 from bot.domain.reminders import escalation_at
-from bot.domain.rules import check_chair, check_status_change, require_lead, require_owner_or_lead
+from bot.domain.rules import check_status_change, require_lead, require_owner_or_lead
+from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind
-from bot.services.unit import Raced, project_of_channel, record_change, row_id, transaction
-from storage import outbox as queue
+from bot.services.unit import Raced, enqueue, project_of_channel, record_change, row_id, transaction
 from storage import projects
 from storage.models import Activity, Document, Project
 
@@ -36,26 +35,12 @@ def _activity(session: Session, phase: Phase, project: Project, ref: str) -> Act
     return row
 
 
-def home_refresh_key(team_id: str, user_id: str) -> str:
-    """One pending Home refresh per person: while it waits, more changes add nothing, and the
-    sender renames it when it takes it, rendering the activities as they are then."""
-    return f"{OutboxKind.HOME_REFRESH}:{team_id}:{user_id}:{queue.PENDING}"
-
-
 def _refresh_home(
     services: Services, session: Session, team_id: str, user_ids: Sequence[str | None]
 ) -> None:
     """The Home tab shows each owner's activities; whoever a change touched gets a fresh one."""
-    for user_id in dict.fromkeys(u for u in user_ids if u):
-        queue.enqueue(
-            session=session,
-            key=home_refresh_key(team_id, user_id),
-            team_id=team_id,
-            kind=OutboxKind.HOME_REFRESH,
-            target=user_id,
-            payload={},
-            now=services.clock(),
-        )
+    refreshes = (out.home_refresh(team_id, u) for u in dict.fromkeys(u for u in user_ids if u))
+    enqueue(session, services.clock(), *refreshes)
 
 
 def set_owner(services: Services, actor: Actor, channel_id: str, ref: str, owner_id: str) -> Change:
@@ -77,21 +62,18 @@ def set_owner(services: Services, actor: Actor, channel_id: str, ref: str, owner
         change = record_change(
             services, session, actor, project, "activity.owner", row.key, before, owner_id
         )
-        queue.enqueue(
-            session=session,
-            key=f"{OutboxKind.OWNER_ASSIGNED}:{row_id(row)}:{change}",
-            team_id=actor.team_id,
-            kind=OutboxKind.OWNER_ASSIGNED,
-            target=owner_id,
-            payload={
-                "project": project.name,
-                "channel": project.channel_id,
-                "phase": project.phase_key,
-                "activity": row.key,
-                "due": row.due.isoformat() if row.due else None,
-                "by": actor.user_id,
-            },
-            now=services.clock(),
+        assigned = out.OwnerAssigned(
+            project=project.name,
+            channel=project.channel_id,
+            phase=project.phase_key,
+            activity=row.key,
+            due=row.due.isoformat() if row.due else None,
+            by=actor.user_id,
+        )
+        enqueue(
+            session,
+            services.clock(),
+            out.owner_assigned(actor.team_id, owner_id, row_id(row), change, assigned),
         )
         _refresh_home(services, session, actor.team_id, [before, owner_id])
         return Change(ChangeKind.OWNER, project.name, True, owner_id, before, definition)
@@ -256,127 +238,6 @@ def link_document(services: Services, actor: Actor, channel_id: str, ref: str, u
         session.flush()
         record_change(services, session, actor, project, "document.link", key, before, url)
         return Change(ChangeKind.DOCUMENT, project.name, True, url, before, document=definition)
-
-    return transaction(services, work)
-
-
-def set_steering(
-    services: Services, actor: Actor, channel_id: str, members: Sequence[str]
-) -> Change:
-    def clear_removed_chair(project: Project, after: tuple[str, ...]) -> bool:
-        # A chair who is no longer a member cannot lead the vote; saying so beats a silent gap.
-        if project.chair_id is None or project.chair_id in after:
-            return False
-        project.chair_id = None
-        return True
-
-    return _replace_list(
-        services,
-        actor,
-        channel_id,
-        members,
-        ChangeKind.STEERING,
-        "steering.members",
-        read=projects.members_of,
-        write=projects.replace_members,
-        also=clear_removed_chair,
-    )
-
-
-def set_chair(services: Services, actor: Actor, channel_id: str, chair_id: str) -> Change:
-    def check(session: Session, project: Project) -> None:
-        check_chair(chair_id, projects.members_of(session=session, project_id=row_id(project)))
-
-    return _set_project_field(
-        services, actor, channel_id, "chair_id", chair_id, ChangeKind.CHAIR, "steering.chair", check
-    )
-
-
-def set_vote_channel(
-    services: Services, actor: Actor, channel_id: str, vote_channel_id: str
-) -> Change:
-    return _set_project_field(
-        services,
-        actor,
-        channel_id,
-        "vote_channel_id",
-        vote_channel_id,
-        ChangeKind.VOTE_CHANNEL,
-        "project.vote_channel",
-    )
-
-
-def _set_project_field(
-    services: Services,
-    actor: Actor,
-    channel_id: str,
-    field: str,
-    value: str,
-    kind: ChangeKind,
-    action: str,
-    check: Callable[[Session, Project], None] | None = None,
-) -> Change:
-    """Set one of the project's own settings (the lead's call), audited, once."""
-
-    def work(session: Session) -> Change:
-        project = project_of_channel(session, actor, channel_id)
-        require_lead(actor.user_id, project.lead_id)
-        if check is not None:
-            check(session, project)
-        before = getattr(project, field)
-        if before == value:
-            return Change(kind, project.name, False, value, before)
-        setattr(project, field, value)
-        session.flush()
-        record_change(services, session, actor, project, action, project.channel_id, before, value)
-        return Change(kind, project.name, True, value, before)
-
-    return transaction(services, work)
-
-
-def set_channels(
-    services: Services, actor: Actor, channel_id: str, channel_ids: Sequence[str]
-) -> Change:
-    return _replace_list(
-        services,
-        actor,
-        channel_id,
-        channel_ids,
-        ChangeKind.CHANNELS,
-        "project.channels",
-        read=projects.stakeholders_of,
-        write=projects.replace_stakeholders,
-    )
-
-
-def _replace_list(
-    services: Services,
-    actor: Actor,
-    channel_id: str,
-    items: Sequence[str],
-    kind: ChangeKind,
-    action: str,
-    *,
-    read: Callable[..., list[str]],
-    write: Callable[..., None],
-    also: Callable[[Project, tuple[str, ...]], bool] | None = None,
-) -> Change:
-    """Replace one of the project's ordered lists (members, stakeholder channels) as a whole."""
-
-    def work(session: Session) -> Change:
-        project = project_of_channel(session, actor, channel_id)
-        require_lead(actor.user_id, project.lead_id)
-        before = tuple(read(session=session, project_id=row_id(project)))
-        after = tuple(items)
-        if before == after:
-            return Change(kind, project.name, False, after, before)
-        write(session=session, project_id=row_id(project), ids=after)
-        chair_cleared = also(project, after) if also else False
-        session.flush()
-        record_change(
-            services, session, actor, project, action, project.channel_id, list(before), list(after)
-        )
-        return Change(kind, project.name, True, after, before, chair_cleared=chair_cleared)
 
     return transaction(services, work)
 

@@ -11,6 +11,8 @@ from bot.domain.phase import Phase
 from bot.holidays_se import swedish_calendar
 from storage.db import Database
 
+BOT_USER = "bot"
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -22,6 +24,11 @@ class Actor:
 
     team_id: str
     user_id: str
+
+    @classmethod
+    def bot(cls, team_id: str) -> Actor:
+        """The bot itself, in the audit log: what it does on its own, such as closing a vote."""
+        return cls(team_id, BOT_USER)
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,24 @@
-"""Use cases of a project as a whole: create it, show it."""
+"""Use cases of a project as a whole: create it, its settings (the lead's), show it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.domain.activities import ActivityState, ActivityStatus, with_derived_parents
+from bot.domain.changes import Change, ChangeKind
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.project import ProjectView
+from bot.domain.rules import check_chair, require_lead
 from bot.domain.schedule import DEFAULT_SCHEDULE, next_occurrence, parse_schedule
+from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind
-from storage import audit, projects
+from bot.services.unit import project_of_channel, record_change, row_id, transaction
 from storage import outbox as queue
+from storage import projects
 from storage import reminders as reminder_store
 from storage import votes as vote_store
 from storage.models import Project
@@ -51,16 +55,9 @@ def create_project(services: Services, actor: Actor, channel_id: str, name: str)
                 next_run_at=next_occurrence(default, now, services.calendar),
                 now=now,
             )
-            audit.record(
-                session=session,
-                team_id=actor.team_id,
-                project_id=project.id,
-                actor_id=actor.user_id,
-                action="project.create",
-                target=channel_id,
-                before=None,
-                after={"name": name, "lead": actor.user_id, "phase": phase.key},
-                now=now,
+            created = {"name": name, "lead": actor.user_id, "phase": phase.key}
+            record_change(
+                services, session, actor, project, "project.create", channel_id, None, created
             )
             return project_view(services, session, project)
     except IntegrityError:
@@ -74,6 +71,127 @@ def create_project(services: Services, actor: Actor, channel_id: str, name: str)
             raise _channel_taken(existing) from None
 
 
+def set_steering(
+    services: Services, actor: Actor, channel_id: str, members: Sequence[str]
+) -> Change:
+    def clear_removed_chair(project: Project, after: tuple[str, ...]) -> bool:
+        # A chair who is no longer a member cannot lead the vote; saying so beats a silent gap.
+        if project.chair_id is None or project.chair_id in after:
+            return False
+        project.chair_id = None
+        return True
+
+    return _replace_list(
+        services,
+        actor,
+        channel_id,
+        members,
+        ChangeKind.STEERING,
+        "steering.members",
+        read=projects.members_of,
+        write=projects.replace_members,
+        also=clear_removed_chair,
+    )
+
+
+def set_chair(services: Services, actor: Actor, channel_id: str, chair_id: str) -> Change:
+    def check(session: Session, project: Project) -> None:
+        check_chair(chair_id, projects.members_of(session=session, project_id=row_id(project)))
+
+    return _set_project_field(
+        services, actor, channel_id, "chair_id", chair_id, ChangeKind.CHAIR, "steering.chair", check
+    )
+
+
+def set_vote_channel(
+    services: Services, actor: Actor, channel_id: str, vote_channel_id: str
+) -> Change:
+    return _set_project_field(
+        services,
+        actor,
+        channel_id,
+        "vote_channel_id",
+        vote_channel_id,
+        ChangeKind.VOTE_CHANNEL,
+        "project.vote_channel",
+    )
+
+
+def _set_project_field(
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    field: str,
+    value: str,
+    kind: ChangeKind,
+    action: str,
+    check: Callable[[Session, Project], None] | None = None,
+) -> Change:
+    """Set one of the project's own settings (the lead's call), audited, once."""
+
+    def work(session: Session) -> Change:
+        project = project_of_channel(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        if check is not None:
+            check(session, project)
+        before = getattr(project, field)
+        if before == value:
+            return Change(kind, project.name, False, value, before)
+        setattr(project, field, value)
+        session.flush()
+        record_change(services, session, actor, project, action, project.channel_id, before, value)
+        return Change(kind, project.name, True, value, before)
+
+    return transaction(services, work)
+
+
+def set_channels(
+    services: Services, actor: Actor, channel_id: str, channel_ids: Sequence[str]
+) -> Change:
+    return _replace_list(
+        services,
+        actor,
+        channel_id,
+        channel_ids,
+        ChangeKind.CHANNELS,
+        "project.channels",
+        read=projects.stakeholders_of,
+        write=projects.replace_stakeholders,
+    )
+
+
+def _replace_list(
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    items: Sequence[str],
+    kind: ChangeKind,
+    action: str,
+    *,
+    read: Callable[..., list[str]],
+    write: Callable[..., None],
+    also: Callable[[Project, tuple[str, ...]], bool] | None = None,
+) -> Change:
+    """Replace one of the project's ordered lists (members, stakeholder channels) as a whole."""
+
+    def work(session: Session) -> Change:
+        project = project_of_channel(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        before = tuple(read(session=session, project_id=row_id(project)))
+        after = tuple(items)
+        if before == after:
+            return Change(kind, project.name, False, after, before)
+        write(session=session, project_id=row_id(project), ids=after)
+        chair_cleared = also(project, after) if also else False
+        session.flush()
+        record_change(
+            services, session, actor, project, action, project.channel_id, list(before), list(after)
+        )
+        return Change(kind, project.name, True, after, before, chair_cleared=chair_cleared)
+
+    return transaction(services, work)
+
+
 def project_status(services: Services, team_id: str, channel_id: str) -> ProjectView:
     with services.db.reading() as session:
         project = projects.project_in_channel(
@@ -83,12 +201,12 @@ def project_status(services: Services, team_id: str, channel_id: str) -> Project
             raise DomainError(ErrorCode.NO_PROJECT)
         view = project_view(services, session, project)
         vote = vote_store.latest_closed(session=session, project_id=view.id)
-        if vote is None:
+        if vote is None or vote.id is None:
             return view
         failed = queue.failed_for(
             session=session,
-            kind=OutboxKind.ANNOUNCEMENT,
-            key_prefix=f"{OutboxKind.ANNOUNCEMENT}:{vote.id}:",
+            kind=out.OutboxKind.ANNOUNCEMENT,
+            key_prefix=out.announcement_prefix(vote.id),
         )
         return replace(view, undelivered=tuple(e.target for e in failed))
 

@@ -1,26 +1,17 @@
-"""Reminders: the schedule command, `påminn`, Skjut upp, and the tick that sends them.
+"""Reminders: the schedule command, `påminn`, Skjut upp, and what a reminder DM shows.
 
-The tick does three kinds of due work, each claimed from the database in batches (so any number
-of tickers in any number of processes share it without doing it twice): schedules whose
-occurrence has come, snoozes that have run out, and overdue activities to escalate. For each it
-queues outbox events in the same transaction that advances the row, with keys unique per
-(project, owner, occurrence), so a message can be queued once and only once.
-
-After downtime a schedule's `next_run_at` lies in the past; the tick handles it once and moves
-it to the first occurrence after *now*, so the missed occurrences add up to one reminder.
+The tick's share (schedules that came round, snoozes that ran out, escalations) is in
+tick_jobs; this module's `facts` is what both hand the domain's plan.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
-from typing import Any
 
 from sqlmodel import Session
 
-from bot.domain.activities import FINISHED, ActivityStatus
+from bot.domain.activities import ActivityStatus
 from bot.domain.calendar import snooze_until
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.reminders import (
@@ -29,31 +20,22 @@ from bot.domain.reminders import (
     ReminderView,
     ScheduleSet,
     plan_occurrence,
-    should_escalate,
     urgency,
 )
 from bot.domain.rules import require_lead, require_owner_or_lead
-from bot.domain.schedule import Schedule, next_occurrence, next_occurrences, parse_schedule
+from bot.domain.schedule import next_occurrences, parse_schedule
+from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind
-from bot.services.tick_report import TickReport
-from bot.services.unit import Raced, project_of_channel, record_change, row_id, transaction
-from storage import outbox as queue
+from bot.services.unit import Raced, enqueue, project_of_channel, record_change, row_id, transaction
 from storage import projects
 from storage import reminders as store
 from storage.models import Activity
 
-log = logging.getLogger(__name__)
-
 UPCOMING = 3
 
 
-@lru_cache(maxsize=1024)
-def _parsed(spec: str) -> Schedule:
-    return parse_schedule(spec)
-
-
-def _facts(row: Activity | store.ActivityRow) -> ActivityFacts:
+def facts(row: Activity | store.ActivityRow) -> ActivityFacts:
+    """An activity row as the domain's reminder rules read it."""
     return ActivityFacts(
         id=row.id if isinstance(row, store.ActivityRow) else row_id(row),
         status=ActivityStatus(row.status),
@@ -61,106 +43,6 @@ def _facts(row: Activity | store.ActivityRow) -> ActivityFacts:
         due=row.due,
         snoozed_until=row.snoozed_until,
     )
-
-
-def _reminder(
-    project_id: int, team_id: str, owner: str, ids: Sequence[int], occasion: str
-) -> dict[str, Any]:
-    return queue.new_event(
-        f"{OutboxKind.REMINDER}:{project_id}:{owner}:{occasion}",
-        team_id,
-        OutboxKind.REMINDER,
-        owner,
-        {"activities": list(ids)},
-    )
-
-
-def run_schedules(services: Services, now: datetime, batch: int, report: TickReport) -> int:
-    with services.db.session() as session:
-        claimed = store.claim_due_schedules(session=session, now=now, limit=batch)
-        if not claimed:
-            return 0
-        activities = store.activities_of_projects(
-            session=session, project_ids=[s.project_id for s in claimed]
-        )
-        today = services.today(now)
-        events: list[dict[str, Any]] = []
-        moves: list[tuple[int, datetime]] = []
-        for due in claimed:
-            occasion = due.next_run_at.isoformat()
-            plan = plan_occurrence([_facts(a) for a in activities[due.project_id]], now, today)
-            events += [
-                _reminder(due.project_id, due.team_id, owner, ids, occasion)
-                for owner, ids in plan.reminders.items()
-            ]
-            if plan.digest:
-                events.append(
-                    queue.new_event(
-                        f"{OutboxKind.DIGEST}:{due.project_id}:{occasion}",
-                        due.team_id,
-                        OutboxKind.DIGEST,
-                        due.channel_id,
-                        {"activities": list(plan.digest)},
-                    )
-                )
-                report.digests += 1
-            report.reminders += len(plan.reminders)
-            moves.append((due.project_id, _next_run(services, due.spec, now)))
-        queue.enqueue_many(session=session, events=events, now=now)
-        store.advance(session=session, moves=moves, now=now)
-        report.schedules += len(claimed)
-        return len(claimed)
-
-
-def _next_run(services: Services, spec: str, now: datetime) -> datetime:
-    return next_occurrence(_parsed(spec), now, services.calendar)
-
-
-def run_snoozes(services: Services, now: datetime, batch: int, report: TickReport) -> int:
-    """A snooze that has run out reminds the owner of that one activity, once."""
-    with services.db.session() as session:
-        claimed = store.claim_due_activities(
-            session=session, column="snoozed_until", now=now, limit=batch
-        )
-        events = []
-        for project, row in claimed:
-            assert row.snoozed_until is not None
-            if row.owner_id and ActivityStatus(row.status) not in FINISHED:
-                occasion = f"snooze-{row_id(row)}-{row.snoozed_until.isoformat()}"
-                event = _reminder(
-                    row_id(project), project.team_id, row.owner_id, [row_id(row)], occasion
-                )
-                event["payload"]["snoozed"] = True
-                events.append(event)
-            row.snoozed_until = None
-        queue.enqueue_many(session=session, events=events, now=now)
-        report.snoozes += len(events)
-        return len(claimed)
-
-
-def run_escalations(services: Services, now: datetime, batch: int, report: TickReport) -> int:
-    with services.db.session() as session:
-        claimed = store.claim_due_activities(
-            session=session, column="escalate_at", now=now, limit=batch
-        )
-        events = []
-        for project, row in claimed:
-            if should_escalate(_facts(row), row.escalated_due):
-                assert row.due is not None
-                events.append(
-                    queue.new_event(
-                        f"{OutboxKind.ESCALATION}:{row_id(row)}:{row.due.isoformat()}",
-                        project.team_id,
-                        OutboxKind.ESCALATION,
-                        project.lead_id,
-                        {"activities": [row_id(row)]},
-                    )
-                )
-                row.escalated_due = row.due
-            row.escalate_at = None
-        queue.enqueue_many(session=session, events=events, now=now)
-        report.escalations += len(events)
-        return len(claimed)
 
 
 def set_schedule(services: Services, actor: Actor, channel_id: str, when: str) -> ScheduleSet:
@@ -212,13 +94,13 @@ def remind_now(services: Services, actor: Actor, channel_id: str) -> int:
         project = project_of_channel(session, actor, channel_id)
         require_lead(actor.user_id, project.lead_id)
         rows = projects.activities_of(session=session, project_id=row_id(project))
-        plan = plan_occurrence([_facts(a) for a in rows], now, services.today(now))
+        plan = plan_occurrence([facts(a) for a in rows], now, services.today(now))
         occasion = "now-" + now.replace(second=0, microsecond=0).isoformat()
         events = [
-            _reminder(row_id(project), project.team_id, o, ids, occasion)
-            for o, ids in plan.reminders.items()
+            out.reminder(project.team_id, row_id(project), owner, occasion, ids)
+            for owner, ids in plan.reminders.items()
         ]
-        queue.enqueue_many(session=session, events=events, now=now)
+        enqueue(session, now, *events)
         return len(events)
 
     return transaction(services, work)
@@ -256,15 +138,10 @@ def request_update(
     """After a click in a reminder, queue the edit that shows the DM's activities as they are."""
     now = services.clock()
     with services.db.session() as session:
-        queue.enqueue(
-            session=session,
-            key=f"{OutboxKind.REMINDER_UPDATE}:{channel}:{ts}:{now.isoformat()}",
-            team_id=actor.team_id,
-            kind=OutboxKind.REMINDER_UPDATE,
-            target=channel,
-            payload={"ts": ts, "activities": list(activity_ids), "reader": actor.user_id},
-            now=now,
+        update = out.reminder_update(
+            actor.team_id, channel, ts, activity_ids, actor.user_id, now.isoformat()
         )
+        enqueue(session, now, update)
 
 
 def reminder_view(

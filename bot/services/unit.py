@@ -1,12 +1,13 @@
 """A unit of work: one transaction, retried when a concurrent request won a race.
 
 Shared by the use cases: the transaction with its retry, the project of a channel, the audit
-entry of a change.
+entry of a change, and queueing what must be sent in the same transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -14,8 +15,10 @@ from sqlmodel import Session
 
 from bot.domain.errors import DomainError, ErrorCode
 from bot.services.context import Actor, Services
+from bot.services.outbox_events import Outgoing
 from storage import audit, projects
-from storage.models import Activity, Project
+from storage import outbox as queue
+from storage.models import Activity, Project, Vote
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 3
@@ -46,7 +49,7 @@ def project_of_channel(session: Session, actor: Actor, channel_id: str) -> Proje
     return project
 
 
-def row_id(row: Project | Activity) -> int:
+def row_id(row: Project | Activity | Vote) -> int:
     assert row.id is not None
     return row.id
 
@@ -61,6 +64,7 @@ def record_change(
     before: Any,
     after: Any,
 ) -> int:
+    """The audit entry of a change, in the caller's transaction; its id names the change."""
     return audit.record(
         session=session,
         team_id=actor.team_id,
@@ -72,3 +76,8 @@ def record_change(
         after=after,
         now=services.clock(),
     )
+
+
+def enqueue(session: Session, now: datetime, *events: Outgoing) -> None:
+    """Queue what must be sent, in the caller's transaction; a key that exists adds nothing."""
+    queue.enqueue_many(session=session, events=[e.row() for e in events], now=now)

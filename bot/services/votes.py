@@ -1,4 +1,4 @@
-"""Milstolpe VII: the readiness check, the vote, jäv, closing, and the decision record.
+"""Milstolpe VII: the readiness check, the vote, jäv, and the close that writes the record.
 
 Every change to a vote runs in one transaction that first takes the vote's row lock (on SQLite
 the writer lock), so ballots, jäv and closing of one vote are serialised: the close sees every
@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from sqlmodel import Session
 
@@ -30,17 +29,15 @@ from bot.domain.voting import (
     check_can_vote,
     everyone_voted,
 )
+from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind, announcement_key, announcement_prefix
 from bot.services.projects import project_view
-from bot.services.unit import project_of_channel, row_id, transaction
-from storage import audit, projects
-from storage import outbox as queue
+from bot.services.unit import enqueue, project_of_channel, record_change, row_id, transaction
+from storage import projects
 from storage import votes as store
-from storage.models import Project, Reservation, Vote
+from storage.models import Project, Vote
 
 NON_VOTER_REMINDER_BEFORE = timedelta(hours=24)
-MAX_REASON = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +62,12 @@ def _local(instant: datetime) -> str:
     return instant.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
 
-def _vid(vote: Vote) -> int:
-    assert vote.id is not None
-    return vote.id
-
-
 def view_of(services: Services, session: Session, vote: Vote, project: Project) -> VoteView:
     phase = services.phase(project.phase_key)
     documents = projects.documents_of(session=session, project_id=row_id(project))
-    votes, conflicts = split_ballots(store.ballots(session=session, vote_id=_vid(vote)))
+    votes, conflicts = split_ballots(store.ballots(session=session, vote_id=row_id(vote)))
     return VoteView(
-        vote_id=_vid(vote),
+        vote_id=row_id(vote),
         team_id=project.team_id,
         project_name=project.name,
         project_channel=project.channel_id,
@@ -110,60 +102,14 @@ def vote_view(services: Services, vote_id: int) -> VoteView | None:
         return None if found is None else view_of(services, session, *found)
 
 
-def _audit(
-    services: Services,
-    session: Session,
-    project: Project,
-    actor_id: str,
-    action: str,
-    vote: Vote,
-    before: Any,
-    after: Any,
-) -> int:
-    return audit.record(
-        session=session,
-        team_id=project.team_id,
-        project_id=row_id(project),
-        actor_id=actor_id,
-        action=action,
-        target=f"vote:{_vid(vote)}",
-        before=before,
-        after=after,
-        now=services.clock(),
-    )
-
-
-def _queue(
-    services: Services,
-    session: Session,
-    project: Project,
-    kind: OutboxKind,
-    key: str,
-    target: str,
-    payload: dict[str, Any],
-) -> None:
-    queue.enqueue(
-        session=session,
-        key=key,
-        team_id=project.team_id,
-        kind=kind,
-        target=target,
-        payload=payload,
-        now=services.clock(),
-    )
+def vote_target(vote: Vote) -> str:
+    """What the audit log names a vote by."""
+    return f"vote:{row_id(vote)}"
 
 
 def _redraw(services: Services, session: Session, project: Project, vote: Vote) -> None:
-    """Queue a redraw of the vote message. While one is pending, more clicks add nothing: the
-    sender renames the key when it takes the event, and renders the state as it is then."""
-    _queue(
-        services,
-        session,
-        project,
-        OutboxKind.VOTE_UPDATE,
-        f"{OutboxKind.VOTE_UPDATE}:{_vid(vote)}:{queue.PENDING}",
-        vote.channel_id,
-        {"vote": _vid(vote)},
+    enqueue(
+        session, services.clock(), out.vote_update(project.team_id, row_id(vote), vote.channel_id)
     )
 
 
@@ -211,25 +157,15 @@ def open_milestone(
                 remind_at=remind if remind > now else None,
             ),
         )
-        _audit(
-            services,
-            session,
-            project,
-            actor.user_id,
-            "vote.open",
-            vote,
-            None,
-            {"milestone": milestone.key, "deadline": closes.isoformat(), "members": vote.members},
+        opened = {
+            "milestone": milestone.key,
+            "deadline": closes.isoformat(),
+            "members": vote.members,
+        }
+        record_change(
+            services, session, actor, project, "vote.open", vote_target(vote), None, opened
         )
-        _queue(
-            services,
-            session,
-            project,
-            OutboxKind.VOTE_MESSAGE,
-            f"{OutboxKind.VOTE_MESSAGE}:{_vid(vote)}",
-            vote.channel_id,
-            {"vote": _vid(vote)},
-        )
+        enqueue(session, now, out.vote_message(project.team_id, row_id(vote), vote.channel_id))
         return VoteOpened(view_of(services, session, vote, project))
 
     # A second `milstolpe` racing this one hits the partial unique index and, retried, finds
@@ -261,7 +197,7 @@ def _locate(
         )
     if vote is None:
         raise DomainError(ErrorCode.NO_OPEN_VOTE)
-    found = store.vote_with_project(session=session, vote_id=_vid(vote), lock=True)
+    found = store.vote_with_project(session=session, vote_id=row_id(vote), lock=True)
     assert found is not None
     return found
 
@@ -297,7 +233,7 @@ def _ballot(
 
     def work(session: Session) -> BallotCast:
         vote, project = _locate(session, actor, vote_id, channel_id)
-        stored = store.ballots(session=session, vote_id=_vid(vote))
+        stored = store.ballots(session=session, vote_id=row_id(vote))
         votes, conflicts = split_ballots(stored)
         electorate = Electorate(frozenset(vote.members), vote.chair_id, conflicts)
         if choice == CONFLICT and actor.user_id in conflicts:
@@ -309,25 +245,22 @@ def _ballot(
             view = view_of(services, session, vote, project)
             return BallotCast(view, choice, changed=False, closed_now=False)
         store.put_ballot(
-            session=session, vote_id=_vid(vote), user_id=actor.user_id, choice=choice, now=now
+            session=session, vote_id=row_id(vote), user_id=actor.user_id, choice=choice, now=now
         )
         action = "vote.conflict" if choice == CONFLICT else "vote.cast"
-        change = _audit(services, session, project, actor.user_id, action, vote, before, choice)
+        change = record_change(
+            services, session, actor, project, action, vote_target(vote), before, choice
+        )
         _redraw(services, session, project, vote)
         if receipt:
-            _queue(
-                services,
-                session,
-                project,
-                OutboxKind.VOTE_RECEIPT,
-                f"{OutboxKind.VOTE_RECEIPT}:{_vid(vote)}:{actor.user_id}:{change}",
-                actor.user_id,
-                {"vote": _vid(vote), "choice": choice},
+            receipt_event = out.vote_receipt(
+                project.team_id, row_id(vote), actor.user_id, change, choice
             )
+            enqueue(session, now, receipt_event)
         closed_now = False
         votes, conflicts = split_ballots({**stored, actor.user_id: choice})
         if everyone_voted(votes, Electorate(electorate.members, electorate.chair, conflicts)):
-            closed_now = _close(services, session, vote, project, CloseReason.all_voted, None)
+            closed_now = close_once(services, session, vote, project, CloseReason.all_voted, None)
         view = view_of(services, session, vote, project)
         return BallotCast(view, choice, changed=True, closed_now=closed_now)
 
@@ -352,13 +285,13 @@ def close_vote(
             raise DomainError(ErrorCode.NOT_ALLOWED, role=Role.CLOSER, lead=view.closer)
         if not view.is_open:
             raise DomainError(ErrorCode.VOTE_CLOSED, user=actor.user_id)
-        _close(services, session, vote, project, CloseReason.chair, actor.user_id)
+        close_once(services, session, vote, project, CloseReason.chair, actor.user_id)
         return view_of(services, session, vote, project)
 
     return transaction(services, work)
 
 
-def _close(
+def close_once(
     services: Services,
     session: Session,
     vote: Vote,
@@ -379,210 +312,32 @@ def _close(
         "remind_at": None,
         "record": json.dumps(record, ensure_ascii=False, sort_keys=True),
     }
-    if not store.close(session=session, vote_id=_vid(vote), values=values):
+    if not store.close(session=session, vote_id=row_id(vote), values=values):
         return False
     for name, value in values.items():
         setattr(vote, name, value)
     vote.status = store.CLOSED
-    _audit(services, session, project, by or "bot", "vote.close", vote, "open", record["outcome"])
-    _queue(
+    closer = Actor(project.team_id, by) if by else Actor.bot(project.team_id)
+    record_change(
         services,
         session,
+        closer,
         project,
-        OutboxKind.VOTE_UPDATE,
-        f"{OutboxKind.VOTE_UPDATE}:{_vid(vote)}:final",
-        vote.channel_id,
-        {"vote": _vid(vote)},
+        "vote.close",
+        vote_target(vote),
+        "open",
+        record["outcome"],
     )
     # Every stakeholder channel and the project's own hear the decision, once each: the key
     # is unique per vote and channel, and the sender checks the channel before posting.
     stakeholders = projects.stakeholders_of(session=session, project_id=row_id(project))
-    for channel in dict.fromkeys([*stakeholders, project.channel_id]):
-        _queue(
-            services,
-            session,
-            project,
-            OutboxKind.ANNOUNCEMENT,
-            announcement_key(_vid(vote), channel),
-            channel,
-            {"vote": _vid(vote)},
-        )
+    enqueue(
+        session,
+        now,
+        out.vote_update(project.team_id, row_id(vote), vote.channel_id, final=True),
+        *(
+            out.announcement(project.team_id, row_id(vote), channel)
+            for channel in dict.fromkeys([*stakeholders, project.channel_id])
+        ),
+    )
     return True
-
-
-@dataclass(frozen=True, slots=True)
-class Minutes:
-    """A closed vote's beslutsprotokoll with what was added after: reservations."""
-
-    record: dict[str, Any]
-    reservations: tuple[dict[str, str], ...]
-    failed_channels: tuple[str, ...] = ()
-
-
-def _minutes(session: Session, vote: Vote) -> Minutes:
-    assert vote.record is not None
-    reservations = tuple(
-        {"user": r.user_id, "reason": r.reason, "at": r.at.isoformat()}
-        for r in store.reservations(session=session, vote_id=_vid(vote))
-    )
-    failed = queue.failed_for(
-        session=session, kind=OutboxKind.ANNOUNCEMENT, key_prefix=announcement_prefix(_vid(vote))
-    )
-    return Minutes(json.loads(vote.record), reservations, tuple(e.target for e in failed))
-
-
-def minutes(services: Services, actor: Actor, channel_id: str) -> Minutes:
-    """`protokoll`: the latest decision of the channel's project (or of the vote held here)."""
-    with services.db.reading() as session:
-        project = projects.project_in_channel(
-            session=session, team_id=actor.team_id, channel_id=channel_id
-        )
-        vote = None
-        if project is not None:
-            vote = store.latest_closed(session=session, project_id=row_id(project))
-        else:
-            vote = store.latest_closed_in_channel(
-                session=session, team_id=actor.team_id, channel_id=channel_id
-            )
-        if vote is None:
-            if project is None:
-                raise DomainError(ErrorCode.NO_PROJECT)
-            raise DomainError(ErrorCode.NO_DECISION)
-        return _minutes(session, vote)
-
-
-def add_reservation(services: Services, actor: Actor, vote_id: int, reason: str) -> Minutes:
-    """A member's reservation against the decision, with a reason, after the vote closed.
-
-    It is kept beside the record (which is immutable) and posted in the vote message's thread.
-    """
-    reason = reason.strip()
-    now = services.clock()
-
-    def work(session: Session) -> Minutes:
-        found = store.vote_with_project(session=session, vote_id=vote_id, lock=True)
-        if found is None or found[1].team_id != actor.team_id:
-            raise DomainError(ErrorCode.NO_DECISION)
-        vote, project = found
-        stored = store.ballots(session=session, vote_id=vote_id)
-        if actor.user_id not in vote.members:
-            raise DomainError(ErrorCode.NOT_A_MEMBER, user=actor.user_id)
-        if stored.get(actor.user_id) == CONFLICT:
-            raise DomainError(ErrorCode.CONFLICT_DECLARED, user=actor.user_id)
-        if vote.status == store.OPEN:
-            raise DomainError(ErrorCode.VOTE_STILL_OPEN)
-        if not reason:
-            raise DomainError(ErrorCode.REASON_REQUIRED, usage="reservation")
-        if len(reason) > MAX_REASON:
-            raise DomainError(
-                ErrorCode.TEXT_TOO_LONG, length=str(len(reason)), limit=str(MAX_REASON)
-            )
-        if any(
-            r.user_id == actor.user_id for r in store.reservations(session=session, vote_id=vote_id)
-        ):
-            raise DomainError(ErrorCode.ALREADY_RESERVED)
-        store.add_reservation(
-            session=session,
-            reservation=Reservation(vote_id=vote_id, user_id=actor.user_id, reason=reason, at=now),
-        )
-        _audit(services, session, project, actor.user_id, "vote.reservation", vote, None, reason)
-        _queue(
-            services,
-            session,
-            project,
-            OutboxKind.RESERVATION,
-            f"{OutboxKind.RESERVATION}:{vote_id}:{actor.user_id}",
-            vote.channel_id,
-            {"vote": vote_id, "user": actor.user_id, "reason": reason},
-        )
-        return _minutes(session, vote)
-
-    return transaction(services, work)
-
-
-def bot_invited(services: Services, channel: str) -> int:
-    """The bot joined a channel: announcements that could not reach it are sent now."""
-    with services.db.session() as session:
-        return queue.retry_failed(
-            session=session, kind=OutboxKind.ANNOUNCEMENT, target=channel, now=services.clock()
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Export:
-    """What `forvaltningsbot export` writes for diarieföring."""
-
-    project: str
-    channel_id: str
-    team_id: str
-    decisions: tuple[Minutes, ...]
-    audit: tuple[dict[str, Any], ...]
-
-
-def export(services: Services, ref: str) -> Export:
-    """A project by id, channel id or name (any case), with every decision and its audit trail."""
-    with services.db.reading() as session:
-        matches = projects.find_projects(session=session, ref=ref)
-        if len(matches) != 1:
-            raise DomainError(
-                ErrorCode.NO_PROJECT if not matches else ErrorCode.AMBIGUOUS_PROJECT,
-                value=ref,
-                candidates=", ".join(f"{p.id}: {p.name} ({p.channel_id})" for p in matches),
-            )
-        project = matches[0]
-        decisions = tuple(
-            _minutes(session, v)
-            for v in store.votes_of(session=session, project_id=row_id(project))
-            if v.status == store.CLOSED
-        )
-        trail = tuple(
-            {
-                "at": e.at.isoformat(),
-                "actor": e.actor_id,
-                "action": e.action,
-                "target": e.target,
-                "before": e.before,
-                "after": e.after,
-            }
-            for e in audit.entries_of(session=session, project_id=row_id(project))
-        )
-        return Export(project.name, project.channel_id, project.team_id, decisions, trail)
-
-
-# The tick's share: deadlines that passed (also while the bot was stopped) and non-voters.
-
-
-def run_deadlines(services: Services, now: datetime, batch: int) -> tuple[int, int]:
-    """Close the votes whose deadline has come. Returns (claimed, closed)."""
-    with services.db.session() as session:
-        claimed = store.claim_due(session=session, column="deadline", now=now, limit=batch)
-        closed = 0
-        for vote in claimed:
-            found = store.vote_with_project(session=session, vote_id=_vid(vote))
-            assert found is not None
-            closed += _close(services, session, vote, found[1], CloseReason.deadline, None)
-        return len(claimed), closed
-
-
-def run_non_voter_reminders(services: Services, now: datetime, batch: int) -> tuple[int, int]:
-    """Each eligible member who has not voted gets one DM. Returns (claimed, reminders)."""
-    with services.db.session() as session:
-        claimed = store.claim_due(session=session, column="remind_at", now=now, limit=batch)
-        sent = 0
-        for vote in claimed:
-            found = store.vote_with_project(session=session, vote_id=_vid(vote))
-            assert found is not None
-            view = view_of(services, session, vote, found[1])
-            for member in view.tally.not_voted:
-                _queue(
-                    services,
-                    session,
-                    found[1],
-                    OutboxKind.VOTE_REMINDER,
-                    f"{OutboxKind.VOTE_REMINDER}:{_vid(vote)}:{member}",
-                    member,
-                    {"vote": _vid(vote)},
-                )
-                sent += 1
-            vote.remind_at = None
-        return len(claimed), sent

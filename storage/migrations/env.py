@@ -3,7 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on the metadata)
+import storage.models
+import storage.slack_oauth  # noqa: F401  (and slack-sdk's OAuth tables)
 
 connection = context.config.attributes["connection"]
 context.configure(

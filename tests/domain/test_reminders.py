@@ -11,6 +11,7 @@ from bot.domain.reminders import (
     ActivityFacts,
     Urgency,
     escalation_at,
+    in_digest,
     plan_occurrence,
     should_escalate,
     urgency,
@@ -80,6 +81,24 @@ def test_digest_lists_overdue_and_blocked_even_without_owner() -> None:
         TODAY,
     )
     assert plan.digest == (1, 3)
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "expected"),
+    [
+        (ActivityStatus.IN_PROGRESS, date(2026, 11, 20), True),  # overdue
+        (ActivityStatus.IN_PROGRESS, TODAY, False),  # due today is not overdue
+        (ActivityStatus.NOT_STARTED, None, False),
+        (ActivityStatus.BLOCKED, None, True),
+        (ActivityStatus.BLOCKED, date(2026, 12, 1), True),
+        (ActivityStatus.DONE, date(2026, 11, 1), False),  # done since the digest was queued
+        (ActivityStatus.NOT_APPLICABLE, date(2026, 11, 1), False),
+    ],
+)
+def test_what_the_digest_still_lists_when_sent(
+    status: ActivityStatus, due: date | None, expected: bool
+) -> None:
+    assert in_digest(status, due, TODAY) is expected
 
 
 @pytest.mark.parametrize(

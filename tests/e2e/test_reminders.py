@@ -144,6 +144,17 @@ def test_a_dm_whose_sender_died_after_posting_is_not_posted_again(
     w = workspace
     run(project, w, "påminn")
     reminder_dm(w)
+
+    def settled() -> bool:
+        with project.bot.db.session() as session:
+            rows = session.execute(
+                select(col(OutboxEvent.status)).where(col(OutboxEvent.kind) == "reminder")
+            ).scalars()
+            return all(s == "sent" for s in rows)
+
+    # The DM is in Slack before the sender settles it: wait for that, or its settling would
+    # overwrite the crash simulated below.
+    assert eventually(settled)
     # What a sender killed between Slack's answer and settling leaves: taken, never settled.
     with project.bot.db.session() as session:
         session.execute(
@@ -156,14 +167,6 @@ def test_a_dm_whose_sender_died_after_posting_is_not_posted_again(
             )
         )
     project.bot.sender.notify()
-
-    def settled() -> bool:
-        with project.bot.db.session() as session:
-            rows = session.execute(
-                select(col(OutboxEvent.status)).where(col(OutboxEvent.kind) == "reminder")
-            ).scalars()
-            return all(s == "sent" for s in rows)
-
     assert eventually(settled)
     assert len([m for m in w.fake.state.dms_to(w.erik) if "Reminder" in m.text]) == 1
     assert w.fake.state.calls("conversations.history")  # it looked before posting

@@ -19,7 +19,7 @@ from bot.domain.activities import ActivityStatus
 from bot.domain.phase import Phase, Text
 from bot.domain.voting import Choice
 from bot.phases import load_phase
-from bot.services import activities, projects, reminders, votes
+from bot.services import activities, decisions, projects, reminders, votes
 from bot.services.context import Actor, Services
 from messages.blocks import MAX_BLOCKS_MESSAGE, MAX_BLOCKS_SURFACE
 from messages.message import Message
@@ -44,6 +44,7 @@ def hostile_phase() -> Phase:
         decided_by=bad,
         prepared_by=bad,
         next_phase=bad,
+        information=bad,
         documents=tuple(replace(d, name=bad) for d in phase.milestone.documents),
     )
     return replace(
@@ -77,15 +78,15 @@ def rendered() -> Iterator[dict[str, Any]]:
         activities.set_status(services, LEAD, CHANNEL, ref, ActivityStatus.DONE)
     for d in phase.milestone.documents:
         activities.link_document(services, LEAD, CHANNEL, d.key, f"https://x.se/{d.key}?a=<b>&c|d")
-    activities.set_steering(services, LEAD, CHANNEL, [OWNER.user_id, CHAIR.user_id])
-    activities.set_chair(services, LEAD, CHANNEL, CHAIR.user_id)
+    projects.set_steering(services, LEAD, CHANNEL, [OWNER.user_id, CHAIR.user_id])
+    projects.set_chair(services, LEAD, CHANNEL, CHAIR.user_id)
     status = projects.project_status(services, TEAM, CHANNEL)
     opened = votes.open_milestone(services, LEAD, CHANNEL)
     assert isinstance(opened, votes.VoteOpened)
     vote_id = opened.vote.vote_id
     cast = votes.cast(services, OWNER, vote_id, Choice.no)
     closed = votes.close_vote(services, CHAIR, vote_id=vote_id)
-    minutes = votes.add_reservation(services, OWNER, vote_id, HOSTILE * 50)
+    minutes = decisions.add_reservation(services, OWNER, vote_id, HOSTILE * 50)
     yield {
         "view": view,
         "status": status,

@@ -106,13 +106,17 @@ def test_outbox_depth_and_age_of_the_oldest_pending_event_are_read_at_scrape(
     queued_at = datetime.now(UTC) - timedelta(hours=1)
     with running.bot.db.session() as session:
         for n in range(2):
-            outbox.enqueue(
+            outbox.enqueue_many(
                 session=session,
-                key=f"probe:{n}",
-                team_id="T1",
-                kind="owner_assigned",
-                target="U1",
-                payload={},
+                events=[
+                    {
+                        "key": f"probe:{n}",
+                        "team_id": "T1",
+                        "kind": "owner_assigned",
+                        "target": "U1",
+                        "payload": {},
+                    }
+                ],
                 now=queued_at + timedelta(minutes=n),
             )
     series = scrape(running)

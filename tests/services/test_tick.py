@@ -17,9 +17,10 @@ from bot.emulator import FakeSlack
 from bot.outbox import OutboxSender
 from bot.services import activities, projects, reminders
 from bot.services.context import Services
-from bot.services.outbox_kind import OutboxKind
+from bot.services.outbox_events import OutboxKind
 from bot.services.tick import tick
 from bot.services.tick_report import TickReport
+from bot.slack.deliveries import slack_deliveries
 from bot.slack.locale import Locales
 from storage import outbox as queue
 from storage.models import Activity, OutboxEvent, ReminderSchedule
@@ -255,7 +256,7 @@ def test_two_tickers_and_two_senders_at_once_send_each_owner_one_dm(
 
         def deliver(worker: Services) -> int:
             client = WebClient(token=BOT_TOKEN, base_url=fake.api_url)
-            sender = OutboxSender(worker, client, Locales())
+            sender = OutboxSender(worker, slack_deliveries(worker, client, Locales()))
             delivered = 0
             for _ in range(200):  # bounded: 400 events at up to 20 a pass
                 handled = sender.deliver_due()

@@ -8,31 +8,30 @@ import threading
 import pytest
 from sqlmodel import select
 
-from bot.domain.activities import ActivityStatus
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.voting import Choice
-from bot.services import activities, projects, votes
-from bot.services.context import Actor, Services
-from bot.services.outbox_kind import OutboxKind
+from bot.services import projects, votes
+from bot.services.context import Services
+from bot.services.outbox_events import OutboxKind
 from bot.services.tick import tick
 from storage import outbox as queue
 from storage.models import Vote
 from tests.domain.clock import sthlm
-from tests.services.conftest import ANNA, CHANNEL, ERIK, SARA, TEAM, Clock, build_services
-
-MARIA = Actor(TEAM, "UMARIA")
+from tests.services.conftest import (
+    ANNA,
+    CHANNEL,
+    ERIK,
+    MARIA,
+    SARA,
+    Clock,
+    build_services,
+    ready_project,
+)
 
 
 @pytest.fixture
 def ready(services: Services) -> Services:
-    projects.create_project(services, ANNA, CHANNEL, "Kommunen X")
-    for ref in ("1.1", "1.2", "1.3", "2", "3", "4"):
-        activities.set_status(services, ANNA, CHANNEL, ref, ActivityStatus.DONE)
-    for key in ("forvaltningsplan", "samverkansavtal", "driftplan", "effekthemtagningsplan"):
-        activities.link_document(services, ANNA, CHANNEL, key, f"https://x.se/{key}")
-    activities.link_document(services, ANNA, CHANNEL, "slutrapport", "https://x.se/s")
-    activities.set_steering(services, ANNA, CHANNEL, [ERIK.user_id, SARA.user_id, MARIA.user_id])
-    activities.set_chair(services, ANNA, CHANNEL, SARA.user_id)
+    ready_project(services)
     return services
 
 

@@ -105,6 +105,8 @@ def test_migrations_match_the_models(db: Database) -> None:
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
+    import storage.slack_oauth  # noqa: F401  (slack-sdk's OAuth tables are ours to migrate too)
+
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 import messages
 from bot.domain.activities import ActivityStatus
-from bot.services import activities, projects, reminders, votes
+from bot.services import activities, decisions, projects, reminders, votes
 from bot.services.context import Actor, Services
 from bot.slack.listeners import parsing
 from bot.slack.listeners.reply import Ack, answer, ephemeral, in_channel
@@ -67,15 +67,15 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
                 case parsing.LinkDocument(document=ref, url=url):
                     return confirm(activities.link_document(services, actor, channel, ref, url))
                 case parsing.SetSteering(user_ids=members):
-                    return confirm(activities.set_steering(services, actor, channel, members))
+                    return confirm(projects.set_steering(services, actor, channel, members))
                 case parsing.SetChair(user_id=chair):
-                    return confirm(activities.set_chair(services, actor, channel, chair))
+                    return confirm(projects.set_chair(services, actor, channel, chair))
                 case parsing.SetVoteChannel(channel_id=vote_channel):
                     return confirm(
-                        activities.set_vote_channel(services, actor, channel, vote_channel)
+                        projects.set_vote_channel(services, actor, channel, vote_channel)
                     )
                 case parsing.SetChannels(channel_ids=channels):
-                    return confirm(activities.set_channels(services, actor, channel, channels))
+                    return confirm(projects.set_channels(services, actor, channel, channels))
                 case parsing.SetSchedule(when=when):
                     change = reminders.set_schedule(services, actor, channel, when)
                     return ephemeral(messages.schedule_set(change, lang))
@@ -103,7 +103,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
                     notify()
                     return ephemeral(messages.vote_closed(closed, lang))
                 case parsing.Minutes():
-                    found = votes.minutes(services, actor, channel)
+                    found = decisions.minutes(services, actor, channel)
                     return ephemeral(
                         messages.minutes(
                             found.record, found.reservations, found.failed_channels, lang

@@ -15,7 +15,7 @@ import messages
 from bot.domain.activities import ActivityStatus
 from bot.domain.errors import DomainError
 from bot.domain.voting import Choice
-from bot.services import activities, reminders, votes
+from bot.services import activities, decisions, reminders, votes
 from bot.services.context import Actor, Services
 from bot.slack.listeners.reply import Ack
 from bot.slack.locale import Locales
@@ -201,7 +201,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
             ack()
             return
         try:
-            votes.add_reservation(services, actor, vote_id, _reason(view))
+            decisions.add_reservation(services, actor, vote_id, _reason(view))
         except DomainError as err:
             _refuse_in_dialog(ack, err, lang)
             return
@@ -212,7 +212,7 @@ def register(app: App, services: Services, locales: Locales, notify: Callable[[]
     def joined(ack: Ack, event: dict[str, Any], context: dict[str, Any]) -> None:
         ack()
         bot_joined = event.get("user") and event.get("user") == context.get("bot_user_id")
-        if bot_joined and votes.bot_invited(services, str(event.get("channel"))):
+        if bot_joined and decisions.bot_invited(services, str(event.get("channel"))):
             notify()
 
     @app.view(CallbackId.REASON.value)

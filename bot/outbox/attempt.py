@@ -1,0 +1,61 @@
+"""What a platform delivery is given (one attempt at one event) and what it may raise.
+
+A delivery knows its platform; the sender knows none. The delivery turns its platform's errors
+into `Retry` or `Failed`, and the sender decides from those what happens next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.services.outbox_events import P, payload_of
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One try at delivering one event.
+
+    `number` is 1 on the first try. `in_doubt`: an earlier try may have reached the platform
+    (its sender stopped before settling it, or it failed in a way that may have acted), so a
+    delivery that posts looks first whether the message is already there. `posting()` is
+    called just before a message goes to `target`, so the next one there waits its turn.
+    """
+
+    key: str
+    kind: str
+    team_id: str
+    target: str
+    number: int
+    in_doubt: bool
+    data: Mapping[str, Any]
+    posting: Callable[[], None]
+
+    def payload(self, expected: type[P]) -> P:
+        """The event's payload, typed; PayloadError (failing this event) if it does not fit."""
+        return payload_of(self.kind, self.data, expected)
+
+
+Delivery = Callable[[Attempt], None]
+
+
+class Retry(Exception):
+    """Try again after `after` seconds (a rate limit's Retry-After), or, when it is None, after
+    the sender's exponential backoff (a server error, a network failure). `doubt`: the platform
+    may have acted on the failed call, so the next attempt is in doubt."""
+
+    def __init__(self, after: float | None, reason: str, *, doubt: bool = False) -> None:
+        super().__init__(reason)
+        self.after = after
+        self.reason = reason
+        self.doubt = doubt
+
+
+class Failed(Exception):
+    """A refusal that trying again will not change (the channel is gone, say). `private`: the
+    target is a private channel the bot must be invited to, which the projektledare is told."""
+
+    def __init__(self, reason: str, *, private: bool = False) -> None:
+        super().__init__(reason)
+        self.private = private

@@ -1,0 +1,136 @@
+"""The sender's use cases: claim what is due, settle each event, take a coalesced one, and tell
+the projektledare when an announcement will not arrive.
+
+The sender and the platform deliveries reach the outbox table only through these, so neither
+imports storage.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.services import outbox_events as out
+from bot.services import votes
+from bot.services.context import Services
+from bot.services.outbox_events import OutboxKind, PayloadError
+from bot.services.unit import enqueue
+from storage import outbox as queue
+from storage.models import OutboxEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """An event taken for delivery. `attempts`: how many tries failed before this one.
+    `in_doubt`: an earlier try may have reached the platform (its sender stopped before it
+    settled, or the platform failed in a way that may have acted), so look before posting."""
+
+    id: int
+    key: str
+    kind: str
+    team_id: str
+    target: str
+    payload: Mapping[str, Any]
+    attempts: int
+    in_doubt: bool
+
+
+def _claimed(event: OutboxEvent, in_doubt: bool) -> Claimed:
+    assert event.id is not None
+    return Claimed(
+        id=event.id,
+        key=event.key,
+        kind=event.kind,
+        team_id=event.team_id,
+        target=event.target,
+        payload=event.payload,
+        attempts=event.attempts,
+        in_doubt=in_doubt,
+    )
+
+
+def claim(services: Services, *, limit: int, lease: timedelta) -> list[Claimed]:
+    """Take up to `limit` due events for `lease`; another replica skips them meanwhile."""
+    now = services.clock()
+    with services.db.session() as session:
+        claimed = queue.claim_due(session=session, now=now, limit=limit, lease=lease)
+        return [_claimed(event, in_doubt) for event, in_doubt in claimed]
+
+
+def sent(services: Services, event: Claimed, attempts: int) -> None:
+    _settle(services, event, queue.SENT, attempts)
+
+
+def retry(
+    services: Services,
+    event: Claimed,
+    attempts: int,
+    *,
+    after: float,
+    error: str,
+    doubt: bool,
+) -> None:
+    """Due again in `after` seconds. `doubt` carries over to the next claim: it will look
+    before it posts."""
+    _settle(services, event, queue.PENDING, attempts, error=error, after=after, doubt=doubt)
+
+
+def failed(services: Services, event: Claimed, attempts: int, error: str) -> None:
+    _settle(services, event, queue.FAILED, attempts, error=error)
+
+
+def _settle(
+    services: Services,
+    event: Claimed,
+    status: str,
+    attempts: int,
+    *,
+    error: str | None = None,
+    after: float = 0,
+    doubt: bool = False,
+) -> None:
+    now = services.clock()
+    with services.db.session() as session:
+        queue.settle(
+            session=session,
+            event_id=event.id,
+            status=status,
+            now=now,
+            attempts=attempts,
+            next_attempt_at=now + timedelta(seconds=after) if status == queue.PENDING else None,
+            error=error,
+            in_doubt=doubt and status == queue.PENDING,
+        )
+
+
+def take_coalesced(services: Services, event: Claimed) -> None:
+    """Coalescing: from now on a new change queues a new event, which will render the state
+    after it; this one renders whatever has been committed until now."""
+    if out.is_coalesced(event.key):
+        with services.db.session() as session:
+            queue.rekey(session=session, event_id=event.id, key=out.taken_key(event.key, event.id))
+
+
+def report_undelivered(services: Services, event: Claimed, error: str, *, private: bool) -> bool:
+    """An announcement that will not arrive is told to the projektledare, once per failed
+    event. Returns whether that was queued (other kinds give up silently)."""
+    if event.kind != OutboxKind.ANNOUNCEMENT:
+        return False
+    try:
+        vote_id = out.payload_of(event.kind, event.payload, out.VoteRef).vote
+    except PayloadError as err:
+        log.warning("outbox %s: no vote to report the failure of: %s", event.key, err)
+        return False
+    view = votes.vote_view(services, vote_id)
+    if view is None:
+        return False
+    payload = out.DeliveryFailed(view.vote_id, event.target, private, error)
+    told = out.delivery_failed(event.team_id, view.lead_id, event.key, event.attempts, payload)
+    with services.db.session() as session:
+        enqueue(session, services.clock(), told)
+    return True

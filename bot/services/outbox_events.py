@@ -1,0 +1,295 @@
+"""What the outbox carries: for each kind one frozen payload type and one builder of the event.
+
+A service queues an `Outgoing` made by the builder of its kind, which alone writes that kind's
+key; a delivery reads the payload back with `payload_of`, typed. The payload types keep the
+field names the stored events already have, so events queued before an upgrade still decode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+PENDING_SUFFIX = ":pending"
+
+
+class OutboxKind(StrEnum):
+    OWNER_ASSIGNED = "owner_assigned"
+    HOME_REFRESH = "home_refresh"
+    REMINDER = "reminder"
+    REMINDER_UPDATE = "reminder_update"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+    VOTE_MESSAGE = "vote_message"
+    VOTE_UPDATE = "vote_update"
+    VOTE_RECEIPT = "vote_receipt"
+    VOTE_REMINDER = "vote_reminder"
+    ANNOUNCEMENT = "announcement"
+    RESERVATION = "reservation"
+    DELIVERY_FAILED = "delivery_failed"
+
+
+# Kinds that post or edit a message in `target` (a channel, or a user for a DM), which Slack
+# limits to about one a second per channel.
+PACED = frozenset(
+    {
+        OutboxKind.OWNER_ASSIGNED,
+        OutboxKind.REMINDER,
+        OutboxKind.ESCALATION,
+        OutboxKind.DIGEST,
+        OutboxKind.VOTE_MESSAGE,
+        OutboxKind.VOTE_UPDATE,
+        OutboxKind.VOTE_REMINDER,
+        OutboxKind.ANNOUNCEMENT,
+        OutboxKind.RESERVATION,
+        OutboxKind.DELIVERY_FAILED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerAssigned:
+    project: str
+    channel: str
+    phase: str
+    activity: str
+    due: str | None
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class HomeRefresh:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityList:
+    """A reminder, digest or escalation: the activities it lists, rendered as they are when
+    sent. `snoozed`: a reminder of one activity whose Skjut upp has run out."""
+
+    activities: tuple[int, ...]
+    snoozed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderUpdate:
+    """Redraw the reminder DM `ts` in channel `target` for `reader`."""
+
+    ts: str
+    activities: tuple[int, ...]
+    reader: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRef:
+    vote: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoteReceipt:
+    vote: int
+    choice: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationPosted:
+    vote: int
+    user: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFailed:
+    vote: int
+    channel: str
+    private: bool
+    error: str
+
+
+Payload = (
+    OwnerAssigned
+    | HomeRefresh
+    | ActivityList
+    | ReminderUpdate
+    | VoteRef
+    | VoteReceipt
+    | ReservationPosted
+    | DeliveryFailed
+)
+
+PAYLOAD_OF: Mapping[OutboxKind, type[Payload]] = {
+    OutboxKind.OWNER_ASSIGNED: OwnerAssigned,
+    OutboxKind.HOME_REFRESH: HomeRefresh,
+    OutboxKind.REMINDER: ActivityList,
+    OutboxKind.REMINDER_UPDATE: ReminderUpdate,
+    OutboxKind.ESCALATION: ActivityList,
+    OutboxKind.DIGEST: ActivityList,
+    OutboxKind.VOTE_MESSAGE: VoteRef,
+    OutboxKind.VOTE_UPDATE: VoteRef,
+    OutboxKind.VOTE_RECEIPT: VoteReceipt,
+    OutboxKind.VOTE_REMINDER: VoteRef,
+    OutboxKind.ANNOUNCEMENT: VoteRef,
+    OutboxKind.RESERVATION: ReservationPosted,
+    OutboxKind.DELIVERY_FAILED: DeliveryFailed,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One event to queue: made only by the builders below."""
+
+    kind: OutboxKind
+    key: str
+    team_id: str
+    target: str
+    payload: Payload
+
+    def row(self) -> dict[str, Any]:
+        """The columns storage writes (the payload as JSON-ready values)."""
+        return {
+            "key": self.key,
+            "team_id": self.team_id,
+            "kind": self.kind.value,
+            "target": self.target,
+            "payload": asdict(self.payload),
+        }
+
+
+P = TypeVar("P", bound=Payload)
+
+
+class PayloadError(ValueError):
+    """A stored payload that does not fit its kind (hand-edited, or from a future version)."""
+
+
+def payload_of(kind: str, data: Mapping[str, Any], expected: type[P]) -> P:
+    """The typed payload of a stored event; PayloadError if it is not of `expected`'s shape."""
+    try:
+        declared = PAYLOAD_OF[OutboxKind(kind)]
+    except ValueError as err:
+        raise PayloadError(f"unknown outbox kind {kind!r}") from err
+    if declared is not expected:
+        raise PayloadError(f"{kind} carries {declared.__name__}, not {expected.__name__}")
+    values: dict[str, Any] = {}
+    for field in fields(expected):
+        if field.name in data:
+            value = data[field.name]
+            values[field.name] = tuple(value) if isinstance(value, list) else value
+    try:
+        return expected(**values)
+    except TypeError as err:
+        raise PayloadError(f"{kind}: {err}") from err
+
+
+def is_coalesced(key: str) -> bool:
+    """A pending refresh that more changes fold into until the sender takes it."""
+    return key.endswith(PENDING_SUFFIX)
+
+
+def taken_key(key: str, event_id: int) -> str:
+    """The key a taken coalesced event gets, so that the next change queues a new one."""
+    return f"{key}:{event_id}"
+
+
+# The builders: one per kind, the only place its key is written.
+
+
+def owner_assigned(
+    team_id: str, owner: str, activity_id: int, change: int, payload: OwnerAssigned
+) -> Outgoing:
+    key = f"{OutboxKind.OWNER_ASSIGNED}:{activity_id}:{change}"
+    return Outgoing(OutboxKind.OWNER_ASSIGNED, key, team_id, owner, payload)
+
+
+def home_refresh(team_id: str, user_id: str) -> Outgoing:
+    """One pending Home refresh per person: while it waits, more changes add nothing, and the
+    sender renames it when it takes it, rendering the activities as they are then."""
+    key = f"{OutboxKind.HOME_REFRESH}:{team_id}:{user_id}{PENDING_SUFFIX}"
+    return Outgoing(OutboxKind.HOME_REFRESH, key, team_id, user_id, HomeRefresh())
+
+
+def reminder(
+    team_id: str,
+    project_id: int,
+    owner: str,
+    occasion: str,
+    activities: Sequence[int],
+    *,
+    snoozed: bool = False,
+) -> Outgoing:
+    """One reminder per owner and occasion (a schedule's run, a `påminn` minute, a snooze)."""
+    key = f"{OutboxKind.REMINDER}:{project_id}:{owner}:{occasion}"
+    payload = ActivityList(tuple(activities), snoozed=snoozed)
+    return Outgoing(OutboxKind.REMINDER, key, team_id, owner, payload)
+
+
+def reminder_update(
+    team_id: str, channel: str, ts: str, activities: Sequence[int], reader: str, occasion: str
+) -> Outgoing:
+    key = f"{OutboxKind.REMINDER_UPDATE}:{channel}:{ts}:{occasion}"
+    payload = ReminderUpdate(ts, tuple(activities), reader)
+    return Outgoing(OutboxKind.REMINDER_UPDATE, key, team_id, channel, payload)
+
+
+def digest(
+    team_id: str, project_id: int, channel: str, occasion: str, activities: Sequence[int]
+) -> Outgoing:
+    key = f"{OutboxKind.DIGEST}:{project_id}:{occasion}"
+    return Outgoing(OutboxKind.DIGEST, key, team_id, channel, ActivityList(tuple(activities)))
+
+
+def escalation(team_id: str, lead: str, activity_id: int, due: date) -> Outgoing:
+    """Once per activity and due date: a new due date can escalate again."""
+    key = f"{OutboxKind.ESCALATION}:{activity_id}:{due.isoformat()}"
+    return Outgoing(OutboxKind.ESCALATION, key, team_id, lead, ActivityList((activity_id,)))
+
+
+def vote_message(team_id: str, vote_id: int, channel: str) -> Outgoing:
+    key = f"{OutboxKind.VOTE_MESSAGE}:{vote_id}"
+    return Outgoing(OutboxKind.VOTE_MESSAGE, key, team_id, channel, VoteRef(vote_id))
+
+
+def vote_update(team_id: str, vote_id: int, channel: str, *, final: bool = False) -> Outgoing:
+    """A redraw of the vote message. While one is pending, more clicks add nothing (the sender
+    renders the state as it is when it takes it); the final redraw after the close is its own."""
+    suffix = ":final" if final else PENDING_SUFFIX
+    key = f"{OutboxKind.VOTE_UPDATE}:{vote_id}{suffix}"
+    return Outgoing(OutboxKind.VOTE_UPDATE, key, team_id, channel, VoteRef(vote_id))
+
+
+def vote_receipt(team_id: str, vote_id: int, voter: str, change: int, choice: str) -> Outgoing:
+    key = f"{OutboxKind.VOTE_RECEIPT}:{vote_id}:{voter}:{change}"
+    return Outgoing(OutboxKind.VOTE_RECEIPT, key, team_id, voter, VoteReceipt(vote_id, choice))
+
+
+def vote_reminder(team_id: str, vote_id: int, member: str) -> Outgoing:
+    key = f"{OutboxKind.VOTE_REMINDER}:{vote_id}:{member}"
+    return Outgoing(OutboxKind.VOTE_REMINDER, key, team_id, member, VoteRef(vote_id))
+
+
+def announcement_prefix(vote_id: int) -> str:
+    """What every announcement of one decision's key starts with (to find those that failed)."""
+    return f"{OutboxKind.ANNOUNCEMENT}:{vote_id}:"
+
+
+def announcement(team_id: str, vote_id: int, channel: str) -> Outgoing:
+    """One announcement per vote and channel: the outbox key makes a second one impossible."""
+    key = f"{announcement_prefix(vote_id)}{channel}"
+    return Outgoing(OutboxKind.ANNOUNCEMENT, key, team_id, channel, VoteRef(vote_id))
+
+
+def reservation(team_id: str, vote_id: int, channel: str, user: str, reason: str) -> Outgoing:
+    key = f"{OutboxKind.RESERVATION}:{vote_id}:{user}"
+    payload = ReservationPosted(vote_id, user, reason)
+    return Outgoing(OutboxKind.RESERVATION, key, team_id, channel, payload)
+
+
+def delivery_failed(
+    team_id: str, lead: str, failed_key: str, attempts: int, payload: DeliveryFailed
+) -> Outgoing:
+    """The projektledare hears once per failed event that an announcement will not arrive."""
+    key = f"{OutboxKind.DELIVERY_FAILED}:{failed_key}:{attempts}"
+    return Outgoing(OutboxKind.DELIVERY_FAILED, key, team_id, lead, payload)
