@@ -265,7 +265,7 @@ def test_the_tick_forgets_requests_too_old_to_verify(
     running: RunningBot, workspace: Workspace
 ) -> None:
     w = workspace
-    run(running, w, "status")
+    run(running, w, f"ansvarig 1.2 <@{w.erik}>")
     services = running.bot.ticker._services
 
     def remembered() -> list[datetime]:
@@ -273,11 +273,24 @@ def test_the_tick_forgets_requests_too_old_to_verify(
             return list(session.execute(select(col(SlackRequest.received_at))).scalars())
 
     seen = remembered()
-    assert len(seen) == 2  # "nytt" and "status"
+    assert len(seen) == 2  # "nytt" and "ansvarig"
     tick(services, min(seen) + MEMORY - timedelta(seconds=1))
     assert sorted(remembered()) == sorted(seen)
     tick(services, max(seen) + MEMORY + timedelta(seconds=1))
     assert remembered() == []
+
+
+def test_a_command_that_only_reads_is_not_kept_and_its_replay_changes_nothing(
+    running: RunningBot, workspace: Workspace
+) -> None:
+    w = workspace
+    first = running.slack.command("status", user_id=w.anna, channel_id=w.project_channel)
+    before = (state(running), counts(running))
+    again = replay(running.slack, first)
+    assert again.status == 200 and again.json["blocks"] == first.json["blocks"]
+    assert (state(running), counts(running)) == before
+    with running.bot.db.reading() as session:
+        assert session.execute(select(func.count()).select_from(SlackRequest)).scalar_one() == 1
 
 
 def test_events_are_not_kept_as_requests_their_retries_dedupe_by_event_id(

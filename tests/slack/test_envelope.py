@@ -25,7 +25,7 @@ COMMAND = {
     "user_id": USER,
     "user_name": "anna",
     "command": "/forvaltning",
-    "text": "status",
+    "text": "klar 1.2",
     "api_app_id": "A0001",
     "is_enterprise_install": "false",
     "response_url": "https://hooks.slack.com/commands/T0001/1/abc",
@@ -257,6 +257,11 @@ def test_replay_keys_are_what_slack_makes_unique_per_action() -> None:
     assert key(changed(SUBMISSION, "view.id", "V0002")) != key(SUBMISSION)
     assert key({**COMMAND, "trigger_id": "1.2.3"}) != key(COMMAND)
     assert key({**COMMAND, "team_id": "T0002"}) != key(COMMAND)
+
+
+@pytest.mark.parametrize("text", ["status", "hjälp", "mina", "protokoll", "", "statsu", "klar"])
+def test_a_command_that_only_reads_or_is_refused_has_no_replay_key(text: str) -> None:
+    assert key({**COMMAND, "text": text}) is None
 
 
 def test_events_and_url_checks_have_no_replay_key() -> None:
