@@ -20,8 +20,9 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.commands import Help, Mine, Minutes, Status
 from bot.domain.errors import DomainError
-from bot.slack.listeners import parsing
+from bot.slack.dialect import parse
 from bot.slack.shapes import (
     Shape,
     anything,
@@ -43,7 +44,7 @@ URL = text(r"https?://[^\s\x00-\x1f\x7f]{1,2000}")
 EVENT_ID = text(r"[A-Za-z0-9]{1,64}")
 
 
-READS_ONLY = (parsing.Help, parsing.Status, parsing.Mine, parsing.Minutes)
+READS_ONLY = (Help, Status, Mine, Minutes)
 
 
 class Kind(StrEnum):
@@ -281,7 +282,7 @@ def _reads_only(text_: str) -> bool:
     """A subcommand that only reads (or is refused as it is parsed) changes nothing when
     played again, so it costs no write: on SQLite a read takes no write lock at all."""
     try:
-        return isinstance(parsing.parse(text_), READS_ONLY)
+        return isinstance(parse(text_), READS_ONLY)
     except DomainError:
         return True
 

@@ -6,9 +6,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.conftest import RunningBot, Workspace
-from tests.e2e.test_tracking import run
 from tests.e2e.wire import Records, capture_everything
+from tests.support.bot import RunningBot, Workspace, run
 
 
 @pytest.fixture

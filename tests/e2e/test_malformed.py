@@ -15,11 +15,18 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from messages.ids import ActionId, CallbackId
-from tests.conftest import RunningBot, Workspace
 from tests.e2e import payloads
-from tests.e2e.test_requests import activity_id, counts, state, the_one_line
-from tests.e2e.test_tracking import run
-from tests.e2e.wire import Records, post, request_id, signed_headers
+from tests.e2e.wire import (
+    Records,
+    activity_id,
+    counts,
+    post,
+    request_id,
+    signed_headers,
+    state,
+    the_one_line,
+)
+from tests.support.bot import RunningBot, Workspace, run
 
 
 @pytest.fixture

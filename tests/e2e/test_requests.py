@@ -20,35 +20,21 @@ from bot.emulator.requester import BotResponse
 from bot.services.replays import MEMORY
 from bot.services.tick import tick
 from bot.slack.gate import MAX_BODY
-from storage.models import Activity, AuditEntry, OutboxEvent, SlackRequest
-from tests.conftest import RunningBot, Workspace
-from tests.e2e.test_tracking import eventually, run
+from storage.models import SlackRequest
 from tests.e2e.wire import (
     FORM,
     Records,
+    activity_id,
+    counts,
     post,
     replay,
     request_id,
     signed_headers,
+    state,
+    the_one_line,
 )
-
-
-def the_one_line(records: Records, request_id: str) -> dict[str, Any]:
-    """The request's records: exactly one, ours, and no traceback in it or anywhere."""
-    mine = records.of(request_id)
-    assert len(mine) == 1, mine
-    assert mine[0]["logger"] == "bot.http" and "exception" not in mine[0]
-    assert "Traceback" not in records.text
-    return mine[0]
-
-
-def counts(running: RunningBot) -> tuple[int, int]:
-    with running.bot.db.reading() as session:
-        return (
-            session.execute(select(func.count()).select_from(AuditEntry)).scalar_one(),
-            session.execute(select(func.count()).select_from(OutboxEvent)).scalar_one(),
-        )
-
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.waiting import eventually
 
 GARBAGE = [
     b"\xff\xfe\x00\x01 not text",
@@ -177,22 +163,6 @@ def a_replay_changes_nothing(
     line = the_one_line(records, again.headers["X-Request-Id"])
     assert "a replay of a" in line["message"] and line["level"] == "WARNING"
     assert (state(running), counts(running)) == before
-
-
-def state(running: RunningBot) -> dict[str, tuple[str, str | None, str | None]]:
-    with running.bot.db.reading() as session:
-        rows = session.execute(
-            select(
-                col(Activity.key), col(Activity.status), col(Activity.owner_id), col(Activity.note)
-            )
-        ).all()
-    return {key: (status, owner, note) for key, status, owner, note in rows}
-
-
-def activity_id(running: RunningBot, key: str) -> int:
-    with running.bot.db.reading() as session:
-        found = session.execute(select(col(Activity.id)).where(col(Activity.key) == key))
-        return int(found.scalar_one())
 
 
 def test_a_replayed_command_changes_nothing(

@@ -1,5 +1,6 @@
-"""What a test needs to send the bot that Slack never would: raw bytes, unsigned or signed
-over bytes that are not text, and the exact request again (a replay)."""
+"""What a test needs to send the bot that Slack never would (raw bytes, unsigned or signed
+over bytes that are not text, the exact request again) and to see what it did: every log
+record, and the rows a refused request must leave as they were."""
 
 from __future__ import annotations
 
@@ -12,13 +13,17 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlmodel import col
+
 from bot import logs
 from bot.emulator import SlackRequester
 from bot.emulator.requester import BotResponse
 from bot.http import REQUEST_ID_HEADER
 from bot.slack.signature import signature
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from storage.models import Activity, AuditEntry, OutboxEvent
 from tests.playground.support import Reply
+from tests.support.bot import BOT_TOKEN, SIGNING_SECRET, RunningBot
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -96,3 +101,36 @@ def capture_everything(*secrets: str) -> Iterator[Records]:
         root.removeHandler(handler)
         for logger, level in zip((root, *named), levels, strict=True):
             logger.setLevel(level)
+
+
+def the_one_line(records: Records, request_id: str) -> dict[str, Any]:
+    """The request's records: exactly one, ours, and no traceback in it or anywhere."""
+    mine = records.of(request_id)
+    assert len(mine) == 1, mine
+    assert mine[0]["logger"] == "bot.http" and "exception" not in mine[0]
+    assert "Traceback" not in records.text
+    return mine[0]
+
+
+def counts(running: RunningBot) -> tuple[int, int]:
+    with running.bot.db.reading() as session:
+        return (
+            session.execute(select(func.count()).select_from(AuditEntry)).scalar_one(),
+            session.execute(select(func.count()).select_from(OutboxEvent)).scalar_one(),
+        )
+
+
+def state(running: RunningBot) -> dict[str, tuple[str, str | None, str | None]]:
+    with running.bot.db.reading() as session:
+        rows = session.execute(
+            select(
+                col(Activity.key), col(Activity.status), col(Activity.owner_id), col(Activity.note)
+            )
+        ).all()
+    return {key: (status, owner, note) for key, status, owner, note in rows}
+
+
+def activity_id(running: RunningBot, key: str) -> int:
+    with running.bot.db.reading() as session:
+        found = session.execute(select(col(Activity.id)).where(col(Activity.key) == key))
+        return int(found.scalar_one())

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.services import replays
 from bot.services.context import Services
 from bot.services.tick_report import TickReport
-from tests.services.conftest import Clock
+from tests.support.clock import Clock
 
 
 def test_a_request_is_new_once_until_forgotten(services: Services) -> None:

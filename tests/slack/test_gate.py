@@ -14,8 +14,9 @@ from bot.services.context import Services
 from bot.slack.gate import MAX_BODY, Gate, Passage
 from bot.slack.signature import signature
 from storage.models import SlackRequest
-from tests.services.conftest import Clock, build_services
-from tests.slack.test_envelope import COMMAND, FORM, form
+from tests.services.support import build_services
+from tests.slack.support import COMMAND, FORM, form
+from tests.support.clock import Clock, sthlm
 
 SECRET = "test-signing-secret"
 
@@ -42,8 +43,6 @@ class Bolt:
 
 @pytest.fixture
 def services(database_url: str) -> Iterator[Services]:
-    from tests.domain.clock import sthlm
-
     built = build_services(database_url, Clock(sthlm(2026, 11, 23, 8)))
     yield built
     built.db.dispose()
