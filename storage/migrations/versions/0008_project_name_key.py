@@ -5,7 +5,7 @@ rows are backfilled; where two projects of one workspace already fold to the sam
 later ones keep their name but get their id in the key, so the upgrade never fails and the
 real project (the first) keeps the name.
 
-Revision ID: 0010
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-01
 """
@@ -15,7 +15,7 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
