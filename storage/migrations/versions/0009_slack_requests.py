@@ -1,7 +1,7 @@
 """Slack requests already handled: a replayed command, click or dialog changes nothing.
 
-Revision ID: 0008
-Revises: 0010 (0010 reached main first, also on 0007; one line of migrations, not two heads)
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-08
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from storage.types import UtcDateTime
 
-revision = "0008"
-down_revision = "0010"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
