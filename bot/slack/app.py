@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.services.context import Services
 from bot.slack import failure
+from bot.slack.lifecycle import Installations
 from bot.slack.listeners import buttons, commands, dialogs, events
 from bot.slack.listeners.deps import Deps
 from bot.slack.locale import Locales
@@ -27,6 +28,7 @@ def build_app(
     services: Services,
     locales: Locales,
     notify: Callable[[], None],
+    installations: Installations,
     oauth_settings: OAuthSettings | None = None,
     authorize: Authorize | None = None,
 ) -> App:
@@ -47,7 +49,7 @@ def build_app(
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )
-    deps = Deps(services=services, locales=locales, notify=notify)
+    deps = Deps(services=services, locales=locales, notify=notify, installations=installations)
     for surface in (events, commands, buttons, dialogs):
         surface.register(app, deps)
 
