@@ -33,6 +33,12 @@ def _utc(*, nullable: bool = False) -> Any:
     return Field(sa_type=UtcDateTime(), nullable=nullable)
 
 
+def _vote_id() -> Any:
+    return Field(
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
+    )
+
+
 class Project(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "channel_id"),
@@ -162,9 +168,7 @@ class Ballot(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("vote_id", "user_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    vote_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
-    )
+    vote_id: int = _vote_id()
     user_id: str = Field(max_length=32)
     choice: str = Field(max_length=16)
     cast_at: datetime = _utc()
@@ -176,9 +180,7 @@ class Reservation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("vote_id", "user_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    vote_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
-    )
+    vote_id: int = _vote_id()
     user_id: str = Field(max_length=32)
     reason: str = Field(max_length=2000)
     at: datetime = _utc()
@@ -219,9 +221,7 @@ class Absence(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("vote_id", "member"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    vote_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
-    )
+    vote_id: int = _vote_id()
     member: str = Field(max_length=32)
     at: datetime = _utc()
 
@@ -232,18 +232,10 @@ class RecordNote(SQLModel, table=True):
     __tablename__ = "record_note"
 
     id: int | None = Field(default=None, primary_key=True)
-    vote_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
-    )
+    vote_id: int = _vote_id()
     user_id: str = Field(max_length=32)
     text: str = Field(max_length=2000)
     at: datetime = _utc()
-
-
-def _vote_id() -> Any:
-    return Field(
-        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
-    )
 
 
 class RecordVersion(SQLModel, table=True):
