@@ -108,12 +108,25 @@ def pill(user_id: str, name: str) -> str:
     return f'<a href="https://matrix.to/#/{user_id}">{name}</a>'
 
 
-async def room(owner: Person, name: str, invite: list[str], *, alias: str | None = None) -> str:
+async def room(
+    owner: Person,
+    name: str,
+    invite: list[str],
+    *,
+    alias: str | None = None,
+    encrypted: bool = False,
+) -> str:
+    encryption: dict[str, Any] = {
+        "type": "m.room.encryption",
+        "state_key": "",
+        "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+    }
     created = await owner.api.create_room(
         alias_localpart=alias,
         name=name,
         preset=RoomCreatePreset.PRIVATE,
         invitees=[UserID(u) for u in invite],
+        initial_state=[encryption] if encrypted else None,
     )
     return str(created)
 

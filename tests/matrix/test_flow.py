@@ -8,34 +8,14 @@ timeout; nothing sleeps.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from contextlib import AsyncExitStack
 
 from mautrix.types import EventID, RoomID
 
 from bot.wiring import Bot, export_record
-from tests.matrix.people import Cast, Person, Said, pill, room, scenario
+from tests.matrix.people import Cast, pill, room, scenario
+from tests.matrix.project import confirmed, ready, says
 from tests.matrix.synapse import Synapse
-from tests.support.project import DOCUMENTS
-
-
-def says(text: str, where: str | None = None) -> Callable[[Said], bool]:
-    return lambda s: text in s.body and (where is None or s.room == where)
-
-
-def confirmed(s: Said) -> bool:
-    return s.body.startswith("✅")
-
-
-async def ready(anna: Person, bot_id: str, project: str, lines: list[str]) -> None:
-    """Anna brings the project to the milestone: every activity finished, every document."""
-    commands = [f"klar {ref}" for ref in ("1.1", "1.2", "1.3", "2", "3")]
-    commands.append("ej-aktuell 4 Slutrapport skrivs i nästa fas")
-    commands += [f"underlag {key} https://intra.kommun.se/{key}" for key in DOCUMENTS]
-    for line in commands + lines:
-        await anna.say(project, f"!forvaltning {line}")
-        answer = await anna.hears(lambda s: s.room != project, sender=bot_id)
-        assert answer.body.startswith(("✅", "ℹ️")), (line, answer.body)
 
 
 def test_a_milestone_decided_in_matrix(synapse: Synapse, cast: Cast, bot: Bot) -> None:
