@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -43,13 +42,14 @@ def cast(synapse: Synapse) -> Cast:
 
 
 @pytest.fixture
-def bot(synapse: Synapse, cast: Cast, tmp_path: Path) -> Iterator[Bot]:
-    """The real bot as `serve` builds it with only MATRIX_* set, logging in with its password."""
+def bot(synapse: Synapse, cast: Cast, database_url: str) -> Iterator[Bot]:
+    """The real bot as `serve` builds it with only MATRIX_* set, logging in with its password,
+    on SQLite and on PostgreSQL (Matrix's ids are longer than Slack's)."""
     settings = Settings(
         matrix_homeserver=synapse.base_url,
         matrix_user=cast.bot.user_id,
         matrix_password=SecretStr(cast.bot.password),
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        database_url=database_url,
         host="127.0.0.1",
         port=0,
         threads=2,
