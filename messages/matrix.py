@@ -20,6 +20,7 @@ from messages.environment import macros
 from messages.message import Message
 
 MATRIX_TO = "https://matrix.to/#/"
+PREFIX = "!forvaltning"
 # The few Slack emoji codes the templates use, as the characters Element shows.
 EMOJI = {
     "ballot_box_with_ballot": "🗳️",
@@ -145,6 +146,11 @@ def _block(block: Block, as_text: Callable[[str], str], *, plain: bool) -> str |
     return None  # buttons and inputs: Matrix has none; the adapter says what to write instead
 
 
+def _as_matrix(text: str) -> str:
+    # The templates name the command as Slack's slash command; in Matrix it is a message.
+    return text.replace("/forvaltning", PREFIX)
+
+
 def notice(message: Message, *, footer: str | None = None) -> Notice:
     """The message as a Matrix notice; `footer` (plain text) replaces its buttons, if any."""
     if not message.blocks:
@@ -161,8 +167,8 @@ def notice(message: Message, *, footer: str | None = None) -> Notice:
         html_parts.append(f"<i>{html.escape(footer)}</i>")
         plain_parts.append(footer)
     return Notice(
-        body="\n\n".join(p for p in plain_parts if p),
-        html="<br><br>".join(p for p in html_parts if p),
+        body=_as_matrix("\n\n".join(p for p in plain_parts if p)),
+        html=_as_matrix("<br><br>".join(p for p in html_parts if p)),
     )
 
 

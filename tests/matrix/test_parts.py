@@ -13,7 +13,8 @@ from bot.matrix.dialect import command_text, parse
 from bot.outbox import Attempt, Failed, Retry
 from bot.outbox.routing import routed
 from bot.services.outbox_events import OutboxKind
-from messages.matrix import mrkdwn_html, mrkdwn_plain
+from messages.matrix import mrkdwn_html, mrkdwn_plain, notice
+from messages.message import Message
 
 ROOM_V12 = "!OMWeWb4oto73RA1_ockCEGDtmKcTo5PZjou7CaemQe0"
 
@@ -117,3 +118,9 @@ def attempt(team_id: str) -> Attempt:
         data={"vote": 1},
         posting=lambda: None,
     )
+
+
+def test_the_command_is_named_as_matrix_writes_it() -> None:
+    shown = notice(Message(text="Skapa ett med `/forvaltning nytt Kommunen X`."))
+    assert "`!forvaltning nytt Kommunen X`" in shown.body
+    assert "<code>!forvaltning nytt Kommunen X</code>" in shown.html
