@@ -43,6 +43,7 @@ from bot.domain.changes import Change
 from bot.domain.voting import Choice
 from bot.services import activities, ballots, decisions, projects, reminders, votes
 from bot.services.context import Actor, Services
+from bot.services.directory import Directory
 from messages.message import Message
 
 C = TypeVar("C", bound=Command)
@@ -80,6 +81,7 @@ class Asked:
     room: str
     lang: str
     notify: Callable[[], None]
+    directory: Directory
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,14 @@ def set_chair(asked: Asked, command: SetChair) -> Answer:
 
 def set_vote_channel(asked: Asked, command: SetVoteChannel) -> Answer:
     s, a, room = asked.services, asked.actor, asked.room
-    return _confirm(asked, projects.set_vote_channel(s, a, room, command.channel_id))
+    change = projects.set_vote_channel(s, a, room, command.channel_id, asked.directory)
+    return _confirm(asked, change)
 
 
 def set_channels(asked: Asked, command: SetChannels) -> Answer:
     s, a, room = asked.services, asked.actor, asked.room
-    return _confirm(asked, projects.set_channels(s, a, room, command.channel_ids))
+    change = projects.set_channels(s, a, room, command.channel_ids, asked.directory)
+    return _confirm(asked, change)
 
 
 def set_schedule(asked: Asked, command: SetSchedule) -> Answer:

@@ -229,7 +229,9 @@ def delivery_failed(mx: MatrixOut, attempt: Attempt) -> None:
     p = attempt.payload(out.DeliveryFailed)
     view = _vote(mx, p.vote)
     lang = mx.language(attempt.target)
-    message = messages.delivery_failed(view, p.channel, p.private, p.error, lang)
+    message = messages.delivery_failed(
+        view, p.channel, p.private, p.error, lang, vote_message=p.vote_message
+    )
     mx.send(attempt, notice(message))
 
 

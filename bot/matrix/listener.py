@@ -39,6 +39,7 @@ from bot.matrix.client import RateLimited
 from bot.matrix.client import content as content_of
 from bot.matrix.commands import CHOICE_WORDS, Answer, Asked, Where
 from bot.matrix.dialect import command_text, parse
+from bot.matrix.directory import MatrixDirectory
 from bot.matrix.rooms import LANGUAGES_KNOWN, Rooms
 from bot.services import ballots
 from bot.services.context import Actor
@@ -121,7 +122,12 @@ class Listener:
     def _asked(self, sender: str, room: str) -> Asked:
         actor = Actor(team_id=self._adapter.team_id, user_id=sender)
         return Asked(
-            self._adapter.services, actor, room, self._rooms.language(sender), self._adapter.notify
+            self._adapter.services,
+            actor,
+            room,
+            self._rooms.language(sender),
+            self._adapter.notify,
+            MatrixDirectory(self._client, self._adapter.call),
         )
 
     async def _command(self, sender: str, room: str, text: str) -> None:

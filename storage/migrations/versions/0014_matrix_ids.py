@@ -6,7 +6,7 @@ its tables' declared types, so there the tables are rebuilt (alembic's batch mod
 their triggers: the append-only audit log's and the closed vote's are made again as they were.
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
