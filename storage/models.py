@@ -177,7 +177,7 @@ class SlackEvent(SQLModel, table=True):
     __tablename__ = "slack_event"
 
     event_id: str = Field(primary_key=True, max_length=64)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=ID_MAX)
     received_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
 
 

@@ -41,7 +41,7 @@ from bot.matrix.commands import CHOICE_WORDS, Answer, Asked, Where
 from bot.matrix.dialect import command_text, parse
 from bot.matrix.directory import MatrixDirectory
 from bot.matrix.rooms import LANGUAGES_KNOWN, Rooms
-from bot.services import ballots
+from bot.services import ballots, events
 from bot.services.context import Actor
 from messages.matrix import Notice, encrypted_room, language_set, language_usage, notice, vote_usage
 
@@ -98,7 +98,7 @@ class Listener:
             return  # a notice is a bot's; an edited command is not run again
         formatted = content.formatted_body if content.format else None
         text = command_text(content.body, formatted)
-        if text is None:
+        if text is None or not await self._first(str(event.event_id)):
             return
         await self._command(str(event.sender), str(event.room_id), text)
 
@@ -114,10 +114,18 @@ class Listener:
         vote_id = await self._adapter.in_worker(
             lambda: ballots.vote_of_message(services, team, room, str(relation.event_id))
         )
-        if vote_id is None:
+        if vote_id is None or not await self._first(str(event.event_id)):
             return
         asked = self._asked(sender, room)
         await self._answer(asked, lambda: commands.vote(asked, choice, vote_id))
+
+    async def _first(self, event_id: str) -> bool:
+        """A second replica syncing the same account sees every event too: the database lets
+        one of them act on it, as it does for Slack's redeliveries."""
+        services, team = self._adapter.services, self._adapter.team_id
+        return await self._adapter.in_worker(
+            lambda: events.first_delivery(services, event_id, team)
+        )
 
     def _asked(self, sender: str, room: str) -> Asked:
         actor = Actor(team_id=self._adapter.team_id, user_id=sender)

@@ -30,6 +30,7 @@ COLUMNS = {
     "steering_member": ["user_id"],
     "stakeholder_channel": ["channel_id"],
     "outbox": ["team_id", "target"],
+    "slack_event": ["team_id"],  # every platform's redelivered events, despite the name
 }
 NARROW_OF = {("audit_entry", "target"): 128}
 
