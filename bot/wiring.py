@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -33,6 +32,7 @@ from bot.services import decisions
 from bot.services.context import Services
 from bot.slack.app import build_app
 from bot.slack.deliveries import slack_deliveries
+from bot.slack.lifecycle import Installations, SingleToken, StoredInstallations
 from bot.slack.locale import Locales
 from bot.slack.oauth import InstallationClients, oauth_settings
 from bot.ticker import Ticker
@@ -61,6 +61,9 @@ class Bot:
         db = services.db
         slack_on = settings.has_slack_credentials or not settings.has_matrix_credentials
         client, clients, oauth, authorize = _clients(settings, db, slack_on=slack_on)
+        installations: Installations = (
+            clients if isinstance(clients, SingleToken) else StoredInstallations(clients.store)
+        )
         locales = Locales()
         metrics = Metrics()
         metrics.watch_database(db, services.clock)
@@ -81,6 +84,7 @@ class Bot:
             services=services,
             locales=locales,
             notify=sender.notify,
+            installations=installations,
             oauth_settings=oauth,
             authorize=authorize,
         )
@@ -176,7 +180,7 @@ def _clients(
     settings: Settings, db: Database, *, slack_on: bool = True
 ) -> tuple[
     WebClient,
-    WebClient | Callable[[str], WebClient],
+    SingleToken | InstallationClients,
     OAuthSettings | None,
     Authorize | None,
 ]:
@@ -185,13 +189,14 @@ def _clients(
         # No Slack workspace: no token (so Bolt calls no auth.test) and an authorize that
         # finds none; the signing secret already refuses every request before it is asked.
         client = WebClient(base_url=settings.api_url)
-        return client, client, None, NoWorkspace()
+        return client, SingleToken(client), None, NoWorkspace()
     if not settings.oauth_mode:
         assert settings.slack_bot_token is not None
         client = WebClient(
             token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url
         )
-        return client, client, None, None
+        # Slack saying the token is gone for a team (uninstalled, revoked) stops delivery there.
+        return client, SingleToken(client), None, None
     assert settings.slack_client_id is not None and settings.slack_client_secret is not None
     oauth, authorize = oauth_settings(
         client_id=settings.slack_client_id,
