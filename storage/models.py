@@ -56,6 +56,12 @@ class Project(SQLModel, table=True):
     chair_id: str | None = Field(default=None, max_length=ID_MAX)
     vote_channel_id: str | None = Field(default=None, max_length=ID_MAX)
     created_at: datetime = _utc()
+    # The meeting's people besides the ledamöter: ersättare in turn order, adjungerade, and the
+    # föredragande (None: the projektledare); the proposal (None: the template's default).
+    substitutes: Any | None = Field(default=None, sa_type=JSON)
+    coopted: Any | None = Field(default=None, sa_type=JSON)
+    presenter_id: str | None = Field(default=None, max_length=ID_MAX)
+    proposal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Activity(SQLModel, table=True):
@@ -140,6 +146,14 @@ class Vote(SQLModel, table=True):
     close_reason: str | None = Field(default=None, max_length=16)
     outcome: str | None = Field(default=None, max_length=16)
     record: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Fixed when the vote opens, like the members: who may step in, who takes part without a
+    # vote, who presents, and the text voted on.
+    substitutes: Any | None = Field(default=None, sa_type=JSON)
+    coopted: Any | None = Field(default=None, sa_type=JSON)
+    presenter_id: str | None = Field(default=None, max_length=ID_MAX)
+    proposal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Återremiss: {"by", "motivation", "at"}, set in the same UPDATE that closes the vote.
+    referral: Any | None = Field(default=None, sa_type=JSON)
 
 
 class Ballot(SQLModel, table=True):
@@ -168,6 +182,62 @@ class Reservation(SQLModel, table=True):
     )
     user_id: str = Field(max_length=ID_MAX)
     reason: str = Field(max_length=2000)
+    at: datetime = _utc()
+
+
+class JavQuestion(SQLModel, table=True):
+    """One jäv question about a member: declared by them or raised by another, and its ruling.
+
+    `vote_id` is None for a declaration made while no vote was open: it holds for the project's
+    next vote, which takes it over when it opens. One question per member and vote.
+    """
+
+    __tablename__ = "jav"
+    __table_args__ = (UniqueConstraint("vote_id", "member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
+    )
+    vote_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=True),
+    )
+    member: str = Field(max_length=ID_MAX)
+    ground: str | None = Field(default=None, max_length=16)
+    motivation: str = Field(max_length=2000)
+    raised_by: str = Field(max_length=ID_MAX)
+    at: datetime = _utc()
+    ruled_javig: bool | None = Field(default=None)
+    ruled_by: str | None = Field(default=None, max_length=ID_MAX)
+    ruled_at: datetime | None = _utc(nullable=True)
+
+
+class Absence(SQLModel, table=True):
+    """Förhinder: a ledamot (or ersättare) who cannot take part in one vote."""
+
+    __tablename__ = "forhinder"
+    __table_args__ = (UniqueConstraint("vote_id", "member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
+    )
+    member: str = Field(max_length=ID_MAX)
+    at: datetime = _utc()
+
+
+class RecordNote(SQLModel, table=True):
+    """A protokollsanteckning: a remark someone who took part adds to the vote's record."""
+
+    __tablename__ = "record_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
+    )
+    user_id: str = Field(max_length=ID_MAX)
+    text: str = Field(max_length=2000)
     at: datetime = _utc()
 
 

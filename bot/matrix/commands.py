@@ -9,12 +9,11 @@ votes with buttons) and `språk` (Slack knows each person's locale; Matrix does 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any, TypeVar
 
 import messages
 from bot.commands import (
+    AddNote,
     CloseVote,
     Command,
     DeclareConflict,
@@ -28,23 +27,29 @@ from bot.commands import (
     Mine,
     Minutes,
     NewProject,
+    RaiseConflict,
+    ReferBack,
     Remind,
+    ReportAbsence,
     SetChair,
     SetChannels,
+    SetCoopted,
     SetDue,
     SetOwner,
+    SetPresenter,
+    SetProposal,
     SetSchedule,
     SetSteering,
+    SetSubstitutes,
     SetVoteChannel,
     Status,
 )
 from bot.domain.activities import ActivityStatus
 from bot.domain.changes import Change
 from bot.domain.voting import Choice
+from bot.matrix import meeting
+from bot.matrix.answer import Answer, Asked, Where
 from bot.services import activities, ballots, decisions, projects, reminders, votes
-from bot.services.context import Actor, Services
-from bot.services.directory import Directory
-from messages.message import Message
 
 C = TypeVar("C", bound=Command)
 Mark = MarkDone | MarkDoing | MarkBlocked | MarkNotApplicable
@@ -65,29 +70,6 @@ CHOICE_WORDS = {
     "avstar": Choice.abstain,
     "abstain": Choice.abstain,
 }
-
-
-class Where(Enum):
-    PRIVATE = "private"  # the person's direct room with the bot
-    ROOM = "room"  # the room the command was written in
-
-
-@dataclass(frozen=True)
-class Asked:
-    """Who asked, in which room, in which language; `notify` wakes the sender."""
-
-    services: Services
-    actor: Actor
-    room: str
-    lang: str
-    notify: Callable[[], None]
-    directory: Directory
-
-
-@dataclass(frozen=True)
-class Answer:
-    message: Message
-    where: Where = Where.PRIVATE
 
 
 def show_help(asked: Asked, command: Help) -> Answer:
@@ -176,16 +158,6 @@ def open_milestone(asked: Asked, command: Milestone) -> Answer:
     return Answer(messages.vote_opened(result.vote, asked.lang), Where.ROOM)
 
 
-def declare_conflict(asked: Asked, command: DeclareConflict) -> Answer:
-    ballot = votes.declare_conflict(asked.services, asked.actor, channel_id=asked.room)
-    asked.notify()
-    return Answer(
-        messages.vote_receipt(
-            ballot.vote, ballot.choice, ballot.changed, ballot.closed_now, asked.lang
-        )
-    )
-
-
 def close_vote(asked: Asked, command: CloseVote) -> Answer:
     closed = votes.close_vote(asked.services, asked.actor, channel_id=asked.room)
     asked.notify()
@@ -231,7 +203,15 @@ ROUTES: dict[type, Handler] = dict(
         _route(SetSchedule, set_schedule),
         _route(Remind, remind),
         _route(Milestone, open_milestone),
-        _route(DeclareConflict, declare_conflict),
+        _route(DeclareConflict, meeting.declare_conflict),
+        _route(RaiseConflict, meeting.raise_conflict),
+        _route(ReportAbsence, meeting.report_absence),
+        _route(ReferBack, meeting.refer_back),
+        _route(AddNote, meeting.add_note),
+        _route(SetSubstitutes, meeting.set_substitutes),
+        _route(SetCoopted, meeting.set_coopted),
+        _route(SetPresenter, meeting.set_presenter),
+        _route(SetProposal, meeting.set_proposal),
         _route(CloseVote, close_vote),
         _route(Minutes, minutes),
     ]

@@ -35,9 +35,10 @@ from bot.commands import Command, SetChannels, SetVoteChannel
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.voting import Choice
 from bot.matrix import commands
+from bot.matrix.answer import Answer, Asked, Where
 from bot.matrix.client import RateLimited
 from bot.matrix.client import content as content_of
-from bot.matrix.commands import CHOICE_WORDS, Answer, Asked, Where
+from bot.matrix.commands import CHOICE_WORDS
 from bot.matrix.dialect import command_text, parse
 from bot.matrix.directory import MatrixDirectory
 from bot.matrix.rooms import LANGUAGES_KNOWN, Rooms
