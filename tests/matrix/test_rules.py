@@ -62,3 +62,35 @@ def test_an_encrypted_room_is_told_the_bot_needs_one_without(cast: Cast, bot: Bo
             assert told.content["msgtype"] == "m.notice"
 
     scenario(conversation())
+
+
+def test_jav_declared_in_the_room_keeps_the_seat_and_refuses_the_vote(cast: Cast, bot: Bot) -> None:
+    """Jäv reaches Matrix as it does Slack: declared with its ground, the member does not vote,
+    and the seats stay three (PRODUCT.md: jäv never shrinks the number of seats)."""
+    bot_id = cast.bot.user_id
+
+    async def conversation() -> None:
+        async with AsyncExitStack() as stack:
+            anna, _erik, sara, olle, karin = await cast.enter(stack)
+            steering = await room(
+                anna, "Styrgrupp", [bot_id, sara.user_id, olle.user_id, karin.user_id]
+            )
+            vote = await vote_open(anna, bot_id, [sara, olle, karin], steering)
+            await olle.sync()
+
+            await olle.say(steering, "!forvaltning jäv part Min firma är leverantör")
+            receipt = await olle.hears(lambda s: s.room != steering, sender=bot_id)
+            assert "anmält jäv" in receipt.body, receipt.body
+            redrawn = await sara.hears(
+                lambda s: s.edits == vote.event_id and olle.user_id in s.body and "äv" in s.body,
+                sender=bot_id,
+            )
+            assert "0 av 3 platser" in redrawn.body, redrawn.body  # the seats stay three
+
+            await olle.say(steering, "!forvaltning rösta ja")
+            refused = await olle.hears(
+                lambda s: s.room != steering and s.body != receipt.body, sender=bot_id
+            )
+            assert "jäv" in refused.body.lower(), refused.body
+
+    scenario(conversation())
