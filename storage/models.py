@@ -19,6 +19,10 @@ from sqlmodel import Field, SQLModel
 from storage.types import UtcDateTime
 
 # Named constraints let migrations drop or alter them by name, also in SQLite's batch mode.
+# Ids of people, rooms, messages and teams: Slack's are short, Matrix's are up to 255 bytes
+# (`@forvaltningsbot:kommun.example.se`, an event id of 44 characters).
+ID_MAX = 255
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -48,24 +52,24 @@ class Project(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
-    channel_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=ID_MAX)
+    channel_id: str = Field(max_length=ID_MAX)
     name: str = Field(max_length=200)
     # `name` folded (bot.domain.naming.normalize), for the unique key.
     name_key: str = Field(max_length=200)
     phase_key: str = Field(max_length=64)
-    lead_id: str = Field(max_length=32)
-    chair_id: str | None = Field(default=None, max_length=32)
-    vote_channel_id: str | None = Field(default=None, max_length=32)
+    lead_id: str = Field(max_length=ID_MAX)
+    chair_id: str | None = Field(default=None, max_length=ID_MAX)
+    vote_channel_id: str | None = Field(default=None, max_length=ID_MAX)
     created_at: datetime = _utc()
     # The meeting's people besides the ledamöter: ersättare in turn order, adjungerade, and the
     # föredragande (None: the projektledare); the proposal (None: the template's default).
     substitutes: Any | None = Field(default=None, sa_type=JSON)
     coopted: Any | None = Field(default=None, sa_type=JSON)
-    presenter_id: str | None = Field(default=None, max_length=32)
+    presenter_id: str | None = Field(default=None, max_length=ID_MAX)
     proposal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Who justerar the record with the chair (a ledamot), and the registrar's diarienummer.
-    adjuster_id: str | None = Field(default=None, max_length=32)
+    adjuster_id: str | None = Field(default=None, max_length=ID_MAX)
     case_number: str | None = Field(default=None, max_length=64)
 
 
@@ -78,7 +82,7 @@ class Activity(SQLModel, table=True):
     )
     key: str = Field(max_length=64)
     status: str = Field(max_length=32)
-    owner_id: str | None = Field(default=None, max_length=32, index=True)
+    owner_id: str | None = Field(default=None, max_length=ID_MAX, index=True)
     due: date | None = None
     note: str | None = Field(default=None, max_length=2000)
     updated_at: datetime = _utc()
@@ -135,11 +139,11 @@ class Vote(SQLModel, table=True):
     )
     milestone: str = Field(max_length=64)
     status: str = Field(max_length=16, index=True)
-    channel_id: str = Field(max_length=32)
-    message_ts: str | None = Field(default=None, max_length=32)
+    channel_id: str = Field(max_length=ID_MAX)
+    message_ts: str | None = Field(default=None, max_length=ID_MAX)
     members: Any = Field(sa_type=JSON)
-    chair_id: str | None = Field(default=None, max_length=32)
-    opened_by: str = Field(max_length=32)
+    chair_id: str | None = Field(default=None, max_length=ID_MAX)
+    opened_by: str = Field(max_length=ID_MAX)
     opened_at: datetime = _utc()
     deadline: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
     # When non-voters are reminded (None: done, or too late to be useful).
@@ -147,7 +151,7 @@ class Vote(SQLModel, table=True):
         default=None, sa_type=UtcDateTime(), nullable=True, index=True
     )
     closed_at: datetime | None = _utc(nullable=True)
-    closed_by: str | None = Field(default=None, max_length=32)
+    closed_by: str | None = Field(default=None, max_length=ID_MAX)
     close_reason: str | None = Field(default=None, max_length=16)
     outcome: str | None = Field(default=None, max_length=16)
     record: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -155,7 +159,7 @@ class Vote(SQLModel, table=True):
     # vote, who presents, and the text voted on.
     substitutes: Any | None = Field(default=None, sa_type=JSON)
     coopted: Any | None = Field(default=None, sa_type=JSON)
-    presenter_id: str | None = Field(default=None, max_length=32)
+    presenter_id: str | None = Field(default=None, max_length=ID_MAX)
     proposal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Återremiss: {"by", "motivation", "at"}, set in the same UPDATE that closes the vote.
     referral: Any | None = Field(default=None, sa_type=JSON)
@@ -169,7 +173,7 @@ class Ballot(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     vote_id: int = _vote_id()
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_MAX)
     choice: str = Field(max_length=16)
     cast_at: datetime = _utc()
 
@@ -181,7 +185,7 @@ class Reservation(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     vote_id: int = _vote_id()
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_MAX)
     reason: str = Field(max_length=2000)
     at: datetime = _utc()
 
@@ -204,13 +208,13 @@ class JavQuestion(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=True),
     )
-    member: str = Field(max_length=32)
+    member: str = Field(max_length=ID_MAX)
     ground: str | None = Field(default=None, max_length=16)
     motivation: str = Field(max_length=2000)
-    raised_by: str = Field(max_length=32)
+    raised_by: str = Field(max_length=ID_MAX)
     at: datetime = _utc()
     ruled_javig: bool | None = Field(default=None)
-    ruled_by: str | None = Field(default=None, max_length=32)
+    ruled_by: str | None = Field(default=None, max_length=ID_MAX)
     ruled_at: datetime | None = _utc(nullable=True)
 
 
@@ -222,7 +226,7 @@ class Absence(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     vote_id: int = _vote_id()
-    member: str = Field(max_length=32)
+    member: str = Field(max_length=ID_MAX)
     at: datetime = _utc()
 
 
@@ -233,7 +237,7 @@ class RecordNote(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     vote_id: int = _vote_id()
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_MAX)
     text: str = Field(max_length=2000)
     at: datetime = _utc()
 
@@ -241,9 +245,8 @@ class RecordNote(SQLModel, table=True):
 class RecordVersion(SQLModel, table=True):
     """One version of a closed vote's record: 1 at the close, one more per rättelse.
 
-    Who justerar it is fixed when the version begins. `checksum` (SHA-256 of `canonical`, the
-    record's canonical JSON) is written once, when both have justerat; then nothing changes.
-    `remind_at`: when whoever has not justerat is reminded (None: done).
+    Who justerar it is fixed when it begins; `checksum` (SHA-256 of `canonical`, its canonical
+    JSON) is written once, when both have justerat. `remind_at`: the reminder (None: done).
     """
 
     __tablename__ = "record_version"
@@ -252,8 +255,8 @@ class RecordVersion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     vote_id: int = _vote_id()
     version: int
-    chair_id: str | None = Field(default=None, max_length=32)
-    adjuster_id: str | None = Field(default=None, max_length=32)
+    chair_id: str | None = Field(default=None, max_length=ID_MAX)
+    adjuster_id: str | None = Field(default=None, max_length=ID_MAX)
     opened_at: datetime = _utc()
     remind_at: datetime | None = Field(
         default=None, sa_type=UtcDateTime(), nullable=True, index=True
@@ -272,7 +275,7 @@ class RecordJustering(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     vote_id: int = _vote_id()
     version: int
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_MAX)
     at: datetime = _utc()
 
 
@@ -284,7 +287,7 @@ class RecordCorrection(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     vote_id: int = _vote_id()
     version: int
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_MAX)
     text: str = Field(max_length=2000)
     at: datetime = _utc()
 
@@ -295,7 +298,7 @@ class SlackEvent(SQLModel, table=True):
     __tablename__ = "slack_event"
 
     event_id: str = Field(primary_key=True, max_length=64)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=ID_MAX)
     received_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
 
 
@@ -317,14 +320,14 @@ class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=ID_MAX)
     project_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("project.id"), nullable=True, index=True),
     )
-    actor_id: str = Field(max_length=32)
+    actor_id: str = Field(max_length=ID_MAX)
     action: str = Field(max_length=64)
-    target: str = Field(max_length=128)
+    target: str = Field(max_length=ID_MAX)
     before: Any | None = Field(default=None, sa_type=JSON)
     after: Any | None = Field(default=None, sa_type=JSON)
     at: datetime = _utc()
@@ -341,7 +344,7 @@ class Document(SQLModel, table=True):
     )
     key: str = Field(max_length=64)
     url: str = Field(max_length=2000)
-    linked_by: str = Field(max_length=32)
+    linked_by: str = Field(max_length=ID_MAX)
     linked_at: datetime = _utc()
 
 
@@ -355,7 +358,7 @@ class SteeringMember(SQLModel, table=True):
     project_id: int = Field(
         sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
     )
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_MAX)
     position: int
 
 
@@ -369,7 +372,7 @@ class StakeholderChannel(SQLModel, table=True):
     project_id: int = Field(
         sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
     )
-    channel_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=ID_MAX)
     position: int
 
 
@@ -384,9 +387,9 @@ class OutboxEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=255, unique=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=ID_MAX)
     kind: str = Field(max_length=64)
-    target: str = Field(max_length=32)
+    target: str = Field(max_length=ID_MAX)
     payload: Any = Field(sa_type=JSON)
     status: str = Field(max_length=16, index=True)
     attempts: int = 0

@@ -1,8 +1,8 @@
 """The meeting's rules: ersättare, adjungerade, föredragande, the proposal, jäv with grounds
 and rulings, förhinder, protokollsanteckningar, återremiss.
 
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from storage.types import UtcDateTime
 
-revision = "0012"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
@@ -23,7 +23,7 @@ def _people_columns() -> list[sa.Column[object]]:
     return [
         sa.Column("substitutes", sa.JSON(), nullable=True),
         sa.Column("coopted", sa.JSON(), nullable=True),
-        sa.Column("presenter_id", sa.String(32), nullable=True),
+        sa.Column("presenter_id", sa.String(255), nullable=True),
         sa.Column("proposal", sa.Text(), nullable=True),
     ]
 
@@ -47,13 +47,13 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("vote_id", sa.Integer(), nullable=True),
-        sa.Column("member", sa.String(32), nullable=False),
+        sa.Column("member", sa.String(255), nullable=False),
         sa.Column("ground", sa.String(16), nullable=True),
         sa.Column("motivation", sa.String(2000), nullable=False),
-        sa.Column("raised_by", sa.String(32), nullable=False),
+        sa.Column("raised_by", sa.String(255), nullable=False),
         sa.Column("at", UtcDateTime(), nullable=False),
         sa.Column("ruled_javig", sa.Boolean(), nullable=True),
-        sa.Column("ruled_by", sa.String(32), nullable=True),
+        sa.Column("ruled_by", sa.String(255), nullable=True),
         sa.Column("ruled_at", UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["project_id"],
@@ -69,7 +69,7 @@ def upgrade() -> None:
         "forhinder",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("vote_id", sa.Integer(), nullable=False),
-        sa.Column("member", sa.String(32), nullable=False),
+        sa.Column("member", sa.String(255), nullable=False),
         sa.Column("at", UtcDateTime(), nullable=False),
         _vote_fk("forhinder"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_forhinder")),
@@ -79,7 +79,7 @@ def upgrade() -> None:
         "record_note",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("vote_id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.String(32), nullable=False),
+        sa.Column("user_id", sa.String(255), nullable=False),
         sa.Column("text", sa.String(2000), nullable=False),
         sa.Column("at", UtcDateTime(), nullable=False),
         _vote_fk("record_note"),

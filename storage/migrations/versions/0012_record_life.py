@@ -4,8 +4,8 @@ of the record (the first at the close, one more per rättelse), each justering, 
 Nothing is updated in place once justerat: a version row gets its checksum and canonical JSON
 once, when both have justerat it; a rättelse adds a version, never rewrites one.
 
-Revision ID: 0015
-Revises: 0012
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from storage.types import UtcDateTime
 
-revision = "0015"
-down_revision = "0012"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -37,13 +37,13 @@ def _base(table: str) -> list[sa.Column[object] | sa.ForeignKeyConstraint]:
 
 def upgrade() -> None:
     with op.batch_alter_table("project") as batch:
-        batch.add_column(sa.Column("adjuster_id", sa.String(32), nullable=True))
+        batch.add_column(sa.Column("adjuster_id", sa.String(255), nullable=True))
         batch.add_column(sa.Column("case_number", sa.String(64), nullable=True))
     op.create_table(
         "record_version",
         *_base("record_version"),
-        sa.Column("chair_id", sa.String(32), nullable=True),
-        sa.Column("adjuster_id", sa.String(32), nullable=True),
+        sa.Column("chair_id", sa.String(255), nullable=True),
+        sa.Column("adjuster_id", sa.String(255), nullable=True),
         sa.Column("opened_at", UtcDateTime(), nullable=False),
         sa.Column("remind_at", UtcDateTime(), nullable=True),
         sa.Column("justerat_at", UtcDateTime(), nullable=True),
@@ -56,7 +56,7 @@ def upgrade() -> None:
     op.create_table(
         "record_justering",
         *_base("record_justering"),
-        sa.Column("user_id", sa.String(32), nullable=False),
+        sa.Column("user_id", sa.String(255), nullable=False),
         sa.Column("at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_justering")),
         sa.UniqueConstraint(
@@ -69,7 +69,7 @@ def upgrade() -> None:
     op.create_table(
         "record_correction",
         *_base("record_correction"),
-        sa.Column("user_id", sa.String(32), nullable=False),
+        sa.Column("user_id", sa.String(255), nullable=False),
         sa.Column("text", sa.String(2000), nullable=False),
         sa.Column("at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_correction")),
