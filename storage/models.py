@@ -254,3 +254,5 @@ class OutboxEvent(SQLModel, table=True):
     next_attempt_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
     locked_until: datetime | None = _utc(nullable=True)
     sent_at: datetime | None = _utc(nullable=True)
+    # When the first attempt was claimed: nothing of this event can be in Slack from before.
+    first_attempt_at: datetime | None = _utc(nullable=True)

@@ -53,6 +53,8 @@ def claim_due(
     claimed = [(event, event.locked_until is not None) for event in session.exec(query)]
     for event, _ in claimed:
         event.locked_until = now + lease
+        if event.first_attempt_at is None:
+            event.first_attempt_at = now
     session.flush()
     return claimed
 
