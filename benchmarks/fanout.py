@@ -22,8 +22,7 @@ from benchmarks.harness import (
     database,
     workspace,
 )
-from bot.emulator import FakeSlack
-from bot.emulator.state import Message
+from bot.emulator import FakeSlack, Message
 from bot.phases import load_phase
 
 STAKEHOLDERS = 10

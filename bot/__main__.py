@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 
-from bot import logs
+from bot import logs, runner
 from bot.config import Settings
 from bot.domain.errors import DomainError
-from bot.phases import DEFAULT_PHASE, load_phase
-from bot.services import decisions
-from bot.services.context import Services
 from bot.slack.manifest import manifest
-from bot.wiring import Bot
-from messages.export import export_json, export_markdown
-from messages.pdf import PdfUnavailable, write_pdf
-from storage.db import Database, upgrade
-
-log = logging.getLogger("forvaltningsbot")
+from bot.wiring import Bot, export_record
+from messages.pdf import PdfUnavailable
 
 CREDENTIALS_HELP = """\
 Förvaltningsbot needs Slack credentials to serve: {missing} (not set).
@@ -63,34 +53,7 @@ def serve(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 3
-
-    def terminate(signum: int, _frame: FrameType | None) -> None:
-        log.info("signal %s: stopping", signal.Signals(signum).name)
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, terminate)
-    bot.start_background_work()
-    socket_handler = None
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        assert settings.slack_app_token is not None
-        socket_handler = SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
-        socket_handler.connect()  # type: ignore[no-untyped-call]
-        log.info("Socket Mode connected; health check on port %s", bot.server.port)
-    else:
-        log.info("listening on %s (Slack requests at /slack/events)", bot.server.url)
-    if settings.oauth_mode:
-        log.info("several workspaces: install at %s/slack/install", bot.server.url)
-    try:
-        bot.server.serve_forever()
-    except (SystemExit, KeyboardInterrupt):
-        pass
-    finally:
-        if socket_handler is not None:
-            socket_handler.close()  # type: ignore[no-untyped-call]
-        bot.stop()
-        log.info("stopped")
+    runner.run(bot)
     return 0
 
 
@@ -142,37 +105,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def export(settings: Settings, ref: str, fmt: str, lang: str, output: str | None) -> int:
-    """The record from the database alone: no Slack needed, so a registrar can run it."""
-    phase = load_phase(DEFAULT_PHASE)
-    db = Database.from_url(settings.database_url)
     try:
-        upgrade(db.engine)
-        services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
-        try:
-            found = decisions.export(services, ref)
-        except DomainError as err:
-            print(f"forvaltningsbot export: no single project {ref!r}. {err}", file=sys.stderr)
-            return 4
-        organisation = settings.organisation or found.team_id
-        now = services.clock()
-        if fmt == "pdf":
-            assert output is not None  # main() refuses pdf without -o
-            try:
-                write_pdf(found, organisation, now, lang, Path(output))
-            except PdfUnavailable as err:
-                print(f"forvaltningsbot export: no PDF on this machine: {err}", file=sys.stderr)
-                return 3
-            return 0
-        if fmt == "json":
-            text = export_json(found, organisation, now)
-        else:
-            text = export_markdown(found, organisation, now, lang)
-    finally:
-        db.dispose()
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
+        document = export_record(settings, ref, fmt, lang)
+    except DomainError as err:
+        print(f"forvaltningsbot export: no single project {ref!r}. {err}", file=sys.stderr)
+        return 4
+    except PdfUnavailable as err:
+        print(f"forvaltningsbot export: no PDF on this machine: {err}", file=sys.stderr)
+        return 3
+    if isinstance(document, bytes):
+        assert output is not None  # main() refuses pdf without -o
+        Path(output).write_bytes(document)
+    elif output:
+        Path(output).write_text(document, encoding="utf-8")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(document)
     return 0
 
 

@@ -1,7 +1,7 @@
 """The composition root: builds the bot from settings.
 
 `serve`, the playground, the tests and the benchmarks all build the bot here, the same way; the
-command line only parses arguments.
+command line only parses arguments (and `bot.runner` runs what is built here).
 """
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ from bot.metrics import Metrics
 from bot.outbox import OutboxSender
 from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
+from bot.services import decisions
 from bot.services.context import Services
 from bot.slack.app import build_app
 from bot.slack.deliveries import slack_deliveries
 from bot.slack.locale import Locales
 from bot.slack.oauth import GuardedAuthorize, InstallationClients, oauth_settings
 from bot.ticker import Ticker
+from messages.export import export_json, export_markdown
+from messages.pdf import export_pdf
 from storage.db import Database, upgrade
 
 
@@ -46,10 +49,8 @@ class Bot:
     @classmethod
     def build(cls, settings: Settings, *, phase: Phase | None = None) -> Bot:
         """`phase`: the template new projects follow, if not the shipped one (benchmarks)."""
-        phase = phase or load_phase(DEFAULT_PHASE)
-        db = Database.from_url(settings.database_url)
-        upgrade(db.engine)
-        services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
+        services = build_services(settings, phase=phase)
+        db = services.db
         client, clients, oauth, authorize = _clients(settings, db)
         locales = Locales()
         metrics = Metrics()
@@ -105,6 +106,35 @@ class Bot:
         self.ticker.stop()
         self.sender.stop()
         self.db.dispose()
+
+
+def build_services(settings: Settings, *, phase: Phase | None = None) -> Services:
+    """The migrated database and what every use case needs: the bot, or the export alone."""
+    phase = phase or load_phase(DEFAULT_PHASE)
+    db = Database.from_url(settings.database_url)
+    upgrade(db.engine)
+    return Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
+
+
+def export_record(settings: Settings, ref: str, fmt: str, lang: str) -> str | bytes:
+    """A project's decision record for diarieföring, from the database alone: no Slack needed,
+    so a registrar can run it. `fmt` "md" or "json" is text, "pdf" the bytes of a PDF/A.
+
+    Raises DomainError unless `ref` names one project, PdfUnavailable if this machine cannot
+    make a PDF.
+    """
+    services = build_services(settings)
+    try:
+        found = decisions.export(services, ref)
+        organisation = settings.organisation or found.team_id
+        now = services.clock()
+        if fmt == "pdf":
+            return export_pdf(found, organisation, now, lang)
+        if fmt == "json":
+            return export_json(found, organisation, now)
+        return export_markdown(found, organisation, now, lang)
+    finally:
+        services.db.dispose()
 
 
 def _clients(

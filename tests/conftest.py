@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
-from bot.config import Settings
 from bot.emulator import FakeSlack, SlackRequester
-from bot.emulator.state import Message
 from bot.wiring import Bot
-from tests.databases import fresh_postgres_database
-
-SIGNING_SECRET = "test-signing-secret"
-BOT_TOKEN = "xoxb-test"
-
-
-def outbox_key(message: Message) -> str:
-    """The outbox key a message the bot posted carries in its metadata ("" if none)."""
-    payload = (message.metadata or {}).get("event_payload") or {}
-    return str(payload.get("key", ""))
+from tests.support.bot import BOT_TOKEN, SIGNING_SECRET, RunningBot, Workspace, bot_settings
+from tests.support.databases import fresh_postgres_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -32,18 +20,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     with fresh_postgres_database() as url:
         yield url
-
-
-@dataclass
-class Workspace:
-    """The people and channels of the fake workspace the end-to-end tests use."""
-
-    fake: FakeSlack
-    anna: str  # projektledare, Swedish
-    erik: str  # owner, English
-    sara: str  # owner, Swedish
-    project_channel: str
-    other_channel: str
 
 
 @pytest.fixture
@@ -68,25 +44,6 @@ def workspace(fake: FakeSlack) -> Workspace:
         project_channel=state.add_channel("kommunen-x", members=members),
         other_channel=state.add_channel("allmant", members=members),
     )
-
-
-def bot_settings(fake: FakeSlack, database_url: str) -> Settings:
-    return Settings(
-        slack_bot_token=SecretStr(BOT_TOKEN),
-        slack_signing_secret=SecretStr(SIGNING_SECRET),
-        slack_api_url=fake.api_url,
-        database_url=database_url,
-        host="127.0.0.1",
-        port=0,
-        threads=4,
-        tick_seconds=3600,  # tests tick by hand, at the times they choose
-    )
-
-
-@dataclass
-class RunningBot:
-    bot: Bot
-    slack: SlackRequester
 
 
 @pytest.fixture

@@ -9,70 +9,23 @@ Slack; the fake workspace it answers into is the same `FakeSlack` the tests use.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
-from importlib import resources
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.emulator import render
+from bot.emulator import render, screen
 from bot.emulator.composer import escape_typed
+from bot.emulator.directory import User
+from bot.emulator.ledger import JsonDict
+from bot.emulator.page import ClientError, Page
 from bot.emulator.requester import SlackRequester
-from bot.emulator.routes import Request, Response
 from bot.emulator.server import FakeSlack
-from bot.emulator.state import Ephemeral, JsonDict, Message, User, View
+from bot.emulator.views import View
+
+__all__ = ["ClientError", "CommandOutcome", "HumanClient"]
 
 HOME = "home"
-STATE_PATH = "/playground/state"
-ACTION_PREFIX = "/playground/"
-STATIC_PREFIX = "/static/"
-MAX_BODY = 64 * 1024
 MAX_TEXT = 4000
-
-_CONTENT_TYPES = {
-    ".html": "text/html",
-    ".js": "text/javascript",
-    ".css": "text/css",
-    ".svg": "image/svg+xml",
-}
-# The page runs only its own script and style: even an escaping bug could not run anything.
-_SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
-
-LABELS: dict[str, dict[str, str]] = {
-    "sv": {
-        "only_you": "Endast synlig för dig",
-        "edited": "(redigerat)",
-        "empty": "Inga meddelanden här ännu.",
-        "home_loading": "Hem öppnas …",
-        "thread": "svar i tråd",
-        "home": "Hem",
-        "messages": "Meddelanden",
-    },
-    "en": {
-        "only_you": "Only visible to you",
-        "edited": "(edited)",
-        "empty": "No messages here yet.",
-        "home_loading": "Opening Home …",
-        "thread": "reply in thread",
-        "home": "Home",
-        "messages": "Messages",
-    },
-}
-
-
-class ClientError(Exception):
-    """Something the person asked for that cannot be done; told to the page, not raised on."""
 
 
 @dataclass(frozen=True)
@@ -83,29 +36,9 @@ class CommandOutcome:
     reply: JsonDict | None
 
 
-def _lang(user: User) -> str:
-    return "en" if user.locale.lower().startswith("en") else "sv"
-
-
-def _zone(name: str) -> tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
-def _static_files() -> dict[str, tuple[bytes, str]]:
-    folder = resources.files("bot.emulator").joinpath("static")
-    files: dict[str, tuple[bytes, str]] = {}
-    for entry in folder.iterdir():
-        suffix = "." + entry.name.rsplit(".", 1)[-1]
-        if entry.is_file() and suffix in _CONTENT_TYPES:
-            files[entry.name] = (entry.read_bytes(), _CONTENT_TYPES[suffix])
-    return files
-
-
 class HumanClient:
-    """The page and its JSON endpoints, installed as extra routes on a `FakeSlack`.
+    """What people do in the workspace and what each of them sees; `install` serves it as
+    the playground page (`page.Page`) from the `FakeSlack`'s own port.
 
     Every action is also a method, so the demo seeding and the tests drive the bot through the
     very path the page uses.
@@ -131,11 +64,10 @@ class HumanClient:
         self._closed: set[str] = set()
         self._errors: dict[str, dict[str, str]] = {}
         self._echo: dict[tuple[str, str], str] = {}
-        self._static = _static_files()
 
     def install(self) -> HumanClient:
-        self.fake.add_route("GET", "/", self._get)
-        self.fake.add_route("POST", ACTION_PREFIX, self._post)
+        """Serve the page and its endpoints from the fake Slack's own port."""
+        Page(self).install()
         return self
 
     # What a person does
@@ -268,7 +200,7 @@ class HumanClient:
             if user_id not in state.users or state.users[user_id].is_bot:
                 user_id = next((u.id for u in state.users.values() if not u.is_bot), "")
         me = self._person(user_id)
-        lang = _lang(me)
+        lang = screen.lang(me)
         with state.lock:
             im, _ = state.open_im(user_id)  # the app's DM is in the sidebar from the start
             names = render.Directory(
@@ -277,29 +209,14 @@ class HumanClient:
             )
             people = [u for u in state.users.values() if not u.is_bot]
             every_channel = sorted(c.name for c in state.channels.values() if not c.is_im)
-            channels = sorted(
-                (c for c in state.channels.values() if not c.is_im and user_id in c.members),
-                key=lambda c: c.name,
-            )
-        conversations: list[JsonDict] = [
-            {"id": HOME, "kind": "home", "name": LABELS[lang]["home"], "last": ""},
-            {
-                "id": im.id,
-                "kind": "dm",
-                "name": LABELS[lang]["messages"],
-                "last": self._last_ts(im.id, user_id),
-            },
-        ] + [
-            {"id": c.id, "kind": "channel", "name": c.name, "last": self._last_ts(c.id, user_id)}
-            for c in channels
-        ]
+        conversations = self._conversations(me, im.id, lang)
         known = {c["id"] for c in conversations}
         fallback = (
             self.start_channel if self.start_channel and self.start_channel in known else im.id
         )
         current = conversation if conversation in known else fallback
         if current == HOME:
-            html = self._home_html(user_id, names, lang)
+            html = screen.home_html(state.home_view(user_id), names, lang)
         else:
             html = self._conversation_html(current, me, names, lang)
         return {
@@ -318,6 +235,28 @@ class HumanClient:
         }
 
     # Internals
+
+    def _conversations(self, me: User, im_id: str, lang: str) -> list[JsonDict]:
+        """The sidebar: Home, the DM with the app, then `me`'s channels by name."""
+        state = self.fake.state
+        with state.lock:
+            channels = sorted(
+                (c for c in state.channels.values() if not c.is_im and me.id in c.members),
+                key=lambda c: c.name,
+            )
+        labels = screen.LABELS[lang]
+        return [
+            {"id": HOME, "kind": "home", "name": labels["home"], "last": ""},
+            {
+                "id": im_id,
+                "kind": "dm",
+                "name": labels["messages"],
+                "last": self._last_ts(im_id, me.id),
+            },
+        ] + [
+            {"id": c.id, "kind": "channel", "name": c.name, "last": self._last_ts(c.id, me.id)}
+            for c in channels
+        ]
 
     def _person(self, user_id: str) -> User:
         user = self.fake.state.users.get(user_id)
@@ -342,86 +281,30 @@ class HumanClient:
             raise ClientError("no such dialog open")
         return view
 
-    def _visible(self, channel_id: str, user_id: str) -> list[Message | Ephemeral]:
+    def _visible(self, channel_id: str, user_id: str) -> list[screen.Item]:
         state = self.fake.state
-        items: list[Message | Ephemeral] = [*state.messages(channel_id)]
+        items: list[screen.Item] = [*state.messages(channel_id)]
         items += state.ephemerals(channel=channel_id, user=user_id)
-        return sorted(items, key=lambda m: m.ts if isinstance(m, Message) else m.message_ts)
+        return sorted(items, key=screen.item_ts)
 
     def _last_ts(self, channel_id: str, user_id: str) -> str:
         items = self._visible(channel_id, user_id)
-        if not items:
-            return ""
-        last = items[-1]
-        return last.ts if isinstance(last, Message) else last.message_ts
+        return screen.item_ts(items[-1]) if items else ""
 
     def _conversation_html(
         self, channel_id: str, me: User, names: render.Directory, lang: str
     ) -> str:
-        labels = LABELS[lang]
-        items = self._visible(channel_id, me.id)
-        if not items:
-            return f'<p class="empty">{render.esc(labels["empty"])}</p>'
-        zone = _zone(me.tz)
-        return "".join(self._item_html(item, me, names, labels, zone) for item in items)
-
-    def _item_html(
-        self,
-        item: Message | Ephemeral,
-        me: User,
-        names: render.Directory,
-        labels: Mapping[str, str],
-        zone: tzinfo,
-    ) -> str:
         state = self.fake.state
-        if isinstance(item, Message):
-            ts, author_id, ephemeral = item.ts, item.user, False
-        else:
-            ts, author_id, ephemeral = item.message_ts, state.bot.user_id, True
-        author = state.users.get(author_id)
-        when = datetime.fromtimestamp(float(ts), tz=zone).strftime("%H:%M")
-        head = [
-            f'<span class="author">{render.esc(author.real_name if author else author_id)}</span>'
-        ]
-        if author is not None and author.is_bot:
-            head.append('<span class="app-badge">APP</span>')
-        head.append(f'<time title="{render.esc(ts)}">{when}</time>')
-        classes = ["msg"]
-        notes = []
-        if isinstance(item, Message):
-            if item.edited:
-                head.append(f'<span class="edited">{render.esc(labels["edited"])}</span>')
-            if item.thread_ts and item.thread_ts != item.ts:
-                classes.append("reply")
-                notes.append(render.esc(labels["thread"]))
-        if ephemeral:
-            classes.append("ephemeral")
-            with self._lock:
-                typed = self._echo.get((item.channel, ts))
-            notes.append(render.esc(labels["only_you"]))
-            if typed:
-                notes.append(f"<code>{render.esc(typed)}</code>")
-        attrs = {
-            "class": " ".join(classes),
-            "data-container": "message",
-            "data-channel": item.channel,
-            "data-ts": ts,
-        }
-        note = f'<div class="note">{" · ".join(notes)}</div>' if notes else ""
-        body = render.message_body(item.text, item.blocks, names)
-        attr_text = "".join(f' {k}="{render.esc(v)}"' for k, v in attrs.items())
-        return (
-            f'<div{attr_text}><div class="msg-head">{"".join(head)}</div>{note}'
-            f'<div class="msg-body">{body}</div></div>'
-        )
-
-    def _home_html(self, user_id: str, names: render.Directory, lang: str) -> str:
-        view = self.fake.state.home_view(user_id)
-        if view is None:
-            return f'<p class="empty">{render.esc(LABELS[lang]["home_loading"])}</p>'
-        return (
-            f'<div class="home" data-container="view" data-view="{render.esc(view.id)}">'
-            f"{render.blocks(view.blocks, names)}</div>"
+        with self._lock:
+            echo = dict(self._echo)
+        return screen.conversation_html(
+            self._visible(channel_id, me.id),
+            me,
+            names,
+            lang,
+            bot_user_id=state.bot.user_id,
+            users=state.users,
+            echo=echo,
         )
 
     def _modal_json(self, user_id: str, names: render.Directory) -> JsonDict | None:
@@ -429,127 +312,5 @@ class HumanClient:
             closed = set(self._closed)
             errors = {k: dict(v) for k, v in self._errors.items()}
         open_views = [v for v in self.fake.state.modals(user_id) if v.id not in closed]
-        if not open_views:
-            return None
-        view = open_views[-1]
-
-        def label(key: str, default: str) -> str:
-            obj = view.payload.get(key)
-            return str(obj.get("text", default)) if isinstance(obj, dict) else default
-
-        view_errors = errors.get(view.id, {})
-        return {
-            "id": view.id,
-            "hash": view.hash + json.dumps(view_errors, sort_keys=True),
-            "title": label("title", ""),
-            "submit": label("submit", "") if view.payload.get("submit") else "",
-            "close": label("close", "Avbryt"),
-            "html": render.blocks(view.blocks, names, view_errors),
-        }
-
-    # HTTP
-
-    def _allowed_hosts(self) -> set[str]:
-        port = self.fake.port
-        return {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
-
-    def _refuse(self, request: Request) -> Response | None:
-        # The page has no login: it must only answer itself, not another site the person has
-        # open (a cross-site form post) nor a rebound DNS name pointing at loopback.
-        if request.header("host") not in self._allowed_hosts():
-            return Response.text("unknown host", status=421)
-        if request.method == "POST":
-            origin = request.header("origin")
-            if origin is not None and urlsplit(origin).netloc not in self._allowed_hosts():
-                return Response.json({"ok": False, "error": "cross-origin request"}, status=403)
-            if request.content_type != "application/json":
-                return Response.json({"ok": False, "error": "JSON only"}, status=415)
-            if len(request.body) > MAX_BODY:
-                return Response.json({"ok": False, "error": "too large"}, status=413)
-        return None
-
-    def _secure(self, response: Response) -> Response:
-        response.headers.update(_SECURITY_HEADERS)
-        return response
-
-    def _get(self, request: Request) -> Response:
-        refused = self._refuse(request)
-        if refused is not None:
-            return refused
-        if request.path in ("/", "/index.html"):
-            content, kind = self._static["index.html"]
-            return self._secure(
-                Response(body=content, headers={"Content-Type": f"{kind}; charset=utf-8"})
-            )
-        if request.path == "/favicon.ico":
-            return Response(status=204)  # browsers ask; an empty answer keeps their console quiet
-        if request.path.startswith(STATIC_PREFIX):
-            found = self._static.get(request.path[len(STATIC_PREFIX) :])
-            if found is None:
-                return Response.text("not found", status=404)
-            content, kind = found
-            return self._secure(
-                Response(body=content, headers={"Content-Type": f"{kind}; charset=utf-8"})
-            )
-        if request.path == STATE_PATH:
-            params = request.query_params()
-            try:
-                data = self.snapshot(params.get("user", ""), params.get("conversation", ""))
-            except ClientError as err:
-                return self._secure(Response.json({"ok": False, "error": str(err)}, status=400))
-            return self._secure(Response.json({"ok": True, **data}))
-        return Response.text("not found", status=404)
-
-    def _post(self, request: Request) -> Response:
-        refused = self._refuse(request)
-        if refused is not None:
-            return refused
-        try:
-            body = request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            return Response.json({"ok": False, "error": "a JSON object, please"}, status=400)
-        action = request.path[len(ACTION_PREFIX) :]
-        try:
-            result = self._act(action, body)
-        except ClientError as err:
-            return self._secure(Response.json({"ok": False, "error": str(err)}, status=400))
-        return self._secure(Response.json({"ok": True, **result}))
-
-    def _act(self, action: str, body: JsonDict) -> JsonDict:
-        def field(name: str, *, required: bool = True) -> str | None:
-            value = body.get(name)
-            if value is None and not required:
-                return None
-            if not isinstance(value, str) or (required and not value):
-                raise ClientError(f"{name} is missing")
-            return value
-
-        user = field("user") or ""
-        if action == "command":
-            self.command(user, field("conversation") or "", field("text") or "")
-        elif action == "click":
-            self.click(
-                user,
-                field("action_id") or "",
-                value=field("value", required=False),
-                channel_id=field("channel", required=False),
-                message_ts=field("ts", required=False),
-                view_id=field("view", required=False),
-            )
-        elif action == "submit":
-            values = body.get("values")
-            if not isinstance(values, dict) or not all(
-                isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
-                for v in values.values()
-            ):
-                raise ClientError("values must be {block_id: {action_id: text}}")
-            self.submit(user, field("view") or "", values)
-        elif action == "close":
-            self.close(user, field("view") or "")
-        elif action == "home":
-            self.open_home(user)
-        else:
-            raise ClientError(f"unknown action {action!r}")
-        return {}
+        view = open_views[-1] if open_views else None
+        return screen.modal_json(view, names, errors.get(view.id, {}) if view else {})

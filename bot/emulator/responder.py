@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.emulator.state import JsonDict, ResponsePost, WorkspaceState
+from bot.emulator.ledger import JsonDict
+from bot.emulator.response_urls import ResponsePost
+from bot.emulator.state import WorkspaceState
 
 # Slack's documented budget for one response_url.
 MAX_USES = 5

@@ -12,9 +12,10 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from bot.emulator.faults import Faults
+from bot.emulator.ledger import DEFAULT_TOKEN, BotIdentity, JsonDict, Team
 from bot.emulator.responder import Responder
 from bot.emulator.routes import Handler, Request, Response, Router
-from bot.emulator.state import DEFAULT_TOKEN, BotIdentity, JsonDict, Team, WorkspaceState
+from bot.emulator.state import WorkspaceState
 from bot.emulator.webapi import WebApi
 
 API_PREFIX = "/api/"

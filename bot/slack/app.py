@@ -12,7 +12,8 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.services.context import Services
-from bot.slack.listeners import commands, events, interactions
+from bot.slack.listeners import buttons, commands, dialogs, events
+from bot.slack.listeners.deps import Deps
 from bot.slack.locale import Locales
 
 log = logging.getLogger(__name__)
@@ -45,13 +46,13 @@ def build_app(
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )
-    forget_event = events.register(app, services)
-    commands.register(app, services, locales, notify)
-    interactions.register(app, services, locales, notify)
+    deps = Deps(services=services, locales=locales, notify=notify)
+    for surface in (events, commands, buttons, dialogs):
+        surface.register(app, deps)
 
     @app.error
     def unhandled(error: Exception, body: dict[str, Any]) -> None:
         log.exception("unhandled error in a listener (type=%s)", body.get("type"), exc_info=error)
-        forget_event(body)
+        events.forget_failed(services, body)
 
     return app

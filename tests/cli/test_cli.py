@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import queue
 import re
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -20,23 +17,9 @@ import pytest
 
 from bot.emulator import FakeSlack, SlackRequester
 from bot.slack.manifest import SCOPES_BY_METHOD
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-
-CLI = [sys.executable, "-m", "bot"]
-
-
-def run(
-    args: list[str], env: dict[str, str], timeout: float = 30
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603  (our own program)
-        CLI + args, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update(extra)
-    return env
+from tests.cli.support import CLI, clean_env, run
+from tests.support.bot import BOT_TOKEN, SIGNING_SECRET
+from tests.support.processes import free_port, wait_healthy
 
 
 @pytest.mark.parametrize("request_url", [None, "https://bot.kommun.se"])
@@ -134,25 +117,6 @@ def test_without_credentials_the_playground_starts_answers_and_stops(
         assert "No Slack credentials" in stderr and "SLACK_BOT_TOKEN" in stderr
     assert "xoxb-" not in stderr + stdout  # the session's token is never shown
     assert not real_db.exists()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_healthy(url: str, process: subprocess.Popen[str], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[1]
-        try:
-            with urlopen(url + "/healthz", timeout=1) as reply:  # noqa: S310
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("the bot did not become healthy")
 
 
 def test_serve_runs_migrations_answers_and_stops_cleanly_on_sigterm(

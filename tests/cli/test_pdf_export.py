@@ -22,18 +22,17 @@ from pypdf.generic import ArrayObject, StreamObject
 from bot.domain.voting import Choice
 from bot.services import decisions, votes
 from messages.pdf import FACES, FONTS
-from tests.cli.test_cli import run
-from tests.domain.clock import sthlm
-from tests.services.conftest import (
+from tests.cli.support import run
+from tests.services.support import (
     ANNA,
     CHANNEL,
     ERIK,
     MARIA,
     SARA,
-    Clock,
     build_services,
     ready_project,
 )
+from tests.support.clock import Clock, sthlm
 
 RESERVATION = "Driftavtalet <saknar> § 4 & vite – åäö"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"

@@ -27,8 +27,8 @@ import pytest
 import yaml
 
 from bot.emulator import FakeSlack, SlackRequester
-from tests.cli.test_cli import free_port, wait_healthy
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.bot import BOT_TOKEN, SIGNING_SECRET
+from tests.support.processes import free_port, wait_healthy
 
 pytestmark = pytest.mark.container
 

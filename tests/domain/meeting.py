@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.domain.jav import Jav, JavGround, declare, raise_jav, rule
 from bot.domain.seats import Forhinder, Seating, SteeringGroup, serving
 from bot.domain.voting import Choice
-from tests.domain.clock import utc
+from tests.support.clock import utc
 
 START = utc(2026, 12, 1, 9)
 LEAD = "pl"  # the projektledare: rules in the tables; a member only where a case says so

@@ -18,7 +18,7 @@ from bot.domain.calendar import (
     snooze_until,
 )
 from bot.holidays_se import FIRST_YEAR, LAST_YEAR, swedish_calendar
-from tests.domain.clock import CAIRO, SWEDEN, sthlm, utc
+from tests.support.clock import CAIRO, SWEDEN, sthlm, utc
 
 BUSINESS_DAY_CASES: dict[str, tuple[date, bool]] = {
     "midsommarafton-2026": (date(2026, 6, 19), False),

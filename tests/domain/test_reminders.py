@@ -16,7 +16,7 @@ from bot.domain.reminders import (
     should_escalate,
     urgency,
 )
-from tests.domain.clock import SWEDEN, sthlm
+from tests.support.clock import SWEDEN, sthlm
 
 MONDAY_9 = sthlm(2026, 11, 23, 9)
 TODAY = date(2026, 11, 23)

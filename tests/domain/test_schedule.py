@@ -16,7 +16,7 @@ from bot.domain.schedule import (
     next_occurrences,
     parse_schedule,
 )
-from tests.domain.clock import CAIRO, SWEDEN, sthlm, utc
+from tests.support.clock import CAIRO, SWEDEN, sthlm, utc
 
 VALID_CASES: dict[str, tuple[str, str, str, str]] = {
     # id: (input, spec, Swedish description, English description)

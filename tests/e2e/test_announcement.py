@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import select, text
 from sqlmodel import col
 
-from bot.emulator.state import Message
+from bot.emulator import Message
 from storage.models import OutboxEvent, Vote
-from tests.conftest import RunningBot, Workspace, outbox_key
-from tests.e2e.test_tracking import eventually, run
-from tests.e2e.test_vote import DOCUMENTS, ready_the_project
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.outbox import outbox_key
+from tests.support.project import DOCUMENTS, ready_the_project
+from tests.support.waiting import eventually
 
 
 def announcements(w: Workspace, channel: str) -> list[Message]:

@@ -21,8 +21,8 @@ from bot.emulator import FakeSlack, SlackRequester
 from bot.slack.oauth import InstallationClients, authorization_url, oauth_settings
 from bot.wiring import Bot
 from storage.db import Database, upgrade
-from tests.conftest import SIGNING_SECRET, Workspace
-from tests.e2e.test_tracking import eventually
+from tests.support.bot import SIGNING_SECRET, Workspace
+from tests.support.waiting import eventually
 
 CLIENT_ID = "111.222"
 CLIENT_SECRET = "test-client-secret"

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from bot.emulator.state import Message
-from storage.models import Activity, AuditEntry, OutboxEvent
-from tests.conftest import RunningBot, Workspace
-from tests.e2e.test_tracking import eventually, run
+from storage.models import AuditEntry, OutboxEvent
+from tests.e2e.support import activity_ids, press, redrawn, reminder_dm, statuses
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -25,43 +25,6 @@ def project(start_bot: Callable[[], RunningBot], workspace: Workspace) -> Runnin
     run(running, w, f"ansvarig 2 <@{w.erik}|erik>")
     run(running, w, "datum 1.2 2026-01-15")
     return running
-
-
-def activity_ids(running: RunningBot) -> dict[str, int]:
-    with running.bot.db.session() as session:
-        return dict(session.execute(select(col(Activity.key), col(Activity.id))).all())
-
-
-def statuses(running: RunningBot) -> dict[str, str]:
-    with running.bot.db.session() as session:
-        return dict(session.execute(select(col(Activity.key), col(Activity.status))).all())
-
-
-def reminder_dm(w: Workspace) -> Message:
-    found = eventually(lambda: [m for m in w.fake.state.dms_to(w.erik) if "Reminder" in m.text])
-    assert found, "no reminder DM arrived"
-    return found[-1]  # type: ignore[no-any-return]
-
-
-def current(w: Workspace, dm: Message) -> Message:
-    message = w.fake.state.find_message(dm.channel, dm.ts)
-    assert message is not None
-    return message
-
-
-def redrawn(w: Workspace, dm: Message, text: str) -> Message:
-    """The DM after the bot edited it in place to show `text`."""
-    eventually(lambda: text in current(w, dm).text)
-    message = current(w, dm)
-    assert text in message.text, message.text
-    return message
-
-
-def press(running: RunningBot, dm: Message, action: str, activity_id: int, user: str) -> None:
-    """`user` presses a button of the reminder DM, as Slack sends it."""
-    running.slack.click(
-        action, user_id=user, channel_id=dm.channel, message_ts=dm.ts, value=str(activity_id)
-    )
 
 
 def test_remind_now_is_refused_to_an_owner_and_changes_nothing(

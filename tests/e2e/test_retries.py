@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import SlackEvent
-from tests.conftest import RunningBot, Workspace
-from tests.e2e.test_tracking import eventually
+from tests.support.bot import RunningBot, Workspace
+from tests.support.waiting import eventually
 
 
 def test_a_redelivered_event_is_processed_once(

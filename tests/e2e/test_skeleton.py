@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.emulator import SlackRequester
 from storage.models import Activity, AuditEntry, Project
-from tests.conftest import RunningBot, Workspace
+from tests.support.bot import RunningBot, Workspace
 
 
 def reply_text(response: Any) -> str:

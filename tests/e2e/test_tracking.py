@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -12,19 +11,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot.emulator import SlackRequester
 from storage.models import Activity, AuditEntry, Document, OutboxEvent, Project, SteeringMember
-from tests.conftest import RunningBot, Workspace
-
-
-def eventually(check: Callable[[], Any], seconds: float = 10) -> Any:
-    """Poll a bounded time for something the outbox sender does on its own thread."""
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.05)
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.outbox import undelivered
+from tests.support.waiting import eventually
 
 
 def snapshot(running: RunningBot) -> tuple[Any, ...]:
@@ -54,13 +44,6 @@ def project(start_bot: Callable[[], RunningBot], workspace: Workspace) -> Runnin
         "nytt Kommunen X", user_id=workspace.anna, channel_id=workspace.project_channel
     )
     return running
-
-
-def run(running: RunningBot, w: Workspace, text: str, user: str | None = None) -> dict[str, Any]:
-    response = running.slack.command(text, user_id=user or w.anna, channel_id=w.project_channel)
-    assert response.status == 200, response.text
-    body: dict[str, Any] = response.json
-    return body
 
 
 HAPPY = [
@@ -178,7 +161,8 @@ def test_owner_dm_is_delivered_once_through_429_and_500(
     run(project, w, f"ansvarig 1.2 <@{w.erik}>")
 
     dms = eventually(lambda: w.fake.state.dms_to(w.erik), seconds=15)
-    time.sleep(0.5)
+    # A second post would have to come from an event still pending: once none is, none can.
+    assert eventually(lambda: undelivered(project.bot.db) == 0), "the outbox did not settle"
     dms = w.fake.state.dms_to(w.erik)
     assert len(dms) == 1
     assert "made you owner of *1.2*" in dms[0].text
@@ -282,11 +266,16 @@ def test_status_shows_owners_documents_and_readiness(
     assert "1 av 6 klara" in body["text"]
 
 
-def test_nothing_is_sent_for_a_refused_command(slack: SlackRequester, workspace: Workspace) -> None:
-    slack.command(
+def test_nothing_is_sent_for_a_refused_command(
+    start_bot: Callable[[], RunningBot], workspace: Workspace
+) -> None:
+    running = start_bot()
+    running.slack.command(
         f"ansvarig 1.2 <@{workspace.erik}>",
         user_id=workspace.anna,
         channel_id=workspace.project_channel,
     )
-    time.sleep(0.3)
+    # Everything the bot sends goes through the outbox, queued before the command is answered:
+    # with nothing pending there, nothing is on its way.
+    assert eventually(lambda: undelivered(running.bot.db) == 0), "the outbox did not settle"
     assert workspace.fake.state.calls("chat.postMessage") == []

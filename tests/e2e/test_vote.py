@@ -13,18 +13,11 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
-from bot.emulator.state import Message
+from bot.emulator import Message
 from storage.models import AuditEntry, Ballot, Vote
-from tests.conftest import RunningBot, Workspace
-from tests.e2e.test_tracking import eventually, run
-
-DOCUMENTS = (
-    "forvaltningsplan",
-    "samverkansavtal",
-    "driftplan",
-    "effekthemtagningsplan",
-    "slutrapport",
-)
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.project import DOCUMENTS, ready_the_project
+from tests.support.waiting import eventually
 
 
 @dataclass
@@ -36,19 +29,6 @@ class Board:
     maria: str
     channel: str  # #styrgrupp, where the vote is held
     olof: str = ""
-
-
-def ready_the_project(
-    running: RunningBot, w: Workspace, members: list[str], chair: str, vote_channel: str
-) -> None:
-    for ref in ("1.1", "1.2", "1.3", "1", "2", "3"):
-        run(running, w, f"klar {ref}")
-    run(running, w, "ej-aktuell 4 Slutrapport skrivs i nästa fas")
-    for key in DOCUMENTS:
-        run(running, w, f"underlag {key} <https://intra.kommun.se/{key}>")
-    run(running, w, "styrgrupp " + " ".join(f"<@{m}>" for m in members))
-    run(running, w, f"ordförande <@{chair}>")
-    run(running, w, f"styrgruppskanal <#{vote_channel}|styrgrupp>")
 
 
 @pytest.fixture
@@ -66,7 +46,7 @@ def board(start_bot: Callable[[], RunningBot], workspace: Workspace) -> Board:
 def vote_message(b: Board) -> Message:
     found = eventually(lambda: b.w.fake.state.messages(b.channel))
     assert found, "the vote message was not posted"
-    return found[0]  # type: ignore[no-any-return]
+    return found[0]
 
 
 def click(b: Board, action: str, user: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from bot import logs
 from bot.http import REQUEST_ID_HEADER
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, RunningBot, Workspace
+from tests.support.bot import BOT_TOKEN, SIGNING_SECRET, RunningBot, Workspace
 
 SECRET = "8f14e45fceea167a5a36dedd4bea2543"  # the shape of a real signing secret
 

@@ -19,9 +19,9 @@ from bot.metrics import Metrics, Surface
 from storage import outbox
 from storage.db import Database
 from storage.models import Activity
-from tests.conftest import RunningBot, Workspace
-from tests.e2e.test_tracking import eventually, run
-from tests.e2e.test_vote import ready_the_project
+from tests.support.bot import RunningBot, Workspace, run
+from tests.support.project import ready_the_project
+from tests.support.waiting import eventually
 
 FORM = "application/x-www-form-urlencoded"
 Series = dict[tuple[str, frozenset[tuple[str, str]]], float]

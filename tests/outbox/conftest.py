@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.services.context import Services
-from tests.domain.clock import sthlm
 from tests.outbox.support import Clock, build_services
+from tests.support.clock import sthlm
 
 
 @pytest.fixture

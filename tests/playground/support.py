@@ -1,33 +1,19 @@
-"""Helpers for the playground tests: a started playground, its JSON endpoints, bounded waits."""
+"""Helpers for the playground tests: a started playground and its JSON endpoints."""
 
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.playground import Playground
 from bot.wiring import Bot
 
-T = TypeVar("T")
-
 
 def start_playground(*, demo: bool = False) -> Playground:
     return Playground(Bot.build, port=0, demo=demo, log_level="WARNING").start()
-
-
-def eventually(check: Callable[[], T], seconds: float = 10) -> T:
-    """Poll a bounded time for what the bot's outbox does on its own thread."""
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.05)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import pytest
 from bot.playground import Playground
 from bot.playground import run as run_playground
 from bot.wiring import Bot
-from tests.playground.support import Page, eventually, http, start_playground
+from tests.playground.support import Page, http, start_playground
+from tests.support.waiting import eventually
 
 
 @pytest.fixture

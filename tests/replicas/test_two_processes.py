@@ -10,10 +10,8 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -32,18 +30,14 @@ from bot.services import activities, projects
 from bot.services.context import Actor, Services
 from storage.db import Database, upgrade
 from storage.models import Ballot, ReminderSchedule, Vote
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, outbox_key
-from tests.databases import fresh_postgres_database
-from tests.e2e.test_tracking import eventually
+from tests.support.bot import BOT_TOKEN, SIGNING_SECRET
+from tests.support.databases import fresh_postgres_database
+from tests.support.outbox import outbox_key, undelivered
+from tests.support.processes import free_port
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -138,6 +132,19 @@ def seed_due_projects(url: str, owners: list[str]) -> None:
     services.db.dispose()
 
 
+def settle(url: str) -> None:
+    """Wait until no outbox event is pending, taken or in doubt.
+
+    Only a pending event can still be sent, and a replica settles one only after Slack has
+    answered: with none left, everything either replica will ever post has arrived.
+    """
+    db = Database.from_url(url)
+    try:
+        assert eventually(lambda: undelivered(db) == 0, seconds=60), "the outbox did not settle"
+    finally:
+        db.dispose()
+
+
 def reminders_to(fake: FakeSlack, user: str) -> int:
     return sum(
         1
@@ -224,7 +231,7 @@ def test_two_replicas_share_requests_and_ticks_without_duplicates(
 
     channels = [*stakeholders, project]
     assert eventually(lambda: all(announced(c) for c in channels), seconds=30)
-    time.sleep(1.5)  # room for a duplicate to show up, if there were one
+    settle(database)  # a duplicate, if there were one, has been sent by now
     assert [announced(c) for c in channels] == [1] * len(channels)
     assert [reminders_to(fake, o) for o in owners] == [1] * len(owners)
 
@@ -245,6 +252,6 @@ def test_a_killed_replica_leaves_its_work_to_the_other_without_duplicates(
     sent_by_a = sum(reminders_to(fake, o) for o in owners)
     replicas()
     assert eventually(lambda: all(reminders_to(fake, o) >= 1 for o in owners), seconds=90)
-    time.sleep(1.5)
+    settle(database)
     assert [reminders_to(fake, o) for o in owners] == [1] * len(owners)
     assert sent_by_a < len(owners)  # it really died with work left

@@ -3,40 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import pytest
 
-from bot.domain.activities import ActivityStatus
-from bot.phases import load_phase
-from bot.services import activities, projects
-from bot.services.context import Actor, Services
-from storage.db import Database, upgrade
-from tests.domain.clock import sthlm
-
-TEAM = "T0001"
-ANNA = Actor(TEAM, "UANNA")  # projektledare
-ERIK = Actor(TEAM, "UERIK")
-SARA = Actor(TEAM, "USARA")
-CHANNEL = "CPROJ"
-MARIA = Actor(TEAM, "UMARIA")
-
-
-@dataclass
-class Clock:
-    """A clock the test sets; services read it as `services.clock()`."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, instant: datetime) -> None:
-        self.now = instant
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from bot.services.context import Services
+from tests.services.support import build_services
+from tests.support.clock import Clock, sthlm
 
 
 @pytest.fixture
@@ -44,28 +16,8 @@ def clock() -> Clock:
     return Clock(sthlm(2026, 11, 23, 8))  # a Monday morning, before the default 09:00
 
 
-def build_services(database_url: str, clock: Clock) -> Services:
-    db = Database.from_url(database_url)
-    upgrade(db.engine)
-    phase = load_phase()
-    return Services(db=db, phases={phase.key: phase}, default_phase=phase.key, clock=clock)
-
-
 @pytest.fixture
 def services(database_url: str, clock: Clock) -> Iterator[Services]:
     built = build_services(database_url, clock)
     yield built
     built.db.dispose()
-
-
-def ready_project(services: Services, name: str = "Kommunen X") -> None:
-    """A project in CHANNEL ready for Milstolpe VII: activities done, the five documents linked,
-    Erik, Sara and Maria in the steering group, Sara the chair."""
-    projects.create_project(services, ANNA, CHANNEL, name)
-    for ref in ("1.1", "1.2", "1.3", "2", "3", "4"):
-        activities.set_status(services, ANNA, CHANNEL, ref, ActivityStatus.DONE)
-    for key in ("forvaltningsplan", "samverkansavtal", "driftplan", "effekthemtagningsplan"):
-        activities.link_document(services, ANNA, CHANNEL, key, f"https://x.se/{key}")
-    activities.link_document(services, ANNA, CHANNEL, "slutrapport", "https://x.se/s")
-    projects.set_steering(services, ANNA, CHANNEL, [ERIK.user_id, SARA.user_id, MARIA.user_id])
-    projects.set_chair(services, ANNA, CHANNEL, SARA.user_id)

@@ -24,9 +24,9 @@ from bot.slack.deliveries import slack_deliveries
 from bot.slack.locale import Locales
 from storage import outbox as queue
 from storage.models import Activity, OutboxEvent, ReminderSchedule
-from tests.conftest import BOT_TOKEN
-from tests.domain.clock import sthlm
-from tests.services.conftest import ANNA, CHANNEL, ERIK, SARA, Clock, build_services
+from tests.services.support import ANNA, CHANNEL, ERIK, SARA, build_services
+from tests.support.bot import BOT_TOKEN
+from tests.support.clock import Clock, sthlm
 
 
 def queued(services: Services, kind: OutboxKind) -> list[OutboxEvent]:

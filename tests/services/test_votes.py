@@ -16,17 +16,16 @@ from bot.services.outbox_events import OutboxKind
 from bot.services.tick import tick
 from storage import outbox as queue
 from storage.models import Vote
-from tests.domain.clock import sthlm
-from tests.services.conftest import (
+from tests.services.support import (
     ANNA,
     CHANNEL,
     ERIK,
     MARIA,
     SARA,
-    Clock,
     build_services,
     ready_project,
 )
+from tests.support.clock import Clock, sthlm
 
 
 @pytest.fixture

@@ -1,23 +1,103 @@
-"""Slack's event retries: an event is processed once, whatever Slack redelivers.
+"""The Events API: the events the bot listens to, each processed once whatever Slack redelivers.
 
 Slack redelivers an event (with X-Slack-Retry-Num) when it did not see our answer in time. The
 first delivery records the event_id in the database (shared by every replica) before the
 listeners run; a redelivery finds it there and is answered 200 without processing. If a
-listener fails, the id is forgotten again so that Slack's retry gets a second chance.
+listener fails, the id is forgotten again so that Slack's retry gets a second chance: an event
+has no person to tell, so its failure goes to the app's error handler, which calls
+`forget_failed`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.services import activities, decisions, events
 from bot.services.context import Services
-from storage import events
+from bot.slack.listeners.deps import Deps
+from bot.slack.listeners.reply import Ack
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Happened:
+    """An event as its handler reads it."""
+
+    event: dict[str, Any]
+    team_id: str
+    bot_user_id: str | None
+
+
+def bot_joined(deps: Deps, happened: Happened) -> None:
+    """Someone joined a channel; if it is the bot, what could not be posted there goes again."""
+    user = happened.event.get("user")
+    the_bot = bool(user) and user == happened.bot_user_id
+    if the_bot and decisions.bot_invited(deps.services, str(happened.event.get("channel"))):
+        deps.notify()
+
+
+def home_opened(deps: Deps, happened: Happened) -> None:
+    """The Home tab was opened: it is drawn afresh (by the sender)."""
+    if happened.event.get("tab", "home") != "home":
+        return
+    activities.request_home(deps.services, happened.team_id, happened.event["user"])
+    deps.notify()
+
+
+EVENTS: dict[str, Callable[[Deps, Happened], None]] = {
+    "member_joined_channel": bot_joined,
+    "app_home_opened": home_opened,
+}
+
+
+def register(app: App, deps: Deps) -> None:
+    app.middleware(_once_per_event(deps.services))
+    for name, handler in EVENTS.items():
+        app.event(name)(_listener(deps, handler))
+
+
+def forget_failed(services: Services, body: dict[str, Any]) -> None:
+    """A listener failed on this request; if it was an event, Slack's retry may run it again."""
+    event_id = _event_id(body)
+    if event_id is not None:
+        events.forget(services, event_id)
+
+
+def _listener(
+    deps: Deps, handler: Callable[[Deps, Happened], None]
+) -> Callable[[Ack, dict[str, Any], dict[str, Any], dict[str, Any]], None]:
+    def listener(
+        ack: Ack, event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]
+    ) -> None:
+        ack()
+        team_id = str(body.get("team_id") or "")
+        handler(deps, Happened(event, team_id, context.get("bot_user_id")))
+
+    return listener
+
+
+def _once_per_event(
+    services: Services,
+) -> Callable[[dict[str, Any], Callable[[], None]], BoltResponse | None]:
+    # Bolt passes the continuation by the name `next`, so the parameter must be called so.
+    def once_per_event(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        event_id = _event_id(body)
+        if event_id is None:
+            next()
+            return None
+        if not events.first_delivery(services, event_id, str(body.get("team_id") or "")):
+            log.info("event %s was processed before; this redelivery is not", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return once_per_event
 
 
 def _event_id(body: dict[str, Any]) -> str | None:
@@ -25,35 +105,3 @@ def _event_id(body: dict[str, Any]) -> str | None:
         return None
     event_id = body.get("event_id")
     return event_id if isinstance(event_id, str) and 0 < len(event_id) <= 64 else None
-
-
-def register(app: App, services: Services) -> Callable[[dict[str, Any]], None]:
-    """Install the middleware; returns what the error handler calls to forget a failed event."""
-
-    # Bolt passes the continuation by the name `next`, so the parameter must be called so.
-    @app.middleware
-    def once_per_event(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-        event_id = _event_id(body)
-        if event_id is None:
-            next()
-            return None
-        with services.db.session() as session:
-            first = events.first_delivery(
-                session=session,
-                event_id=event_id,
-                team_id=str(body.get("team_id") or ""),
-                now=services.clock(),
-            )
-        if not first:
-            log.info("event %s was processed before; this redelivery is not", event_id)
-            return BoltResponse(status=200, body="")
-        next()
-        return None
-
-    def forget(body: dict[str, Any]) -> None:
-        event_id = _event_id(body)
-        if event_id is not None:
-            with services.db.session() as session:
-                events.forget(session=session, event_id=event_id)
-
-    return forget

@@ -24,20 +24,33 @@ def in_channel(message: Message) -> dict[str, Any]:
     return {"response_type": "in_channel", **message.as_kwargs()}
 
 
-def answer(ack: Ack, lang: str, work: Callable[[], dict[str, Any]]) -> None:
-    """Run the work and ack with its reply; a refusal or a failure is told to the user alone.
+def failure(error: Exception, lang: str) -> Message:
+    """What the person is told when their request failed: the rule that refused it, or, for a
+    failure nobody expected, a reference that finds the logged stack trace.
 
-    The work runs in one transaction, so whatever went wrong, nothing was changed; the user is
-    told so, with a reference that finds the log line.
+    The work runs in one transaction, so whatever went wrong, nothing was changed.
     """
+    if isinstance(error, DomainError):
+        return error_message(error, lang)
+    reference = uuid.uuid4().hex[:8]
+    log.error("unexpected error, reference %s", reference, exc_info=error)
+    return internal_error(reference, lang)
+
+
+def answer(ack: Ack, lang: str, work: Callable[[], dict[str, Any]]) -> None:
+    """Run the work and ack with its reply; a refusal or a failure is told to the user alone."""
     try:
         reply = work()
-    except DomainError as err:
-        ack(**ephemeral(error_message(err, lang)))
-        return
-    except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("unexpected error, reference %s", reference)
-        ack(**ephemeral(internal_error(reference, lang)))
+    except Exception as error:
+        ack(**ephemeral(failure(error, lang)))
         return
     ack(**reply)
+
+
+def notice_modal(message: Message) -> dict[str, Any]:
+    """A modal that only shows a message: a refusal told over the Home tab or in a dialog."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Förvaltningsbot"},
+        "blocks": message.blocks,
+    }

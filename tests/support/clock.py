@@ -1,8 +1,9 @@
-"""Instants the calendar and schedule tables are written in."""
+"""Time for tests: the instants the tables are written in, and a clock the test moves."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.calendar import STOCKHOLM
@@ -21,3 +22,19 @@ def utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
 def sthlm(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
     """A Stockholm wall time that exists and is unambiguous, as a UTC instant."""
     return datetime(y, mo, d, h, mi, tzinfo=STOCKHOLM).astimezone(UTC)
+
+
+@dataclass
+class Clock:
+    """A clock the test sets; services read it as `services.clock()`."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, instant: datetime) -> None:
+        self.now = instant
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)

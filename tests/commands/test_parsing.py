@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.errors import DomainError, ErrorCode
-from bot.slack.listeners.parsing import (
+from bot.commands import (
     ALIASES,
     CloseVote,
     Command,
@@ -33,8 +32,9 @@ from bot.slack.listeners.parsing import (
     SetVoteChannel,
     Status,
     Subcommand,
-    parse,
 )
+from bot.domain.errors import DomainError, ErrorCode
+from bot.slack.dialect import parse
 
 ANNA = "<@U0ANNA|anna>"
 BO = "<@W0BO>"

@@ -1,0 +1,101 @@
+"""OAuth installs: several workspaces, install codes, bot tokens and their rotation."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from bot.emulator.ledger import JsonDict, Ledger, Team
+
+
+@dataclass
+class IssuedToken:
+    team_id: str
+    expires_at: float | None  # on the state's clock; None: never expires
+
+
+class Installs(Ledger):
+    """Each workspace gets its own bot tokens; the default team keeps `bot.token`, so
+    single-workspace tests see no difference."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.teams: dict[str, Team] = {self.team.id: self.team}
+        self._tokens: dict[str, IssuedToken] = {}
+        self._codes: dict[str, tuple[str, str]] = {}
+        self._refresh_tokens: dict[str, str] = {}
+        self.token_rotation = False
+        self.token_lifetime = 12 * 3600  # seconds an issued token lives (with token_rotation)
+        self.bot_scopes = "commands,chat:write"
+        # The app's registered Redirect URL, used when the authorize request names none.
+        self.redirect_uri: str | None = None
+
+    def add_team(self, name: str, *, team_id: str | None = None) -> Team:
+        with self.lock:
+            tid = team_id or self.new_id("T")
+            team = Team(id=tid, name=name, domain=tid.lower())
+            self.teams[tid] = team
+            return team
+
+    def issue_code(self, team_id: str, *, user_id: str = "UINSTALLER") -> str:
+        """A one-time code as Slack's authorize page hands to the redirect URL."""
+        with self.lock:
+            if team_id not in self.teams:
+                raise KeyError(team_id)
+            code = f"code-{secrets.token_hex(8)}"
+            self._codes[code] = (team_id, user_id)
+            return code
+
+    def issue_token(self, team_id: str) -> JsonDict:
+        """A new bot token for the team, with refresh token and lifetime if rotation is on."""
+        with self.lock:
+            token = f"xoxb-{team_id}-{secrets.token_hex(8)}"
+            if self.token_rotation:
+                token = f"xoxe.{token}"
+            out: JsonDict = {"access_token": token, "token_type": "bot"}
+            expires_at = None
+            if self.token_rotation:
+                refresh = f"xoxe-1-{secrets.token_hex(8)}"
+                self._refresh_tokens[refresh] = team_id
+                expires_at = self._clock() + self.token_lifetime
+                out.update(refresh_token=refresh, expires_in=self.token_lifetime)
+            self._tokens[token] = IssuedToken(team_id, expires_at)
+            return out
+
+    def exchange_code(self, code: str) -> JsonDict | None:
+        """oauth.v2.access with a code: None if it is unknown or used."""
+        with self.lock:
+            issued = self._codes.pop(code, None)
+            if issued is None:
+                return None
+            team_id, user_id = issued
+            return {**self._grant(team_id), "authed_user": {"id": user_id}}
+
+    def refresh(self, refresh_token: str) -> JsonDict | None:
+        with self.lock:
+            team_id = self._refresh_tokens.get(refresh_token)
+            return None if team_id is None else self._grant(team_id)
+
+    def _grant(self, team_id: str) -> JsonDict:
+        team = self.teams[team_id]
+        return {
+            **self.issue_token(team_id),
+            "scope": self.bot_scopes,
+            "bot_user_id": self.bot.user_id,
+            "app_id": self.bot.app_id,
+            "team": {"id": team.id, "name": team.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def token_team(self, token: str) -> str | None:
+        """The team a valid, unexpired bot token belongs to; None if it opens no door."""
+        with self.lock:
+            if token == self.bot.token:
+                return self.team.id
+            issued = self._tokens.get(token)
+            if issued is None:
+                return None
+            if issued.expires_at is not None and issued.expires_at <= self._clock():
+                return None
+            return issued.team_id

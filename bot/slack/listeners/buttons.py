@@ -1,0 +1,160 @@
+"""The buttons the bot renders: one handler each, in `BUTTONS`, keyed by the id the button has.
+
+A click is acked first; Slack hears the answer when the listener returns (process before
+response). Whatever a handler refuses or fails on is told to the person where they are (a
+modal over the Home tab, else a private message): the rule that refused it, or for a failure
+nobody expected, a reference to the logged trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from slack_bolt import App, Respond
+from slack_sdk import WebClient
+
+import messages
+from bot.domain.activities import ActivityStatus
+from bot.domain.voting import Choice
+from bot.services import activities, reminders, votes
+from bot.services.context import Actor
+from bot.slack.listeners import payload
+from bot.slack.listeners.deps import Deps
+from bot.slack.listeners.reply import Ack, failure, notice_modal
+from bot.slack.locale import Locales
+from messages.ids import ActionId
+from messages.message import Message
+
+STATUS = {
+    ActionId.MARK_DONE: ActivityStatus.DONE,
+    ActionId.MARK_DOING: ActivityStatus.IN_PROGRESS,
+    ActionId.MARK_BLOCKED: ActivityStatus.BLOCKED,
+    ActionId.MARK_NA: ActivityStatus.NOT_APPLICABLE,
+}
+CHOICE = {
+    ActionId.VOTE_YES: Choice.yes,
+    ActionId.VOTE_NO: Choice.no,
+    ActionId.VOTE_ABSTAIN: Choice.abstain,
+}
+
+
+@dataclass
+class Click:
+    """A press of a button we rendered."""
+
+    actor: Actor
+    action_id: ActionId
+    target: int  # the activity's or the vote's id the button carries
+    body: dict[str, Any]
+    client: WebClient
+    respond: Respond
+    locales: Locales
+
+    @cached_property
+    def lang(self) -> str:
+        """Looked up only when something is shown: a vote click needs no users.info call."""
+        return self.locales.language(self.client, self.actor.team_id, self.actor.user_id)
+
+    @property
+    def origin(self) -> dict[str, Any] | None:
+        return payload.reminder_origin(self.body)
+
+
+def set_status(deps: Deps, click: Click) -> None:
+    activities.set_status_by_id(deps.services, click.actor, click.target, STATUS[click.action_id])
+    changed(deps, click.actor, click.origin)
+
+
+def ask_reason(deps: Deps, click: Click) -> None:
+    """Blocked and Not applicable take a reason: the dialog asks for it, the change comes on
+    submit. trigger_id lives 3 seconds, so the dialog opens here rather than via the outbox."""
+    view = messages.reason_modal(click.action_id, click.target, click.lang, origin=click.origin)
+    click.client.views_open(trigger_id=click.body["trigger_id"], view=view)
+
+
+def snooze(deps: Deps, click: Click) -> None:
+    reminders.snooze(deps.services, click.actor, click.target)
+    changed(deps, click.actor, click.origin)
+
+
+def cast_vote(deps: Deps, click: Click) -> None:
+    votes.cast(deps.services, click.actor, click.target, CHOICE[click.action_id])
+    deps.notify()
+
+
+def declare_conflict(deps: Deps, click: Click) -> None:
+    votes.declare_conflict(deps.services, click.actor, vote_id=click.target)
+    deps.notify()
+
+
+def close_vote(deps: Deps, click: Click) -> None:
+    votes.close_vote(deps.services, click.actor, vote_id=click.target)
+    deps.notify()
+
+
+def ask_reservation(deps: Deps, click: Click) -> None:
+    """The reservation dialog; trigger_id lives 3 seconds, so it opens here, and the rules apply
+    on submit."""
+    view = messages.reservation_modal(click.target, click.lang)
+    click.client.views_open(trigger_id=click.body["trigger_id"], view=view)
+
+
+def changed(deps: Deps, actor: Actor, origin: dict[str, Any] | None) -> None:
+    """A change from a reminder DM redraws that DM; every change wakes the sender."""
+    if origin:
+        reminders.request_update(
+            deps.services, actor, origin["channel"], origin["ts"], origin["activities"]
+        )
+    deps.notify()
+
+
+BUTTONS: dict[ActionId, Callable[[Deps, Click], None]] = {
+    ActionId.MARK_DONE: set_status,
+    ActionId.MARK_DOING: set_status,
+    ActionId.MARK_BLOCKED: ask_reason,
+    ActionId.MARK_NA: ask_reason,
+    ActionId.SNOOZE: snooze,
+    ActionId.VOTE_YES: cast_vote,
+    ActionId.VOTE_NO: cast_vote,
+    ActionId.VOTE_ABSTAIN: cast_vote,
+    ActionId.VOTE_CONFLICT: declare_conflict,
+    ActionId.VOTE_CLOSE: close_vote,
+    ActionId.RESERVE: ask_reservation,
+}
+
+
+def register(app: App, deps: Deps) -> None:
+    for action_id, handler in BUTTONS.items():
+        app.action(action_id.value)(_listener(deps, handler))
+
+
+def tell(click: Click, message: Message) -> None:
+    """A refused or failed click is explained where the person is: a modal over Home, else
+    a message only they see."""
+    if click.body.get("container", {}).get("type") == "view" and click.body.get("trigger_id"):
+        click.client.views_open(trigger_id=click.body["trigger_id"], view=notice_modal(message))
+    else:
+        click.respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+
+
+def _listener(
+    deps: Deps, handler: Callable[[Deps, Click], None]
+) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient, Respond], None]:
+    def listener(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        target = payload.row_id(action.get("value"))
+        if target is None:
+            return  # not a button we rendered: nothing to do, nothing to say
+        action_id = ActionId(action["action_id"])
+        click = Click(payload.actor(body), action_id, target, body, client, respond, deps.locales)
+        try:
+            handler(deps, click)
+        except Exception as error:
+            tell(click, failure(error, click.lang))
+
+    return listener

@@ -1,0 +1,97 @@
+"""The dialogs the bot opens: one handler each, in `DIALOGS`, keyed by the dialog's callback id.
+
+A refusal keeps the dialog open with the reason under its field, so the person can put it
+right; a failure nobody expected replaces the dialog with the message and a reference to the
+logged trace. Either way nothing was saved.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.domain.errors import DomainError
+from bot.services import activities, decisions
+from bot.services.context import Actor
+from bot.slack.listeners import payload
+from bot.slack.listeners.buttons import STATUS, changed
+from bot.slack.listeners.deps import Deps
+from bot.slack.listeners.reply import Ack, failure, notice_modal
+from messages.ids import ActionId, BlockId, CallbackId
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A submitted dialog: who sent it, what we put in it, what they wrote."""
+
+    actor: Actor
+    metadata: dict[str, Any]
+    reason: str
+
+    def number(self, key: str) -> int | None:
+        try:
+            return int(self.metadata[key])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def reason_given(deps: Deps, dialog: Dialog) -> None:
+    """Blocked or Not applicable, with the reason the dialog asked for."""
+    action = dialog.metadata.get("action")
+    activity_id = dialog.number("activity")
+    if not isinstance(action, str) or action not in STATUS or activity_id is None:
+        return  # not a dialog we opened
+    target = STATUS[ActionId(action)]
+    activities.set_status_by_id(deps.services, dialog.actor, activity_id, target, dialog.reason)
+    origin = dialog.metadata.get("origin")
+    changed(deps, dialog.actor, origin if isinstance(origin, dict) else None)
+
+
+def reservation_given(deps: Deps, dialog: Dialog) -> None:
+    """A member's reservation against the decision, for the minutes."""
+    vote_id = dialog.number("vote")
+    if vote_id is None:
+        return  # not a dialog we opened
+    decisions.add_reservation(deps.services, dialog.actor, vote_id, dialog.reason)
+    deps.notify()
+
+
+DIALOGS: dict[CallbackId, Callable[[Deps, Dialog], None]] = {
+    CallbackId.REASON: reason_given,
+    CallbackId.RESERVATION: reservation_given,
+}
+
+
+def register(app: App, deps: Deps) -> None:
+    for callback_id, handler in DIALOGS.items():
+        app.view(callback_id.value)(_listener(deps, handler))
+
+
+def _listener(
+    deps: Deps, handler: Callable[[Deps, Dialog], None]
+) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient], None]:
+    def listener(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        dialog = Dialog(payload.actor(body), payload.metadata(view), payload.reason(view))
+        try:
+            handler(deps, dialog)
+        except Exception as error:
+            lang = deps.locales.language(client, dialog.actor.team_id, dialog.actor.user_id)
+            ack(**_refusal(error, lang))
+            return
+        ack()
+
+    return listener
+
+
+def _refusal(error: Exception, lang: str) -> dict[str, Any]:
+    message = failure(error, lang)
+    if not isinstance(error, DomainError):
+        return {"response_action": "update", "view": notice_modal(message)}
+    # Slack shows a field's error as plain text, so the mrkdwn escapes (&lt;) are undone.
+    text = html.unescape(message.text)
+    return {"response_action": "errors", "errors": {BlockId.REASON.value: text[:150]}}
