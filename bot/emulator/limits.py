@@ -32,9 +32,15 @@ class _Window:
     seconds: float
     accepted: dict[str, deque[float]] = field(default_factory=dict)
     closed_until: dict[str, float] = field(default_factory=dict)
+    refused: set[str] = field(default_factory=set)  # refused next, whatever their count
+    retry_after: int = 1
 
     def refusal(self, team_id: str, now: float) -> int | None:
         """None and the call counts, or the Retry-After (whole seconds) of its 429."""
+        if team_id in self.refused:
+            self.refused.discard(team_id)
+            self.closed_until[team_id] = now + self.retry_after
+            return self.retry_after
         closed = self.closed_until.get(team_id, 0.0) - now
         if closed > 0:
             return max(1, math.ceil(closed))
@@ -74,10 +80,13 @@ class Limits:
         """chat.postMessage: about 8 a second per workspace, 429 beyond."""
         self._set(POSTS, None if per_second is None else _Window(per_second, 1.0))
 
-    def limit_history(self, per_minute: int | None = 1, *, max_messages: int = 15) -> None:
+    def limit_history(
+        self, per_minute: int | None = 1, *, max_messages: int = 15, minute: float = 60.0
+    ) -> None:
         """conversations.history for a commercially distributed app outside the Marketplace:
-        1 call a minute per workspace, at most 15 messages a call, 429 beyond."""
-        self._set(HISTORY, None if per_minute is None else _Window(per_minute, 60.0))
+        1 call a minute per workspace, at most 15 messages a call, 429 beyond. `minute`: a
+        test's shorter one, so that waiting out the budget takes seconds."""
+        self._set(HISTORY, None if per_minute is None else _Window(per_minute, minute))
         self.history_max = 999 if per_minute is None else max_messages
 
     def fail_first_posts(self, share: float, *, status: int = 500, seed: int = 0) -> None:
@@ -87,6 +96,14 @@ class Limits:
         rng = random.Random(seed)  # noqa: S311
         with self._lock:
             self._first = _FirstFailures(share, status, rng) if share > 0 else None
+
+    def refuse(self, team_id: str, method: str = POSTS, *, retry_after: int = 1) -> None:
+        """The workspace's next `method` call gets 429 with `retry_after`, and so does every
+        one inside that window (as if its budget had just run out)."""
+        with self._lock:
+            window = self._windows.setdefault(method, _Window(10**9, 1.0))
+            window.refused.add(team_id)
+            window.retry_after = retry_after
 
     def _set(self, method: str, window: _Window | None) -> None:
         with self._lock:

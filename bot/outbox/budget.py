@@ -75,10 +75,12 @@ class Budgets:
         *,
         posts_per_second: int = POSTS_PER_WINDOW,
         lookups_per_minute: int = LOOKUPS_PER_WINDOW,
+        minute: float = LOOKUP_WINDOW,
     ) -> None:
+        """`minute`: the history budget's window (a test's shorter one)."""
         self._monotonic = monotonic
         self._initial = {Scope.POST: posts_per_second, Scope.LOOKUP: lookups_per_minute}
-        self._seconds = {Scope.POST: POST_WINDOW + MARGIN, Scope.LOOKUP: LOOKUP_WINDOW + MARGIN}
+        self._seconds = {Scope.POST: POST_WINDOW + MARGIN, Scope.LOOKUP: minute + MARGIN}
         self._lock = threading.Lock()
         self._windows: dict[tuple[str, Scope], _Window] = {}
 
