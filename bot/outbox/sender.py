@@ -35,7 +35,7 @@ MAX_ATTEMPTS = 8
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 300.0
 # Calls in flight at once: Slack's limits, not our threads, are what bound the throughput.
-WORKERS = 16
+WORKERS = 32
 # A wait this short is waited out in the sender's hands; a longer one goes back to the queue.
 HOLD = 2.0
 # Events held at most: claimed in batches until a worker has something it may send.
@@ -53,7 +53,7 @@ class OutboxSender:
         services: Services,
         deliveries: Mapping[OutboxKind, Delivery],
         *,
-        batch: int = 20,
+        batch: int = 50,
         poll_seconds: float = 1.0,
         lease: timedelta = LEASE,
         monotonic: Callable[[], float] = time.monotonic,
