@@ -38,8 +38,9 @@ MAX_BACKOFF = 300.0
 WORKERS = 32
 # A wait this short is waited out in the sender's hands; a longer one goes back to the queue.
 HOLD = 2.0
-# Events held at most: claimed in batches until a worker has something it may send.
-BACKLOG_BATCHES = 10
+# Events held at most, in batches: claimed until a worker has something it may send. Few,
+# since a crash leaves every held event in doubt, and each costs a look through history.
+BACKLOG_BATCHES = 2
 
 
 def backoff(attempt: int) -> float:
@@ -119,7 +120,7 @@ class OutboxSender:
         """Claim while a worker is free and nothing held may go; returns the seconds until
         the next pass is needed (a held event's wait, or the queue's next due time)."""
         while True:
-            self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD)
+            self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD, hold_budget=HOLD)
             if not self._may_claim():
                 break
             claimed = delivery.claim(self._services, limit=self._batch, lease=self._lease)
@@ -138,14 +139,21 @@ class OutboxSender:
         return due
 
     def deliver_due(self) -> int:
-        """One pass, to its end: claim what is due, deliver it, settle it. Every wait is given
-        back to the queue. Returns how many were handled."""
+        """One pass, to its end: claim what is due, deliver it, settle it. A workspace's
+        budget is waited out here; a channel's pacing is given back to the queue. Returns how
+        many were handled."""
         claimed = delivery.claim(self._services, limit=self._batch, lease=self._lease)
         now = self._monotonic()
         held = [(event, now) for event in claimed]
+        budget_wait = HOLD
         while held:
-            held, _ = self._dispatch(held, hold=0)
-            if held:
+            held, soonest = self._dispatch(held, hold=0, hold_budget=budget_wait)
+            if held and math.isfinite(soonest):
+                before = self._monotonic()
+                self._sleep(soonest)
+                if self._monotonic() == before:  # a clock that only a test moves
+                    budget_wait = 0
+            elif held:
                 with self._lock:
                     self._lock.wait_for(lambda: self._in_flight < self._workers)
         self._drain(None)
@@ -160,10 +168,11 @@ class OutboxSender:
             self._lock.wait_for(lambda: self._in_flight == 0, timeout)
 
     def _dispatch(
-        self, held: list[tuple[Claimed, float]], *, hold: float
+        self, held: list[tuple[Claimed, float]], *, hold: float, hold_budget: float
     ) -> tuple[list[tuple[Claimed, float]], float]:
         """Hand every held event that may go now to a worker; keep those whose wait is at
-        most `hold` (and whose lease is young), give the others back to the queue."""
+        most `hold` (`hold_budget` when it waits for its workspace's budget) and whose lease
+        is young; give the others back to the queue."""
         kept: list[tuple[Claimed, float]] = []
         soonest = math.inf
         stale = self._monotonic() - self._lease.total_seconds() / 2
@@ -174,32 +183,33 @@ class OutboxSender:
             if hold == 0:  # one pass to its end: a channel's events one after another, as sent
                 with self._lock:
                     self._lock.wait_for(lambda e=event: e.target not in self._busy)  # type: ignore[misc]
-            wait = self._reserve(event)
+            wait, budget = self._reserve(event)
             if wait == 0:
                 self._pool.submit(self._task, event)
-            elif wait <= hold and claimed_at > stale:
+            elif wait <= (hold_budget if budget else hold) and claimed_at > stale:
                 kept.append((event, claimed_at))
                 soonest = min(soonest, wait)
             else:  # our own wait, not an attempt that failed: it counts for nothing
                 self._later(event, event.attempts, wait, "paced", event.in_doubt)
         return kept, soonest
 
-    def _reserve(self, event: Claimed) -> float:
+    def _reserve(self, event: Claimed) -> tuple[float, bool]:
         """0 and a worker (and, for a post, its target and a place in its workspace's
-        budget) is the event's; or how long it must wait."""
+        budget) is the event's; or how long it must wait, and whether for the budget."""
         paced = event.kind in PACED
         with self._lock:
             if paced:
                 if event.target in self._busy:
-                    return PER_TARGET_INTERVAL
-                wait = self._pacer.wait(event.kind, event.target) or self._budgets.admit(
-                    event.team_id
-                )
+                    return PER_TARGET_INTERVAL, False
+                wait = self._pacer.wait(event.kind, event.target)
                 if wait > 0:
-                    return wait
+                    return wait, False
+                wait = self._budgets.admit(event.team_id)
+                if wait > 0:
+                    return wait, True
                 self._busy.add(event.target)
             self._in_flight += 1
-            return 0.0
+            return 0.0, False
 
     def _task(self, event: Claimed) -> None:
         try:
