@@ -23,9 +23,8 @@ def announcement(view: VoteView, permalink: str | None, lang: str) -> Message:
     texts = [_text(m.outcome, view), _text(m.votes, view), _text(m.documents, view)]
     blocks: list[Block] = [header(_text(m.title, view)), *(section(t) for t in texts)]
     # The milestone's own line on who is told (the seed: the affected stakeholders).
-    footer = [_text(m.information, view)]
-    if permalink:
-        footer.append(_text(m.vote_link, permalink))
+    # Whose decision, and where it was taken: always, even when Slack gave no permalink.
+    footer = [_text(m.information, view), _text(m.who, view), _text(m.vote_place, view, permalink)]
     blocks += [context(t) for t in footer]
     texts += footer
     return Message(text="\n\n".join([mrkdwn(_text(m.title, view)), *texts]), blocks=blocks)
@@ -89,6 +88,16 @@ def minutes(
     return Message(text=f"{mrkdwn(title)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
 
 
-def delivery_failed(view: VoteView, channel: str, private: bool, error: str, lang: str) -> Message:
-    text = _text(macros("delivery_failed.md.j2", lang).body, view, channel, private, error)
+def delivery_failed(
+    view: VoteView,
+    channel: str,
+    private: bool,
+    error: str,
+    lang: str,
+    *,
+    vote_message: bool = False,
+) -> Message:
+    m = macros("delivery_failed.md.j2", lang)
+    body = m.vote_message if vote_message else m.body
+    text = _text(body, view, channel, private, error)
     return Message(text=text, blocks=[section(text)])

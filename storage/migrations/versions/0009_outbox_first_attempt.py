@@ -2,7 +2,7 @@
 then and no further (Slack gives a non-Marketplace app 15 messages of history a minute).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,7 @@ from alembic import op
 from storage.types import UtcDateTime
 
 revision = "0009"
-# 0008 is being written on another branch; whoever merges second points this at "0008".
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
