@@ -38,9 +38,9 @@ MAX_BACKOFF = 300.0
 WORKERS = 32
 # A wait this short is waited out in the sender's hands; a longer one goes back to the queue.
 HOLD = 2.0
-# Events held at most, in batches: claimed until a worker has something it may send. Few,
+# Events held at most, per worker: claimed until a worker has something it may send. Few,
 # since a crash leaves every held event in doubt, and each costs a look through history.
-BACKLOG_BATCHES = 2
+BACKLOG_FACTOR = 2
 
 
 def backoff(attempt: int) -> float:
@@ -132,7 +132,7 @@ class OutboxSender:
         return max(0.0, min(soonest, self._claim_at - self._monotonic()))
 
     def _may_claim(self) -> bool:
-        if self._free() == 0 or len(self._backlog) >= self._batch * BACKLOG_BATCHES:
+        if self._free() == 0 or len(self._backlog) >= self._workers * BACKLOG_FACTOR:
             return False
         due = self._queued.is_set() or self._monotonic() >= self._claim_at
         self._queued.clear()
