@@ -51,6 +51,13 @@ SEED = 6
 LEAD = "ULEAD"
 
 
+class _Everyone:
+    """The projektledare is in every channel (the setup's, not what is measured)."""
+
+    def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        return True
+
+
 @dataclass
 class Rig:
     fake: FakeSlack
@@ -183,7 +190,7 @@ def _open_and_close(rig: Rig, channels: list[str]) -> tuple[int, str]:
     lead = Actor(team, LEAD)
     project_channel = rig.fake.state.add_channel("projekt")
     project = projects.create_project(rig.services, lead, project_channel, "Kommunen X")
-    projects.set_channels(rig.services, lead, project_channel, channels)
+    projects.set_channels(rig.services, lead, project_channel, channels, _Everyone())
     now = rig.services.clock()
     chair = rig.chair = rig.fake.state.add_user("ordforande")
     vote = Vote(
