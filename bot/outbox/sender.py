@@ -120,7 +120,9 @@ class OutboxSender:
         """Claim while a worker is free and nothing held may go; returns the seconds until
         the next pass is needed (a held event's wait, or the queue's next due time)."""
         while True:
-            self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD, hold_budget=HOLD)
+            # A wait for a workspace's budget goes back to the queue: the next claim then takes
+            # other workspaces' events, which may go now.
+            self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD, hold_budget=0)
             if not self._may_claim():
                 break
             claimed = delivery.claim(self._services, limit=self._batch, lease=self._lease)
