@@ -314,8 +314,8 @@ FLOOR_REMINDERS = (
     "Floor: workspaces are independent, and each takes 8 posts in any second, so the 30 "
     "reminders of one workspace need ceil(30 / 8) - 1 = 3 s of windows plus the 100 ms of the "
     "one call each makes (the owners' languages are known from their assignment DMs). The "
-    "sender's 16 calls in flight are not part of the floor. Measured from the first `påminn` "
-    "until the last owner has their DM; the machine is shared with other work."
+    "sender's bound of 32 calls in flight is not part of the floor. Measured from the first "
+    "`påminn` until the last owner has their DM; the machine is shared with other work."
 )
 FLOOR_ANNOUNCEMENTS = (
     "Floor: a post answered 5xx may have been posted, so only a look through the channel's "
@@ -328,7 +328,7 @@ REMINDERS = Figure(
     name="limits",
     title="Reminders to 600 owners in 20 workspaces at Slack's limits",
     issue="5/6",
-    budget_seconds=25,
+    budget_seconds=29,  # setting up 300 projects is most of it; ~40 s on a loaded machine
     run=run_reminders,
 )
 ANNOUNCEMENTS = Figure(
