@@ -6,12 +6,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.services.context import Services
+from bot.slack import failure
+from bot.slack.lifecycle import Installations
 from bot.slack.listeners import buttons, commands, dialogs, events
 from bot.slack.listeners.deps import Deps
 from bot.slack.locale import Locales
@@ -26,6 +28,7 @@ def build_app(
     services: Services,
     locales: Locales,
     notify: Callable[[], None],
+    installations: Installations,
     oauth_settings: OAuthSettings | None = None,
     authorize: Authorize | None = None,
 ) -> App:
@@ -46,13 +49,13 @@ def build_app(
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )
-    deps = Deps(services=services, locales=locales, notify=notify)
+    deps = Deps(services=services, locales=locales, notify=notify, installations=installations)
     for surface in (events, commands, buttons, dialogs):
         surface.register(app, deps)
 
     @app.error
-    def unhandled(error: Exception, body: dict[str, Any]) -> None:
-        log.exception("unhandled error in a listener (type=%s)", body.get("type"), exc_info=error)
+    def unhandled(error: Exception, body: dict[str, Any], context: BoltContext) -> Any:
         events.forget_failed(services, body)
+        return failure.answer(error, body, context, locales)
 
     return app

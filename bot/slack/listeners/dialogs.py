@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.errors import DomainError
@@ -74,9 +74,16 @@ def register(app: App, deps: Deps) -> None:
 
 def _listener(
     deps: Deps, handler: Callable[[Deps, Dialog], None]
-) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient], None]:
-    def listener(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        dialog = Dialog(payload.actor(body), payload.metadata(view), payload.reason(view))
+) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient, BoltContext], None]:
+    def listener(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        actor = payload.actor(body, context)
+        dialog = Dialog(actor, payload.metadata(view), payload.reason(view))
         try:
             handler(deps, dialog)
         except Exception as error:
