@@ -36,14 +36,29 @@ workspaces.
 """
 
 
+MATRIX_HELP = """\
+Förvaltningsbot needs more to connect to Matrix: {missing} (not set).
+  MATRIX_HOMESERVER is the homeserver's base URL (https://matrix.kommun.se), MATRIX_USER the
+  bot's user id (@forvaltningsbot:kommun.se), and MATRIX_ACCESS_TOKEN or MATRIX_PASSWORD its
+  credentials. See README.md, "Matrix".
+"""
+
+
 def serve(settings: Settings) -> int:
-    if not settings.has_slack_credentials:
+    """Slack, Matrix or both, by which credentials are set; with none, the playground."""
+    if not settings.has_slack_credentials and not settings.has_matrix_credentials:
         print(PLAYGROUND_NOTE, file=sys.stderr)
         return _playground(Bot.build, port=settings.port, demo=False, log_level=settings.log_level)
-    missing = settings.missing_credentials()
-    if missing:
-        print(CREDENTIALS_HELP.format(missing=", ".join(missing)), file=sys.stderr)
-        return 2
+    if settings.has_slack_credentials:
+        missing = settings.missing_credentials()
+        if missing:
+            print(CREDENTIALS_HELP.format(missing=", ".join(missing)), file=sys.stderr)
+            return 2
+    if settings.has_matrix_credentials:
+        missing = settings.missing_matrix_credentials()
+        if missing:
+            print(MATRIX_HELP.format(missing=", ".join(missing)), file=sys.stderr)
+            return 2
     try:
         bot = Bot.build(settings)
     except DomainError as err:
@@ -67,7 +82,11 @@ def _playground(build: Callable[[Settings], Bot], *, port: int, demo: bool, log_
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="forvaltningsbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set)")
+    commands.add_parser(
+        "serve",
+        help="run the bot: Slack, Matrix or both, by which credentials are set "
+        "(Socket Mode if SLACK_APP_TOKEN is set)",
+    )
     manifest_parser = commands.add_parser("manifest", help="print the Slack app manifest (JSON)")
     manifest_parser.add_argument(
         "--request-url",

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"  # noqa: S104  (a container's port must be reachable from outside)
     threads: int = Field(default=8, ge=1, le=64)
     log_level: str = "INFO"
+    # Matrix: the homeserver's base URL, the bot's user id, and a token or a password.
+    matrix_homeserver: str | None = None
+    matrix_user: str | None = None
+    matrix_access_token: SecretStr | None = None
+    matrix_password: SecretStr | None = None
     # The organisation named in exported decision records (default: the Slack workspace id).
     organisation: str | None = None
     # How long a sender holds an event it took; after that another replica may take it over.
@@ -66,6 +71,8 @@ class Settings(BaseSettings):
             self.slack_signing_secret,
             self.slack_app_token,
             self.slack_client_secret,
+            self.matrix_access_token,
+            self.matrix_password,
         )
         return [s.get_secret_value() for s in secrets if s is not None]
 
@@ -82,6 +89,29 @@ class Settings(BaseSettings):
                 self.slack_client_secret,
             )
         )
+
+    @property
+    def has_matrix_credentials(self) -> bool:
+        """Any MATRIX_* set means the operator meant a homeserver."""
+        return any(
+            value is not None
+            for value in (
+                self.matrix_homeserver,
+                self.matrix_user,
+                self.matrix_access_token,
+                self.matrix_password,
+            )
+        )
+
+    def missing_matrix_credentials(self) -> list[str]:
+        missing = []
+        if self.matrix_homeserver is None:
+            missing.append("MATRIX_HOMESERVER")
+        if self.matrix_user is None:
+            missing.append("MATRIX_USER")
+        if self.matrix_access_token is None and self.matrix_password is None:
+            missing.append("MATRIX_ACCESS_TOKEN (or MATRIX_PASSWORD)")
+        return missing
 
     def missing_credentials(self) -> list[str]:
         """What serve needs and does not have, named as the environment variables."""

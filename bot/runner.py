@@ -25,8 +25,12 @@ def run(bot: Bot) -> None:
     signal.signal(signal.SIGTERM, terminate)
     bot.start_background_work()
     socket_handler = _connect_socket_mode(bot) if bot.settings.socket_mode else None
-    if socket_handler is None:
+    if bot.matrix is not None:
+        log.info("Matrix: syncing as %s with %s", bot.matrix.user_id, bot.matrix.homeserver)
+    if socket_handler is None and bot.settings.has_slack_credentials:
         log.info("listening on %s (Slack requests at /slack/events)", bot.server.url)
+    elif socket_handler is None:
+        log.info("health check and metrics on %s", bot.server.url)
     if bot.settings.oauth_mode:
         log.info("several workspaces: install at %s/slack/install", bot.server.url)
     try:

@@ -7,18 +7,25 @@ command line only parses arguments (and `bot.runner` runs what is built here).
 from __future__ import annotations
 
 import gc
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.domain.phase import Phase
+from bot.domain.platform import Platform
 from bot.http import wsgi_app
+from bot.matrix.adapter import MatrixAdapter
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender
+from bot.outbox.routing import routed
 from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
 from bot.services import decisions
@@ -27,7 +34,7 @@ from bot.slack.app import build_app
 from bot.slack.deliveries import slack_deliveries
 from bot.slack.lifecycle import Installations, SingleToken, StoredInstallations
 from bot.slack.locale import Locales
-from bot.slack.oauth import GuardedAuthorize, InstallationClients, oauth_settings
+from bot.slack.oauth import InstallationClients, oauth_settings
 from bot.ticker import Ticker
 from messages.export import export_json, export_markdown
 from messages.pdf import export_pdf
@@ -45,32 +52,35 @@ class Bot:
     sender: OutboxSender
     ticker: Ticker
     metrics: Metrics
+    matrix: MatrixAdapter | None = None
 
     @classmethod
     def build(cls, settings: Settings, *, phase: Phase | None = None) -> Bot:
         """`phase`: the template new projects follow, if not the shipped one (benchmarks)."""
         services = build_services(settings, phase=phase)
         db = services.db
-        client, clients, oauth, authorize = _clients(settings, db)
+        slack_on = settings.has_slack_credentials or not settings.has_matrix_credentials
+        client, clients, oauth, authorize = _clients(settings, db, slack_on=slack_on)
         installations: Installations = (
             clients if isinstance(clients, SingleToken) else StoredInstallations(clients.store)
         )
         locales = Locales()
         metrics = Metrics()
         metrics.watch_database(db, services.clock)
+        deliveries = {Platform.SLACK: slack_deliveries(services, clients, locales)}
+        matrix = None
+        if settings.has_matrix_credentials:
+            matrix = MatrixAdapter.from_settings(settings, services, lambda: sender.notify())
+            deliveries[Platform.MATRIX] = matrix.deliveries()
         sender = OutboxSender(
             services,
-            slack_deliveries(services, clients, locales),
+            routed(deliveries),
             metrics=metrics,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
         app = build_app(
             client=client,
-            signing_secret=(
-                settings.slack_signing_secret.get_secret_value()
-                if settings.slack_signing_secret
-                else None
-            ),
+            signing_secret=_signing_secret(settings, slack_on=slack_on),
             services=services,
             locales=locales,
             notify=sender.notify,
@@ -95,6 +105,7 @@ class Bot:
             sender=sender,
             ticker=ticker,
             metrics=metrics,
+            matrix=matrix,
         )
 
     def start_background_work(self) -> None:
@@ -102,6 +113,8 @@ class Bot:
         # long as the process: moved out of the collector's view, a full collection no longer
         # scans it, which cut the tick's occasional 80 ms pauses to nothing (BENCHMARKS.md).
         gc.freeze()
+        if self.matrix is not None:
+            self.matrix.start()
         self.sender.start()
         self.ticker.start()
 
@@ -109,6 +122,8 @@ class Bot:
         self.server.stop()
         self.ticker.stop()
         self.sender.stop()
+        if self.matrix is not None:
+            self.matrix.stop()
         self.db.dispose()
 
 
@@ -141,15 +156,40 @@ def export_record(settings: Settings, ref: str, fmt: str, lang: str) -> str | by
         services.db.dispose()
 
 
+class NoWorkspace(Authorize):
+    """Matrix alone: no Slack workspace is ever authorized."""
+
+    def __init__(self) -> None:  # Authorize's own is untyped, and holds nothing
+        pass
+
+    def __call__(self, **_kwargs: Any) -> AuthorizeResult | None:
+        return None
+
+
+def _signing_secret(settings: Settings, *, slack_on: bool) -> str | None:
+    if not slack_on:
+        # Matrix alone: Slack's endpoint stays, but refuses every request, since no one knows
+        # the secret it would have to be signed with.
+        return secrets.token_hex(32)
+    return (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
+
+
 def _clients(
-    settings: Settings, db: Database
+    settings: Settings, db: Database, *, slack_on: bool = True
 ) -> tuple[
     WebClient,
     SingleToken | InstallationClients,
     OAuthSettings | None,
-    GuardedAuthorize | None,
+    Authorize | None,
 ]:
     """The app's client, the outbox's client(s), and in OAuth mode the settings and authorize."""
+    if not slack_on:
+        # No Slack workspace: no token (so Bolt calls no auth.test) and an authorize that
+        # finds none; the signing secret already refuses every request before it is asked.
+        client = WebClient(base_url=settings.api_url)
+        return client, SingleToken(client), None, NoWorkspace()
     if not settings.oauth_mode:
         assert settings.slack_bot_token is not None
         client = WebClient(

@@ -11,6 +11,15 @@ from messages.decision import (
 from messages.error import error_message, internal_error
 from messages.help import help_message
 from messages.home import home_view, mine, reason_modal
+from messages.meeting import (
+    absence_recorded,
+    jav_modal,
+    jav_ruling_request,
+    jav_step,
+    note_recorded,
+    refer_back_modal,
+    referred_back,
+)
 from messages.message import Message
 from messages.owner_assigned import owner_assigned
 from messages.project_created import project_created
@@ -27,6 +36,7 @@ from messages.vote import (
 
 __all__ = [
     "Message",
+    "absence_recorded",
     "announcement",
     "change_confirmed",
     "delivery_failed",
@@ -36,12 +46,18 @@ __all__ = [
     "help_message",
     "home_view",
     "internal_error",
+    "jav_modal",
+    "jav_ruling_request",
+    "jav_step",
     "milestone_not_ready",
     "mine",
     "minutes",
+    "note_recorded",
     "owner_assigned",
     "project_created",
     "reason_modal",
+    "refer_back_modal",
+    "referred_back",
     "reminder",
     "reminders_sent",
     "reservation_modal",

@@ -80,10 +80,11 @@ def minutes(
     reservations: Sequence[Mapping[str, str]],
     failed: Sequence[str],
     lang: str,
+    notes: Sequence[Mapping[str, str]] = (),
 ) -> Message:
     m = macros("minutes.md.j2", lang)
     title = _text(m.title, record)
-    body = _text(m.body, record, reservations, failed)
+    body = _text(m.body, record, reservations, failed, notes)
     blocks = [header(title), *(section(t) for t in pack(body.split("\n")))]
     return Message(text=f"{mrkdwn(title)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
 

@@ -25,7 +25,8 @@ def _document(export: Export, organisation: str, now: datetime) -> ExportDocumen
         organisation=organisation,
         exported_at=now.isoformat(),
         decisions=[
-            {"record": d.record, "reservations": list(d.reservations)} for d in export.decisions
+            {"record": d.record, "reservations": list(d.reservations), "notes": list(d.notes)}
+            for d in export.decisions
         ],
         audit=list(export.audit),
     )

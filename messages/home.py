@@ -19,6 +19,7 @@ from messages.blocks import (
 )
 from messages.environment import macros
 from messages.ids import ActionId, BlockId, CallbackId
+from messages.meeting import jav_ruling_request
 from messages.message import Message
 
 BUTTONS = (ActionId.MARK_DONE, ActionId.MARK_DOING, ActionId.MARK_BLOCKED, ActionId.MARK_NA)
@@ -49,9 +50,24 @@ def _buttons(activity_id: int, lang: str) -> Block:
     return {"type": "actions", "block_id": f"activity_{activity_id}", "elements": elements}
 
 
-def home_view(activities: Sequence[MyActivity], lang: str) -> dict[str, Any]:
+def _waiting(waiting: Any, lang: str) -> list[Block]:
+    """Above my activities, what waits for me: votes to cast, jäv to rule on."""
+    if waiting is None or not (waiting.to_cast or waiting.to_rule):
+        return []
     m = macros("home.md.j2", lang)
-    blocks: list[Block] = [header(m.title().strip()), section(m.intro(len(activities)).strip())]
+    blocks: list[Block] = [header(m.waiting_title().strip())]
+    for view in waiting.to_cast:
+        blocks.append(section(m.to_cast(view).strip()))
+    for view, jav, question in waiting.to_rule:
+        blocks += jav_ruling_request(view, jav, question, lang).blocks
+    return blocks
+
+
+def home_view(activities: Sequence[MyActivity], lang: str, waiting: Any = None) -> dict[str, Any]:
+    """`waiting` is a `bot.services.jav.Waiting` (votes to cast, jäv to rule on), or None."""
+    m = macros("home.md.j2", lang)
+    blocks: list[Block] = _waiting(waiting, lang)
+    blocks += [header(m.title().strip()), section(m.intro(len(activities)).strip())]
     # Each activity takes three blocks; the Home tab holds 100.
     for a in activities[: (MAX_BLOCKS_SURFACE - 3) // 3]:
         blocks += [divider(), section(m.item(a).strip()), _buttons(a.activity_id, lang)]

@@ -15,6 +15,8 @@ class BlockId(StrEnum):
     VOTE = "vote"
     VOTE_DECISION = "vote_decision"
     RESERVATION = "reservation"
+    JAV_GROUND = "jav_ground"
+    JAV_RULING = "jav_ruling"
 
 
 class ActionId(StrEnum):
@@ -29,12 +31,25 @@ class ActionId(StrEnum):
     VOTE_YES = "vote_yes"
     VOTE_NO = "vote_no"
     VOTE_ABSTAIN = "vote_abstain"
-    VOTE_CONFLICT = "vote_conflict"
+    VOTE_CONFLICT = "vote_conflict"  # opens the jäv dialog (ground and motivation)
+    VOTE_ABSENT = "vote_absent"  # förhinder
+    VOTE_REFER_BACK = "vote_refer_back"  # opens the återremiss dialog
+    # The ruling DM's buttons; the value is the jäv question's id.
+    JAV_JAVIG = "jav_javig"
+    JAV_NOT_JAVIG = "jav_not_javig"
     VOTE_CLOSE = "vote_close"
     RESERVE = "vote_reservation"  # opens the reservation dialog; the value is the vote's id
     REASON_TEXT = "reason_text"
 
 
+class InputId(StrEnum):
+    """Inputs in a dialog that are no button (no handler of their own; read on submit)."""
+
+    JAV_GROUND = "jav_ground"  # the ground's select in the jäv dialog
+
+
 class CallbackId(StrEnum):
     REASON = "activity_reason"
     RESERVATION = "vote_reservation"
+    JAV = "vote_jav"
+    REFER_BACK = "vote_refer_back"

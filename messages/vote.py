@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.count import Outcome
 from bot.domain.decision import VoteView
 from bot.domain.project import ProjectView
 from messages.blocks import Block, clip, context, header, section
@@ -42,6 +43,7 @@ def vote_message(view: VoteView, lang: str) -> Message:
         _text(m.intro, view),
         _text(m.documents, view),
         _text(m.members, view) + "\n" + _text(m.deadline, view),
+        _text(m.proposal, view),
         _text(m.tally, view),
     ]
     blocks: list[Block] = [header(_text(m.title, view))]
@@ -59,7 +61,9 @@ def vote_message(view: VoteView, lang: str) -> Message:
                         _button(action, _text(m.choice_word, word), view.vote_id, style)
                         for action, word, style in VOTE_BUTTONS
                     ),
+                    _button(ActionId.VOTE_ABSENT, _text(m.absent_button), view.vote_id),
                     _button(ActionId.VOTE_CONFLICT, _text(m.conflict_button), view.vote_id),
+                    _button(ActionId.VOTE_REFER_BACK, _text(m.refer_back_button), view.vote_id),
                     _button(ActionId.VOTE_CLOSE, _text(m.close_button), view.vote_id),
                 ],
             }
@@ -68,7 +72,9 @@ def vote_message(view: VoteView, lang: str) -> Message:
         decision = _text(m.decision, view)
         texts.append(decision)
         blocks.append(section(decision, block_id=BlockId.VOTE_DECISION))
-        blocks.append(reservation_button(view.vote_id, lang))
+        if view.outcome in (Outcome.approved, Outcome.rejected):
+            # Only a decision can be reserved against (KL 4 kap. 27 §).
+            blocks.append(reservation_button(view.vote_id, lang))
     # The header is plain text; the fallback is mrkdwn, where a name could mention @channel.
     title = mrkdwn(_text(m.title, view))
     return Message(text="\n\n".join([title, *texts, quorum]), blocks=blocks)

@@ -19,6 +19,10 @@ from sqlmodel import Field, SQLModel
 from storage.types import UtcDateTime
 
 # Named constraints let migrations drop or alter them by name, also in SQLite's batch mode.
+# Ids of people, rooms, messages and teams: Slack's are short, Matrix's are up to 255 bytes
+# (`@forvaltningsbot:kommun.example.se`, an event id of 44 characters).
+ID_MAX = 255
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -42,16 +46,22 @@ class Project(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
-    channel_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=ID_MAX)
+    channel_id: str = Field(max_length=ID_MAX)
     name: str = Field(max_length=200)
     # `name` folded (bot.domain.naming.normalize), for the unique key.
     name_key: str = Field(max_length=200)
     phase_key: str = Field(max_length=64)
-    lead_id: str = Field(max_length=32)
-    chair_id: str | None = Field(default=None, max_length=32)
-    vote_channel_id: str | None = Field(default=None, max_length=32)
+    lead_id: str = Field(max_length=ID_MAX)
+    chair_id: str | None = Field(default=None, max_length=ID_MAX)
+    vote_channel_id: str | None = Field(default=None, max_length=ID_MAX)
     created_at: datetime = _utc()
+    # The meeting's people besides the ledamöter: ersättare in turn order, adjungerade, and the
+    # föredragande (None: the projektledare); the proposal (None: the template's default).
+    substitutes: Any | None = Field(default=None, sa_type=JSON)
+    coopted: Any | None = Field(default=None, sa_type=JSON)
+    presenter_id: str | None = Field(default=None, max_length=ID_MAX)
+    proposal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Activity(SQLModel, table=True):
@@ -63,7 +73,7 @@ class Activity(SQLModel, table=True):
     )
     key: str = Field(max_length=64)
     status: str = Field(max_length=32)
-    owner_id: str | None = Field(default=None, max_length=32, index=True)
+    owner_id: str | None = Field(default=None, max_length=ID_MAX, index=True)
     due: date | None = None
     note: str | None = Field(default=None, max_length=2000)
     updated_at: datetime = _utc()
@@ -120,11 +130,11 @@ class Vote(SQLModel, table=True):
     )
     milestone: str = Field(max_length=64)
     status: str = Field(max_length=16, index=True)
-    channel_id: str = Field(max_length=32)
-    message_ts: str | None = Field(default=None, max_length=32)
+    channel_id: str = Field(max_length=ID_MAX)
+    message_ts: str | None = Field(default=None, max_length=ID_MAX)
     members: Any = Field(sa_type=JSON)
-    chair_id: str | None = Field(default=None, max_length=32)
-    opened_by: str = Field(max_length=32)
+    chair_id: str | None = Field(default=None, max_length=ID_MAX)
+    opened_by: str = Field(max_length=ID_MAX)
     opened_at: datetime = _utc()
     deadline: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
     # When non-voters are reminded (None: done, or too late to be useful).
@@ -132,10 +142,18 @@ class Vote(SQLModel, table=True):
         default=None, sa_type=UtcDateTime(), nullable=True, index=True
     )
     closed_at: datetime | None = _utc(nullable=True)
-    closed_by: str | None = Field(default=None, max_length=32)
+    closed_by: str | None = Field(default=None, max_length=ID_MAX)
     close_reason: str | None = Field(default=None, max_length=16)
     outcome: str | None = Field(default=None, max_length=16)
     record: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Fixed when the vote opens, like the members: who may step in, who takes part without a
+    # vote, who presents, and the text voted on.
+    substitutes: Any | None = Field(default=None, sa_type=JSON)
+    coopted: Any | None = Field(default=None, sa_type=JSON)
+    presenter_id: str | None = Field(default=None, max_length=ID_MAX)
+    proposal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Återremiss: {"by", "motivation", "at"}, set in the same UPDATE that closes the vote.
+    referral: Any | None = Field(default=None, sa_type=JSON)
 
 
 class Ballot(SQLModel, table=True):
@@ -148,7 +166,7 @@ class Ballot(SQLModel, table=True):
     vote_id: int = Field(
         sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
     )
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_MAX)
     choice: str = Field(max_length=16)
     cast_at: datetime = _utc()
 
@@ -162,8 +180,64 @@ class Reservation(SQLModel, table=True):
     vote_id: int = Field(
         sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
     )
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_MAX)
     reason: str = Field(max_length=2000)
+    at: datetime = _utc()
+
+
+class JavQuestion(SQLModel, table=True):
+    """One jäv question about a member: declared by them or raised by another, and its ruling.
+
+    `vote_id` is None for a declaration made while no vote was open: it holds for the project's
+    next vote, which takes it over when it opens. One question per member and vote.
+    """
+
+    __tablename__ = "jav"
+    __table_args__ = (UniqueConstraint("vote_id", "member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
+    )
+    vote_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=True),
+    )
+    member: str = Field(max_length=ID_MAX)
+    ground: str | None = Field(default=None, max_length=16)
+    motivation: str = Field(max_length=2000)
+    raised_by: str = Field(max_length=ID_MAX)
+    at: datetime = _utc()
+    ruled_javig: bool | None = Field(default=None)
+    ruled_by: str | None = Field(default=None, max_length=ID_MAX)
+    ruled_at: datetime | None = _utc(nullable=True)
+
+
+class Absence(SQLModel, table=True):
+    """Förhinder: a ledamot (or ersättare) who cannot take part in one vote."""
+
+    __tablename__ = "forhinder"
+    __table_args__ = (UniqueConstraint("vote_id", "member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
+    )
+    member: str = Field(max_length=ID_MAX)
+    at: datetime = _utc()
+
+
+class RecordNote(SQLModel, table=True):
+    """A protokollsanteckning: a remark someone who took part adds to the vote's record."""
+
+    __tablename__ = "record_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("vote.id", ondelete="CASCADE"), nullable=False)
+    )
+    user_id: str = Field(max_length=ID_MAX)
+    text: str = Field(max_length=2000)
     at: datetime = _utc()
 
 
@@ -173,7 +247,7 @@ class SlackEvent(SQLModel, table=True):
     __tablename__ = "slack_event"
 
     event_id: str = Field(primary_key=True, max_length=64)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=ID_MAX)
     received_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
 
 
@@ -195,14 +269,14 @@ class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=ID_MAX)
     project_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("project.id"), nullable=True, index=True),
     )
-    actor_id: str = Field(max_length=32)
+    actor_id: str = Field(max_length=ID_MAX)
     action: str = Field(max_length=64)
-    target: str = Field(max_length=128)
+    target: str = Field(max_length=ID_MAX)
     before: Any | None = Field(default=None, sa_type=JSON)
     after: Any | None = Field(default=None, sa_type=JSON)
     at: datetime = _utc()
@@ -219,7 +293,7 @@ class Document(SQLModel, table=True):
     )
     key: str = Field(max_length=64)
     url: str = Field(max_length=2000)
-    linked_by: str = Field(max_length=32)
+    linked_by: str = Field(max_length=ID_MAX)
     linked_at: datetime = _utc()
 
 
@@ -233,7 +307,7 @@ class SteeringMember(SQLModel, table=True):
     project_id: int = Field(
         sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
     )
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_MAX)
     position: int
 
 
@@ -247,7 +321,7 @@ class StakeholderChannel(SQLModel, table=True):
     project_id: int = Field(
         sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
     )
-    channel_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=ID_MAX)
     position: int
 
 
@@ -262,9 +336,9 @@ class OutboxEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=255, unique=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=ID_MAX)
     kind: str = Field(max_length=64)
-    target: str = Field(max_length=32)
+    target: str = Field(max_length=ID_MAX)
     payload: Any = Field(sa_type=JSON)
     status: str = Field(max_length=16, index=True)
     attempts: int = 0

@@ -34,6 +34,13 @@ class Subcommand(StrEnum):
     CONFLICT = "conflict"
     CLOSE = "close"
     MINUTES = "minutes"
+    SUBSTITUTES = "substitutes"
+    COOPTED = "coopted"
+    PRESENTER = "presenter"
+    PROPOSAL = "proposal"
+    ABSENT = "absent"
+    REFER_BACK = "refer_back"
+    NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,62 @@ class Milestone:
 
 @dataclass(frozen=True)
 class DeclareConflict:
+    """`jäv [grund] [motivering]`: one's own jäv. The ground is a `JavGround` value or None."""
+
+    ground: str | None = None
+    motivation: str = ""
     subcommand: ClassVar[Subcommand] = Subcommand.CONFLICT
+
+
+@dataclass(frozen=True)
+class RaiseConflict:
+    """`jäv @x <grund> <motivering>`: jäv raised about another member, for the chair to rule."""
+
+    user_id: str
+    ground: str
+    motivation: str
+    subcommand: ClassVar[Subcommand] = Subcommand.CONFLICT
+
+
+@dataclass(frozen=True)
+class SetSubstitutes:
+    user_ids: tuple[str, ...]
+    subcommand: ClassVar[Subcommand] = Subcommand.SUBSTITUTES
+
+
+@dataclass(frozen=True)
+class SetCoopted:
+    user_ids: tuple[str, ...]
+    subcommand: ClassVar[Subcommand] = Subcommand.COOPTED
+
+
+@dataclass(frozen=True)
+class SetPresenter:
+    user_id: str
+    subcommand: ClassVar[Subcommand] = Subcommand.PRESENTER
+
+
+@dataclass(frozen=True)
+class SetProposal:
+    text: str
+    subcommand: ClassVar[Subcommand] = Subcommand.PROPOSAL
+
+
+@dataclass(frozen=True)
+class ReportAbsence:
+    subcommand: ClassVar[Subcommand] = Subcommand.ABSENT
+
+
+@dataclass(frozen=True)
+class ReferBack:
+    motivation: str
+    subcommand: ClassVar[Subcommand] = Subcommand.REFER_BACK
+
+
+@dataclass(frozen=True)
+class AddNote:
+    text: str
+    subcommand: ClassVar[Subcommand] = Subcommand.NOTE
 
 
 @dataclass(frozen=True)
@@ -193,4 +255,12 @@ Command = (
     | DeclareConflict
     | CloseVote
     | Minutes
+    | RaiseConflict
+    | SetSubstitutes
+    | SetCoopted
+    | SetPresenter
+    | SetProposal
+    | ReportAbsence
+    | ReferBack
+    | AddNote
 )

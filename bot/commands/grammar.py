@@ -13,6 +13,7 @@ from datetime import date, time
 
 from bot.commands.arguments import NAME_MAX, Args, Word, clean, dedupe, echo
 from bot.commands.command import (
+    AddNote,
     CloseVote,
     Command,
     DeclareConflict,
@@ -27,13 +28,20 @@ from bot.commands.command import (
     Mine,
     Minutes,
     NewProject,
+    RaiseConflict,
+    ReferBack,
     Remind,
+    ReportAbsence,
     SetChair,
     SetChannels,
+    SetCoopted,
     SetDue,
     SetOwner,
+    SetPresenter,
+    SetProposal,
     SetSchedule,
     SetSteering,
+    SetSubstitutes,
     SetVoteChannel,
     Status,
     Subcommand,
@@ -41,6 +49,7 @@ from bot.commands.command import (
 from bot.commands.dialect import Dialect
 from bot.commands.words import subcommand
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.jav import parse_ground
 
 _DATETIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{1,2}):([0-9]{2})")
 
@@ -181,6 +190,73 @@ def _milestone(args: Args) -> Command:
     raise DomainError(ErrorCode.BAD_DATETIME, value=echo(typed), usage=args.usage.value)
 
 
+# The meeting's rules (the second round): people, the proposal, jäv, förhinder, återremiss.
+
+
+def _people(args: Args, argument: str) -> tuple[str, ...]:
+    people = [args.person(item) for item in args.items(0)]
+    if not people:
+        args.missing(argument)
+    return dedupe(people)
+
+
+def _substitutes(args: Args) -> Command:
+    return SetSubstitutes(user_ids=_people(args, "people"))
+
+
+def _coopted(args: Args) -> Command:
+    return SetCoopted(user_ids=_people(args, "people"))
+
+
+def _presenter(args: Args) -> Command:
+    person = args.word(0, "person")
+    args.at_most(1)
+    return SetPresenter(user_id=args.person(person))
+
+
+def _required_text(args: Args, argument: str) -> str:
+    text = args.text(0)
+    if not text:
+        args.missing(argument)
+    return text
+
+
+def _proposal(args: Args) -> Command:
+    return SetProposal(text=_required_text(args, "text"))
+
+
+def _refer_back(args: Args) -> Command:
+    motivation = args.text(0)
+    if not motivation:
+        raise DomainError(ErrorCode.REASON_REQUIRED, usage=args.usage.value)
+    return ReferBack(motivation=motivation)
+
+
+def _note(args: Args) -> Command:
+    return AddNote(text=_required_text(args, "text"))
+
+
+def _conflict(args: Args) -> Command:
+    """`jäv [grund] [motivering]` about oneself; `jäv @x <grund> <motivering>` about another."""
+    if len(args) == 0:
+        return DeclareConflict()
+    first = args.words[0].text
+    if args.looks_like_person(first):
+        member = args.person(first)
+        ground = parse_ground(args.word(1, "ground"))
+        if ground is None:
+            args.refuse(ErrorCode.BAD_GROUND, args.words[1].text)
+        motivation = args.text(2)
+        if not motivation:
+            raise DomainError(ErrorCode.REASON_REQUIRED, usage=args.usage.value)
+        return RaiseConflict(user_id=member, ground=ground.value, motivation=motivation)
+    ground = parse_ground(first)
+    if ground is None:
+        # A motivation needs its ground first, so a mistyped ground is not taken for one.
+        args.refuse(ErrorCode.BAD_GROUND, first)
+    return DeclareConflict(ground=ground.value, motivation=args.text(1))
+
+
 _PARSERS: dict[Subcommand, Callable[[Args], Command]] = {
     Subcommand.HELP: _help,
     Subcommand.NEW: _new,
@@ -200,7 +276,14 @@ _PARSERS: dict[Subcommand, Callable[[Args], Command]] = {
     Subcommand.SCHEDULE: _schedule,
     Subcommand.REMIND: _no_arguments(Remind),
     Subcommand.MILESTONE: _milestone,
-    Subcommand.CONFLICT: _no_arguments(DeclareConflict),
+    Subcommand.CONFLICT: _conflict,
     Subcommand.CLOSE: _no_arguments(CloseVote),
     Subcommand.MINUTES: _no_arguments(Minutes),
+    Subcommand.SUBSTITUTES: _substitutes,
+    Subcommand.COOPTED: _coopted,
+    Subcommand.PRESENTER: _presenter,
+    Subcommand.PROPOSAL: _proposal,
+    Subcommand.ABSENT: _no_arguments(ReportAbsence),
+    Subcommand.REFER_BACK: _refer_back,
+    Subcommand.NOTE: _note,
 }

@@ -33,6 +33,13 @@ ALIASES: dict[Subcommand, tuple[str, ...]] = {
     Subcommand.CONFLICT: ("jäv", "conflict"),
     Subcommand.CLOSE: ("stäng", "close"),
     Subcommand.MINUTES: ("protokoll", "minutes"),
+    Subcommand.SUBSTITUTES: ("ersättare", "substitutes"),
+    Subcommand.COOPTED: ("adjungerade", "co-opted", "coopted"),
+    Subcommand.PRESENTER: ("föredragande", "presenter"),
+    Subcommand.PROPOSAL: ("förslag", "proposal"),
+    Subcommand.ABSENT: ("förhinder", "absent"),
+    Subcommand.REFER_BACK: ("återremiss", "refer-back", "refer_back"),
+    Subcommand.NOTE: ("anteckning", "note"),
 }
 
 _BY_WORD: dict[str, Subcommand] = {

@@ -17,6 +17,10 @@ class ChangeKind(StrEnum):
     CHAIR = "chair"
     VOTE_CHANNEL = "vote_channel"
     CHANNELS = "channels"
+    SUBSTITUTES = "substitutes"
+    COOPTED = "coopted"
+    PRESENTER = "presenter"
+    PROPOSAL = "proposal"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     BAD_DATE = "bad_date"
     BAD_DATETIME = "bad_datetime"
     BAD_URL = "bad_url"
+    BAD_GROUND = "bad_ground"
     REASON_REQUIRED = "reason_required"
     NAME_REQUIRED = "name_required"
     NAME_TOO_LONG = "name_too_long"
@@ -49,6 +50,18 @@ class ErrorCode(StrEnum):
     VOTE_STILL_OPEN = "vote_still_open"
     ALREADY_RESERVED = "already_reserved"
     NO_DECISION = "no_decision"
+    # The meeting's rules (seats, jäv, förhinder, reservation, the proposal)
+    NOT_SERVING = "not_serving"
+    ABSENT = "absent"
+    JAV_PENDING = "jav_pending"
+    JAV_WAITING = "jav_waiting"
+    JAV_ALREADY = "jav_already"
+    NOT_A_MEMBER_OTHER = "not_a_member_other"
+    ALREADY_VOTED = "already_voted"
+    PROPOSAL_FIXED = "proposal_fixed"
+    RESERVE_NOT_AGAINST = "reserve_not_against"
+    RESERVE_NO_DECISION = "reserve_no_decision"
+    NOT_A_PARTICIPANT = "not_a_participant"
     # Phase template
     BAD_TEMPLATE = "bad_template"
 

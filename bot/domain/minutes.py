@@ -12,11 +12,12 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Minutes:
-    """A closed vote's beslutsprotokoll with what was added after: reservations."""
+    """A closed vote's beslutsprotokoll with what was added after: reservations, notes."""
 
     record: dict[str, Any]
     reservations: tuple[dict[str, str], ...]
     failed_channels: tuple[str, ...] = ()
+    notes: tuple[dict[str, str], ...] = ()  # protokollsanteckningar, in the order made
 
 
 @dataclass(frozen=True, slots=True)

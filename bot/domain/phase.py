@@ -54,6 +54,12 @@ class Milestone:
     decided_by: Text
     information: Text
     documents: tuple[DocumentDef, ...]
+    # The förslag till beslut when the projektledare writes none: what follows "Styrgruppen
+    # beslutar att" (see bot.domain.proposal).
+    proposal: Text = Text(
+        "godkänna milstolpen och att projektet går vidare till nästa fas",
+        "approve the milestone and move the project on to the next phase",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +175,11 @@ def _phase(raw: Mapping[str, Any], origin: str) -> Phase:
         decided_by=_text(m["decided_by"], "milestone.decided_by", origin),
         information=_text(m["information"], "milestone.information", origin),
         documents=_documents(m["documents"], "milestone.documents", origin),
+        **(
+            {"proposal": _text(m["proposal"], "milestone.proposal", origin)}
+            if "proposal" in m
+            else {}
+        ),
     )
     if not milestone.documents:
         raise _bad(origin, "the milestone needs at least one decision-basis document")

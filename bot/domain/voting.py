@@ -70,6 +70,7 @@ class CloseReason(StrEnum):
     deadline = "deadline"
     all_voted = "all_voted"
     chair = "chair"
+    referred_back = "referred_back"  # återremiss: the chair ended the vote without a decision
 
 
 @dataclass(frozen=True, slots=True)

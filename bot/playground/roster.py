@@ -35,15 +35,20 @@ PEOPLE: tuple[Person, ...] = (
     Person("lars", "Lars Nilsson", "styrgruppsledamot"),
     Person("maria", "Maria Holm", "styrgruppsledamot"),
     Person("per", "Per Olsson", "intressent, förvaltningsorganisationen"),
+    Person("ingrid", "Ingrid Åberg", "styrgruppens första ersättare"),
+    Person("olle", "Olle Sund", "styrgruppens andra ersättare"),
+    Person("nils", "Nils Ek", "adjungerad i styrgruppen, controller"),
 )
 
 PROJECT_TEAM = ("anna", "erik", "sara", "johan")
 STEERING_GROUP = ("karin", "lars", "maria")
+SUBSTITUTES = ("ingrid", "olle")  # in turn order: Ingrid steps in first
+CO_OPTED = ("nils",)
 EVERYONE = tuple(p.handle for p in PEOPLE)
 
 CHANNELS: tuple[ChannelSpec, ...] = (
     ChannelSpec("kommunen-x", EVERYONE),
-    ChannelSpec("styrgrupp", ("anna", *STEERING_GROUP)),
+    ChannelSpec("styrgrupp", ("anna", *STEERING_GROUP, *SUBSTITUTES, *CO_OPTED)),
     ChannelSpec("forvaltning", ("anna", "sara", "per")),
     ChannelSpec("drift", ("anna", "johan", "per")),
     ChannelSpec("allmant", EVERYONE),

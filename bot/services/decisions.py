@@ -7,20 +7,21 @@ it: reservations in their own rows, the announcements the outbox could not deliv
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlmodel import Session
 
-from bot.domain.decision import CONFLICT
+from bot.domain.count import Outcome
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.minutes import Export, Minutes
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.unit import enqueue, record_change, row_id, transaction
-from bot.services.votes import vote_target
-from storage import audit, projects
+from bot.services.votes import locate, view_of, vote_target
+from storage import audit, meeting, projects
 from storage import outbox as queue
 from storage import votes as store
-from storage.models import Reservation, Vote
+from storage.models import Project, Reservation, Vote
 
 MAX_REASON = 2000
 
@@ -36,22 +37,19 @@ def _minutes(session: Session, vote: Vote) -> Minutes:
         kind=out.OutboxKind.ANNOUNCEMENT,
         key_prefix=out.announcement_prefix(row_id(vote)),
     )
-    return Minutes(json.loads(vote.record), reservations, tuple(e.target for e in failed))
+    notes = tuple(
+        {"user": n.user_id, "text": n.text, "at": n.at.isoformat()}
+        for n in meeting.notes(session=session, vote_id=row_id(vote))
+    )
+    return Minutes(
+        json.loads(vote.record), reservations, tuple(e.target for e in failed), notes=notes
+    )
 
 
 def minutes(services: Services, actor: Actor, channel_id: str) -> Minutes:
     """`protokoll`: the latest decision of the channel's project (or of the vote held here)."""
     with services.db.reading() as session:
-        project = projects.project_in_channel(
-            session=session, team_id=actor.team_id, channel_id=channel_id
-        )
-        vote = None
-        if project is not None:
-            vote = store.latest_closed(session=session, project_id=row_id(project))
-        else:
-            vote = store.latest_closed_in_channel(
-                session=session, team_id=actor.team_id, channel_id=channel_id
-            )
+        project, vote = _latest_closed(session, actor, channel_id)
         if vote is None:
             if project is None:
                 raise DomainError(ErrorCode.NO_PROJECT)
@@ -59,8 +57,23 @@ def minutes(services: Services, actor: Actor, channel_id: str) -> Minutes:
         return _minutes(session, vote)
 
 
+def _latest_closed(
+    session: Session, actor: Actor, channel_id: str
+) -> tuple[Project | None, Vote | None]:
+    """The channel's project and its latest closed vote, or the latest closed vote held here."""
+    project = projects.project_in_channel(
+        session=session, team_id=actor.team_id, channel_id=channel_id
+    )
+    if project is not None:
+        return project, store.latest_closed(session=session, project_id=row_id(project))
+    return None, store.latest_closed_in_channel(
+        session=session, team_id=actor.team_id, channel_id=channel_id
+    )
+
+
 def add_reservation(services: Services, actor: Actor, vote_id: int, reason: str) -> Minutes:
-    """A member's reservation against the decision, with a reason, after the vote closed.
+    """A reservation against the decision by one who voted against its outcome, after the close
+    (KL 4 kap. 27 § practice); the reason may be left blank.
 
     It is kept beside the record (which is immutable) and posted in the vote message's thread.
     """
@@ -72,15 +85,11 @@ def add_reservation(services: Services, actor: Actor, vote_id: int, reason: str)
         if found is None or found[1].team_id != actor.team_id:
             raise DomainError(ErrorCode.NO_DECISION)
         vote, project = found
-        stored = store.ballots(session=session, vote_id=vote_id)
-        if actor.user_id not in vote.members:
-            raise DomainError(ErrorCode.NOT_A_MEMBER, user=actor.user_id)
-        if stored.get(actor.user_id) == CONFLICT:
-            raise DomainError(ErrorCode.CONFLICT_DECLARED, user=actor.user_id)
         if vote.status == store.OPEN:
             raise DomainError(ErrorCode.VOTE_STILL_OPEN)
-        if not reason:
-            raise DomainError(ErrorCode.REASON_REQUIRED, usage="reservation")
+        assert vote.record is not None
+        record = json.loads(vote.record)
+        _check_reserver(actor.user_id, record)
         if len(reason) > MAX_REASON:
             raise DomainError(
                 ErrorCode.TEXT_TOO_LONG, length=str(len(reason)), limit=str(MAX_REASON)
@@ -101,6 +110,63 @@ def add_reservation(services: Services, actor: Actor, vote_id: int, reason: str)
         return _minutes(session, vote)
 
     return transaction(services, work)
+
+
+def _check_reserver(user: str, record: dict[str, Any]) -> None:
+    """Only one who voted against the outcome reserves; nothing to reserve against when no
+    decision was made (the record's counted ballots are what `may_reserve` reads)."""
+    outcome = Outcome(record["outcome"])
+    if outcome in (Outcome.no_quorum, Outcome.referred_back):
+        raise DomainError(ErrorCode.RESERVE_NO_DECISION, outcome=outcome.value)
+    against = record["no"] if outcome is Outcome.approved else record["yes"]
+    if user not in against:
+        if user not in record["electorate"] and user not in record.get("serving", []):
+            raise DomainError(ErrorCode.NOT_A_MEMBER, user=user)
+        raise DomainError(ErrorCode.RESERVE_NOT_AGAINST, outcome=outcome.value)
+
+
+def add_note(services: Services, actor: Actor, channel_id: str, text: str) -> Minutes | None:
+    """`anteckning <text>`: a protokollsanteckning by a ledamot, a serving ersättare, an
+    adjungerad or the föredragande, to the open vote or else the latest closed one.
+
+    Justering (which ends notes) comes later; until then a closed record still takes notes.
+    Returns the minutes when the vote is closed, None while it is open.
+    """
+    text = text.strip()
+    now = services.clock()
+
+    def work(session: Session) -> Minutes | None:
+        vote, project = _noted_vote(session, actor, channel_id)
+        view = view_of(services, session, vote, project)
+        allowed = {
+            *view.members,
+            *view.seating.serving,
+            *view.coopted,
+            view.presented_by,
+        }
+        if actor.user_id not in allowed:
+            raise DomainError(ErrorCode.NOT_A_PARTICIPANT, user=actor.user_id)
+        meeting.add_note(
+            session=session, vote_id=row_id(vote), user_id=actor.user_id, text=text, at=now
+        )
+        record_change(services, session, actor, project, "vote.note", vote_target(vote), None, text)
+        return None if view.is_open else _minutes(session, vote)
+
+    return transaction(services, work)
+
+
+def _noted_vote(session: Session, actor: Actor, channel_id: str) -> tuple[Vote, Project]:
+    try:
+        return locate(session, actor, None, channel_id)
+    except DomainError as error:
+        if error.code is not ErrorCode.NO_OPEN_VOTE:
+            raise
+    _, vote = _latest_closed(session, actor, channel_id)
+    if vote is None:
+        raise DomainError(ErrorCode.NO_OPEN_VOTE)
+    found = store.vote_with_project(session=session, vote_id=row_id(vote), lock=True)
+    assert found is not None
+    return found
 
 
 def bot_invited(services: Services, channel: str) -> int:

@@ -30,6 +30,7 @@ class OutboxKind(StrEnum):
     ANNOUNCEMENT = "announcement"
     RESERVATION = "reservation"
     DELIVERY_FAILED = "delivery_failed"
+    JAV_RULING = "jav_ruling"
 
 
 # Kinds that post or edit a message in `target` (a channel, or a user for a DM), which Slack
@@ -46,6 +47,7 @@ PACED = frozenset(
         OutboxKind.ANNOUNCEMENT,
         OutboxKind.RESERVATION,
         OutboxKind.DELIVERY_FAILED,
+        OutboxKind.JAV_RULING,
     }
 )
 
@@ -111,6 +113,13 @@ class DeliveryFailed:
     vote_message: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class JavRuling:
+    """Ask the one who rules on the raised jäv `question` for Jävig / Inte jävig."""
+
+    question: int
+
+
 Payload = (
     OwnerAssigned
     | HomeRefresh
@@ -120,6 +129,7 @@ Payload = (
     | VoteReceipt
     | ReservationPosted
     | DeliveryFailed
+    | JavRuling
 )
 
 PAYLOAD_OF: Mapping[OutboxKind, type[Payload]] = {
@@ -136,6 +146,7 @@ PAYLOAD_OF: Mapping[OutboxKind, type[Payload]] = {
     OutboxKind.ANNOUNCEMENT: VoteRef,
     OutboxKind.RESERVATION: ReservationPosted,
     OutboxKind.DELIVERY_FAILED: DeliveryFailed,
+    OutboxKind.JAV_RULING: JavRuling,
 }
 
 
@@ -295,3 +306,9 @@ def delivery_failed(
     """The projektledare hears once per failed event that an announcement will not arrive."""
     key = f"{OutboxKind.DELIVERY_FAILED}:{failed_key}:{attempts}"
     return Outgoing(OutboxKind.DELIVERY_FAILED, key, team_id, lead, payload)
+
+
+def jav_ruling(team_id: str, question_id: int, ruler: str) -> Outgoing:
+    """One DM per raised jäv to the one who rules on it."""
+    key = f"{OutboxKind.JAV_RULING}:{question_id}:{ruler}"
+    return Outgoing(OutboxKind.JAV_RULING, key, team_id, ruler, JavRuling(question_id))

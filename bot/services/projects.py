@@ -12,6 +12,7 @@ from bot.domain.activities import ActivityState, ActivityStatus, with_derived_pa
 from bot.domain.changes import Change, ChangeKind
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.project import ProjectView
+from bot.domain.proposal import normalize_proposal
 from bot.domain.rules import check_chair, require_lead
 from bot.domain.schedule import DEFAULT_SCHEDULE, next_occurrence, parse_schedule
 from bot.services import outbox_events as out
@@ -285,3 +286,84 @@ def project_view(services: Services, session: Session, project: Project) -> Proj
         chair=project.chair_id,
         today=services.today(services.clock()),
     )
+
+
+# The meeting's people and the proposal (the second round): ersättare, adjungerade, the
+# föredragande and the förslag till beslut, each fixed into a vote when it opens.
+
+
+def set_substitutes(
+    services: Services, actor: Actor, channel_id: str, user_ids: Sequence[str]
+) -> Change:
+    """`ersättare @a @b …`: in turn order; a ledamot listed is never called in for another."""
+    return _set_people(services, actor, channel_id, "substitutes", user_ids, ChangeKind.SUBSTITUTES)
+
+
+def set_coopted(
+    services: Services, actor: Actor, channel_id: str, user_ids: Sequence[str]
+) -> Change:
+    """`adjungerade @a …`: take part without a vote."""
+    return _set_people(services, actor, channel_id, "coopted", user_ids, ChangeKind.COOPTED)
+
+
+def set_presenter(services: Services, actor: Actor, channel_id: str, user_id: str) -> Change:
+    return _set_project_field(
+        services,
+        actor,
+        channel_id,
+        "presenter_id",
+        user_id,
+        ChangeKind.PRESENTER,
+        "steering.presenter",
+    )
+
+
+def set_proposal(services: Services, actor: Actor, channel_id: str, text: str) -> Change:
+    """`förslag <text>`: what follows "Styrgruppen beslutar att"; only before the vote opens."""
+    proposal = normalize_proposal(text)
+    if not proposal:
+        raise DomainError(ErrorCode.MISSING_ARGUMENT, argument="text", usage="proposal")
+
+    def check(session: Session, project: Project) -> None:
+        milestone = services.phase(project.phase_key).milestone
+        if vote_store.open_vote(
+            session=session, project_id=row_id(project), milestone=milestone.key
+        ):
+            raise DomainError(ErrorCode.PROPOSAL_FIXED)
+
+    return _set_project_field(
+        services,
+        actor,
+        channel_id,
+        "proposal",
+        proposal,
+        ChangeKind.PROPOSAL,
+        "steering.proposal",
+        check,
+    )
+
+
+def _set_people(
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    field: str,
+    user_ids: Sequence[str],
+    kind: ChangeKind,
+) -> Change:
+    def work(session: Session) -> Change:
+        project = project_of_channel(session, actor, channel_id)
+        require_lead(actor.user_id, project.lead_id)
+        before = tuple(getattr(project, field) or ())
+        after = tuple(user_ids)
+        if before == after:
+            return Change(kind, project.name, False, after, before)
+        setattr(project, field, list(after))
+        session.flush()
+        action = f"steering.{field}"
+        record_change(
+            services, session, actor, project, action, project.channel_id, list(before), list(after)
+        )
+        return Change(kind, project.name, True, after, before)
+
+    return transaction(services, work)

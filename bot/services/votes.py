@@ -1,11 +1,10 @@
-"""Milstolpe VII: the readiness check, the vote, jäv, and the close that writes the record.
+"""Milstolpe VII: the readiness check, the vote on seats, the close that writes the record
+(jäv and förhinder are `bot.services.jav`'s).
 
 Every change to a vote runs in one transaction that first takes the vote's row lock (on SQLite
-the writer lock), so ballots, jäv and closing of one vote are serialised: the close sees every
-ballot committed before it and no ballot lands after it. A member's current ballot is one row
-under a unique key; every cast and change is in the audit log. Closing is one conditional
-UPDATE (`WHERE status = 'open'`), so whichever of the chair, the last ballot or the deadline
-gets there first closes it, once.
+the writer lock), so ballots, jäv and closing of one vote are serialised. A current ballot is
+one row under a unique key; every change is in the audit log. Closing is one conditional
+UPDATE (`WHERE status = 'open'`), so whoever gets there first closes it, once.
 """
 
 from __future__ import annotations
@@ -17,23 +16,18 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from bot.domain.calendar import STOCKHOLM, at_local, default_vote_deadline, into_business_hours
-from bot.domain.decision import CONFLICT, VoteView, decision_record, split_ballots
+from bot.domain.count import Referral, everyone_serving_voted
+from bot.domain.decision import VoteView, decision_record, split_ballots
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.project import ProjectView
 from bot.domain.rules import Role, require_lead
-from bot.domain.voting import (
-    Choice,
-    CloseReason,
-    Electorate,
-    can_close,
-    check_can_vote,
-    everyone_voted,
-)
+from bot.domain.seats import Standing, SteeringGroup, may_close, serving
+from bot.domain.voting import Choice, CloseReason
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.projects import project_view
 from bot.services.unit import enqueue, project_of_channel, record_change, row_id, transaction
-from storage import projects
+from storage import meeting, projects
 from storage import votes as store
 from storage.models import Project, Vote
 
@@ -64,20 +58,22 @@ def _local(instant: datetime) -> str:
 
 def view_of(services: Services, session: Session, vote: Vote, project: Project) -> VoteView:
     phase = services.phase(project.phase_key)
+    vote_id = row_id(vote)
     documents = projects.documents_of(session=session, project_id=row_id(project))
-    votes, conflicts = split_ballots(store.ballots(session=session, vote_id=row_id(vote)))
+    group = SteeringGroup(tuple(vote.members), tuple(vote.substitutes or ()), vote.chair_id)
+    javs = [meeting.as_jav(q) for q in meeting.questions(session=session, vote_id=vote_id)]
+    absent = tuple(meeting.absences(session=session, vote_id=vote_id))
+    referral = vote.referral
     return VoteView(
-        vote_id=row_id(vote),
+        vote_id=vote_id,
         team_id=project.team_id,
         project_name=project.name,
         project_channel=project.channel_id,
         lead_id=project.lead_id,
         milestone=phase.milestone,
         documents=tuple((d, documents.get(d.key)) for d in phase.milestone.documents),
-        electorate=Electorate(
-            members=frozenset(vote.members), chair=vote.chair_id, conflicts=conflicts
-        ),
-        ballots=votes,
+        seating=serving(group, javs, absent),
+        ballots=split_ballots(store.ballots(session=session, vote_id=vote_id)),
         channel_id=vote.channel_id,
         message_ts=vote.message_ts,
         opened_by=vote.opened_by,
@@ -87,6 +83,15 @@ def view_of(services: Services, session: Session, vote: Vote, project: Project) 
         closed_at=vote.closed_at,
         closed_by=vote.closed_by,
         close_reason=CloseReason(vote.close_reason) if vote.close_reason else None,
+        proposal=vote.proposal or phase.milestone.proposal.sv,
+        presenter=vote.presenter_id,
+        coopted=tuple(vote.coopted or ()),
+        forhinder=absent,
+        referral=None
+        if not referral
+        else Referral(
+            referral["by"], referral["motivation"], datetime.fromisoformat(referral["at"])
+        ),
     )
 
 
@@ -151,6 +156,10 @@ def open_milestone(
                 channel_id=project.vote_channel_id or project.channel_id,
                 members=list(view.members),
                 chair_id=view.chair,
+                substitutes=list(project.substitutes or ()),
+                coopted=list(project.coopted or ()),
+                presenter_id=project.presenter_id,
+                proposal=project.proposal or milestone.proposal.sv,
                 opened_by=actor.user_id,
                 opened_at=now,
                 deadline=closes,
@@ -161,7 +170,14 @@ def open_milestone(
             "milestone": milestone.key,
             "deadline": closes.isoformat(),
             "members": vote.members,
+            "substitutes": vote.substitutes,
+            "proposal": vote.proposal,
         }
+        # A jäv declared while no vote was open holds for this one.
+        for held in meeting.held_for_next(session=session, project_id=row_id(project)):
+            held.vote_id = row_id(vote)
+        session.flush()
+        record_step_ins(services, session, actor, project, vote, ())
         record_change(
             services, session, actor, project, "vote.open", vote_target(vote), None, opened
         )
@@ -173,7 +189,7 @@ def open_milestone(
     return transaction(services, work)
 
 
-def _locate(
+def locate(
     session: Session, actor: Actor, vote_id: int | None, channel_id: str | None
 ) -> tuple[Vote, Project]:
     """The vote a button names, or the open vote of the channel's project (or held in it)."""
@@ -203,89 +219,128 @@ def _locate(
 
 
 def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> BallotCast:
-    """A member's ballot (Godkänn, Avslå, Avstår); a changed mind replaces the current one.
+    """A ballot (Godkänn, Avslå, Avstår) by one serving in a seat; a changed mind replaces it.
 
     A button has no reply of its own, so the voter's private receipt goes through the outbox.
     """
-    return _ballot(services, actor, vote_id, None, choice.value, receipt=True)
-
-
-def declare_conflict(
-    services: Services, actor: Actor, *, vote_id: int | None = None, channel_id: str | None = None
-) -> BallotCast:
-    """Jäv: the member leaves this vote's electorate and its quorum count; recorded.
-
-    From the command (by channel) the reply is the receipt; from the button, the outbox sends it.
-    """
-    return _ballot(services, actor, vote_id, channel_id, CONFLICT, receipt=vote_id is not None)
-
-
-def _ballot(
-    services: Services,
-    actor: Actor,
-    vote_id: int | None,
-    channel_id: str | None,
-    choice: str,
-    *,
-    receipt: bool,
-) -> BallotCast:
     now = services.clock()
 
     def work(session: Session) -> BallotCast:
-        vote, project = _locate(session, actor, vote_id, channel_id)
+        vote, project = locate(session, actor, vote_id, None)
+        view = view_of(services, session, vote, project)
+        check_standing(actor.user_id, view.seating.standing(actor.user_id))
+        if not view.is_open:
+            raise DomainError(ErrorCode.VOTE_CLOSED, user=actor.user_id)
         stored = store.ballots(session=session, vote_id=row_id(vote))
-        votes, conflicts = split_ballots(stored)
-        electorate = Electorate(frozenset(vote.members), vote.chair_id, conflicts)
-        if choice == CONFLICT and actor.user_id in conflicts:
-            view = view_of(services, session, vote, project)
-            return BallotCast(view, choice, changed=False, closed_now=False)
-        check_can_vote(actor.user_id, electorate, vote.status == store.OPEN)
         before = stored.get(actor.user_id)
-        if before == choice:
-            view = view_of(services, session, vote, project)
-            return BallotCast(view, choice, changed=False, closed_now=False)
+        if before == choice.value:
+            return BallotCast(view, choice.value, changed=False, closed_now=False)
         store.put_ballot(
             session=session, vote_id=row_id(vote), user_id=actor.user_id, choice=choice, now=now
         )
-        action = "vote.conflict" if choice == CONFLICT else "vote.cast"
         change = record_change(
-            services, session, actor, project, action, vote_target(vote), before, choice
+            services, session, actor, project, "vote.cast", vote_target(vote), before, choice.value
         )
-        _redraw(services, session, project, vote)
-        if receipt:
-            receipt_event = out.vote_receipt(
-                project.team_id, row_id(vote), actor.user_id, change, choice
-            )
-            enqueue(session, now, receipt_event)
-        closed_now = False
-        votes, conflicts = split_ballots({**stored, actor.user_id: choice})
-        if everyone_voted(votes, Electorate(electorate.members, electorate.chair, conflicts)):
-            closed_now = close_once(services, session, vote, project, CloseReason.all_voted, None)
+        receipt = out.vote_receipt(project.team_id, row_id(vote), actor.user_id, change, choice)
+        enqueue(session, now, receipt)
+        closed_now = after_change(services, session, vote, project)
         view = view_of(services, session, vote, project)
-        return BallotCast(view, choice, changed=True, closed_now=closed_now)
+        return BallotCast(view, choice.value, changed=True, closed_now=closed_now)
 
     return transaction(services, work)
+
+
+def check_standing(user: str, standing: Standing) -> None:
+    """Raise why `user` has no vote now, unless they serve in a seat."""
+    refusal = {
+        Standing.outside: ErrorCode.NOT_A_MEMBER,
+        Standing.javig: ErrorCode.CONFLICT_DECLARED,
+        Standing.absent: ErrorCode.ABSENT,
+        Standing.not_called: ErrorCode.NOT_SERVING,
+        Standing.suspended: ErrorCode.JAV_PENDING,
+    }.get(standing)
+    if refusal is not None:
+        raise DomainError(refusal, user=user)
+
+
+def record_step_ins(
+    services: Services,
+    session: Session,
+    actor: Actor,
+    project: Project,
+    vote: Vote,
+    before: tuple[tuple[str, str], ...],
+) -> None:
+    """Every ersättare who stepped in since `before` (who served for whom), in the audit log."""
+    after = view_of(services, session, vote, project).seating.substitutions
+    for substitute, ledamot in after:
+        if (substitute, ledamot) not in before:
+            step = {"substitute": substitute, "for": ledamot}
+            record_change(
+                services, session, actor, project, "vote.step_in", vote_target(vote), None, step
+            )
+
+
+def after_change(services: Services, session: Session, vote: Vote, project: Project) -> bool:
+    """Redraw the vote message; close the vote if everyone serving has now voted and no jäv
+    waits for a ruling. True if this closed it."""
+    _redraw(services, session, project, vote)
+    view = view_of(services, session, vote, project)
+    if view.is_open and everyone_serving_voted(view.ballots, view.seating):
+        return close_once(services, session, vote, project, CloseReason.all_voted, None)
+    return False
 
 
 def close_vote(
     services: Services, actor: Actor, *, vote_id: int | None = None, channel_id: str | None = None
 ) -> VoteView:
-    """`stäng` or the button: the chair closes the vote (the projektledare if no acting chair)."""
+    """`stäng` or the button: the acting chair closes the vote (the projektledare when the chair
+    cannot act); never while a jäv waits for a ruling."""
 
     def work(session: Session) -> VoteView:
-        vote, project = _locate(session, actor, vote_id, channel_id)
-        view = view_of(services, session, vote, project)
-        electorate = view.electorate
-        if not can_close(
-            actor.user_id,
-            electorate.acting_chair,
-            project.lead_id,
-            conflicts=electorate.conflicts,
-        ):
-            raise DomainError(ErrorCode.NOT_ALLOWED, role=Role.CLOSER, lead=view.closer)
-        if not view.is_open:
-            raise DomainError(ErrorCode.VOTE_CLOSED, user=actor.user_id)
+        vote, project, view = _closable(services, session, actor, vote_id, channel_id)
+        if view.seating.waiting:
+            raise DomainError(ErrorCode.JAV_WAITING, members=",".join(view.seating.waiting))
         close_once(services, session, vote, project, CloseReason.chair, actor.user_id)
+        return view_of(services, session, vote, project)
+
+    return transaction(services, work)
+
+
+def _closable(
+    services: Services, session: Session, actor: Actor, vote_id: int | None, channel_id: str | None
+) -> tuple[Vote, Project, VoteView]:
+    """The open vote `actor` may close (or refer back), or the refusal."""
+    vote, project = locate(session, actor, vote_id, channel_id)
+    view = view_of(services, session, vote, project)
+    if not may_close(actor.user_id, view.seating, project.lead_id):
+        raise DomainError(ErrorCode.NOT_ALLOWED, role=Role.CLOSER, lead=view.closer)
+    if not view.is_open:
+        raise DomainError(ErrorCode.VOTE_CLOSED, user=actor.user_id)
+    return vote, project, view
+
+
+def refer_back(
+    services: Services,
+    actor: Actor,
+    motivation: str,
+    *,
+    vote_id: int | None = None,
+    channel_id: str | None = None,
+) -> VoteView:
+    """Återremiss: the one who may close ends the vote without a decision, with a motivation;
+    a new vote can be opened after it."""
+    motivation = motivation.strip()
+    now = services.clock()
+
+    def work(session: Session) -> VoteView:
+        vote, project, _ = _closable(services, session, actor, vote_id, channel_id)
+        if not motivation:
+            raise DomainError(ErrorCode.REASON_REQUIRED, usage="refer_back")
+        referral = Referral(actor.user_id, motivation, now)
+        close_once(
+            services, session, vote, project, CloseReason.referred_back, actor.user_id, referral
+        )
         return view_of(services, session, vote, project)
 
     return transaction(services, work)
@@ -298,11 +353,19 @@ def close_once(
     project: Project,
     reason: CloseReason,
     by: str | None,
+    referral: Referral | None = None,
 ) -> bool:
     """Close once, write the beslutsprotokoll, queue the final redraw. False if already closed."""
     now = services.clock()
     open_view = view_of(services, session, vote, project)
-    closed = replace(open_view, is_open=False, closed_at=now, closed_by=by, close_reason=reason)
+    closed = replace(
+        open_view,
+        is_open=False,
+        closed_at=now,
+        closed_by=by,
+        close_reason=reason,
+        referral=referral,
+    )
     record = decision_record(closed)
     values = {
         "closed_at": now,
@@ -311,6 +374,7 @@ def close_once(
         "outcome": record["outcome"],
         "remind_at": None,
         "record": json.dumps(record, ensure_ascii=False, sort_keys=True),
+        "referral": record["referral"],
     }
     if not store.close(session=session, vote_id=row_id(vote), values=values):
         return False
@@ -318,16 +382,9 @@ def close_once(
         setattr(vote, name, value)
     vote.status = store.CLOSED
     closer = Actor(project.team_id, by) if by else Actor.bot(project.team_id)
-    record_change(
-        services,
-        session,
-        closer,
-        project,
-        "vote.close",
-        vote_target(vote),
-        "open",
-        record["outcome"],
-    )
+    action = "vote.refer_back" if referral else "vote.close"
+    after = record["referral"] if referral else record["outcome"]
+    record_change(services, session, closer, project, action, vote_target(vote), "open", after)
     # Every stakeholder channel and the project's own hear the decision, once each: the key
     # is unique per vote and channel, and the sender checks the channel before posting.
     stakeholders = projects.stakeholders_of(session=session, project_id=row_id(project))

@@ -22,8 +22,8 @@ from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView, still_in_digest
 from bot.outbox import Attempt, Delivery, Failed, Retry
 from bot.outbox.budget import Scope
+from bot.services import jav, votes
 from bot.services import outbox_events as out
-from bot.services import votes
 from bot.services.activities import my_activities
 from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
@@ -154,7 +154,8 @@ def owner_assigned(slack: SlackOut, attempt: Attempt) -> None:
 
 def home_refresh(slack: SlackOut, attempt: Attempt) -> None:
     mine = my_activities(slack.services, attempt.team_id, attempt.target)
-    view = messages.home_view(mine, slack.language(attempt))
+    waiting = jav.waiting_for(slack.services, attempt.team_id, attempt.target)
+    view = messages.home_view(mine, slack.language(attempt), waiting)
     slack.client(attempt).views_publish(user_id=attempt.target, view=view)
 
 
@@ -296,6 +297,17 @@ def delivery_failed(slack: SlackOut, attempt: Attempt) -> None:
     slack.post(attempt, message)
 
 
+def jav_ruling(slack: SlackOut, attempt: Attempt) -> None:
+    """The one who rules on a raised jäv gets Jävig / Inte jävig in a DM."""
+    question = attempt.payload(out.JavRuling).question
+    found = jav.pending_question(slack.services, question)
+    if found is None:
+        return  # ruled, or the vote closed, since this was queued
+    view, raised = found
+    message = messages.jav_ruling_request(view, raised, question, slack.language(attempt))
+    slack.post(attempt, message)
+
+
 BY_KIND: Mapping[OutboxKind, Callable[[SlackOut, Attempt], None]] = {
     OutboxKind.OWNER_ASSIGNED: owner_assigned,
     OutboxKind.HOME_REFRESH: home_refresh,
@@ -310,6 +322,7 @@ BY_KIND: Mapping[OutboxKind, Callable[[SlackOut, Attempt], None]] = {
     OutboxKind.ANNOUNCEMENT: announcement,
     OutboxKind.RESERVATION: reservation,
     OutboxKind.DELIVERY_FAILED: delivery_failed,
+    OutboxKind.JAV_RULING: jav_ruling,
 }
 
 

@@ -177,8 +177,11 @@ SHAPES: dict[Kind, Shape] = {
 
 
 def read(raw: bytes, content_type: str) -> Any:
-    """The body as Bolt's parse_body reads it, but strict: raises ValueError where that would
-    raise anything, and for what Slack never sends (NaN, a lone surrogate, a NUL)."""
+    """The body as Slack meant it, strict: raises ValueError where Bolt's parse_body would raise
+    anything, and for what Slack never sends (NaN, a lone surrogate, a NUL).
+
+    Unlike Bolt, a form is an interaction only if it has a `payload` field: Bolt reads any form
+    with the word in it as empty, and the gate re-spells such a command before Bolt sees it."""
     body = raw.decode("utf-8")
     if not body:
         return {}
@@ -186,8 +189,8 @@ def read(raw: bytes, content_type: str) -> Any:
         if content_type.split(";")[0] == "application/json" or body.startswith("{"):
             return _json(body)
         form = dict(parse_qsl(body, keep_blank_values=True))
-        if "payload" in body:  # Bolt looks for the word anywhere in the body, and so do we
-            return _json(form["payload"]) if "payload" in form else {}
+        if "payload" in form:
+            return _json(form["payload"])
         _check_strings(form)
         return form
     except RecursionError as nested:  # nesting deeper than the parser goes: not Slack's

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.commands import (
     ALIASES,
+    AddNote,
     CloseVote,
     Command,
     DeclareConflict,
@@ -22,13 +23,20 @@ from bot.commands import (
     Mine,
     Minutes,
     NewProject,
+    RaiseConflict,
+    ReferBack,
     Remind,
+    ReportAbsence,
     SetChair,
     SetChannels,
+    SetCoopted,
     SetDue,
     SetOwner,
+    SetPresenter,
+    SetProposal,
     SetSchedule,
     SetSteering,
+    SetSubstitutes,
     SetVoteChannel,
     Status,
     Subcommand,
@@ -107,6 +115,25 @@ HAPPY: list[tuple[str, str, Command]] = [
     ("jäv", "conflict", DeclareConflict()),
     ("stäng", "close", CloseVote()),
     ("protokoll", "minutes", Minutes()),
+    # The meeting's rules (the second round).
+    (f"ersättare {ANNA} {BO}", f"substitutes {ANNA}, {BO}", SetSubstitutes(("U0ANNA", "W0BO"))),
+    (f"adjungerade {BO}", f"co-opted {BO}", SetCoopted(user_ids=("W0BO",))),
+    (f"föredragande {ANNA}", f"presenter {ANNA}", SetPresenter(user_id="U0ANNA")),
+    ("förslag godkänna fasen", "proposal godkänna fasen", SetProposal(text="godkänna fasen")),
+    ("förhinder", "absent", ReportAbsence()),
+    ("återremiss saknar driftplan", "refer-back saknar driftplan", ReferBack("saknar driftplan")),
+    ("anteckning jag tvekar", "note jag tvekar", AddNote(text="jag tvekar")),
+    ("jäv part min bror", "conflict party min bror", DeclareConflict("part", "min bror")),
+    (
+        "jäv 3 satt i nämnden",
+        "conflict prior satt i nämnden",
+        DeclareConflict("tidigare", "satt i nämnden"),
+    ),
+    (
+        f"jäv {BO} ombud företräder leverantören",
+        f"conflict {BO} agent företräder leverantören",
+        RaiseConflict(user_id="W0BO", ground="ombud", motivation="företräder leverantören"),
+    ),
 ]
 
 
@@ -195,8 +222,9 @@ ERRORS: list[tuple[str, ErrorCode, dict[str, str]]] = [
     ("mine all", ErrorCode.TOO_MANY_ARGUMENTS, {"usage": "mine"}),
     ("påminn x", ErrorCode.TOO_MANY_ARGUMENTS, {"value": "x", "usage": "remind"}),
     ("remind x y", ErrorCode.TOO_MANY_ARGUMENTS, {"value": "x y", "usage": "remind"}),
-    ("jäv nu", ErrorCode.TOO_MANY_ARGUMENTS, {"usage": "conflict"}),
-    ("conflict now", ErrorCode.TOO_MANY_ARGUMENTS, {"usage": "conflict"}),
+    # The second round: `jäv [grund] [motivering]`, so a first word that is no ground is refused.
+    ("jäv nu", ErrorCode.BAD_GROUND, {"usage": "conflict"}),
+    ("conflict now", ErrorCode.BAD_GROUND, {"usage": "conflict"}),
     ("stäng nu", ErrorCode.TOO_MANY_ARGUMENTS, {"usage": "close"}),
     ("close now", ErrorCode.TOO_MANY_ARGUMENTS, {"usage": "close"}),
     ("protokoll pdf", ErrorCode.TOO_MANY_ARGUMENTS, {"usage": "minutes"}),

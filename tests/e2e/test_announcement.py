@@ -40,13 +40,14 @@ def phase() -> Phase:
     return replace(load_phase(), min_members=2)
 
 
-def decide(running: RunningBot, w: Workspace, board: str) -> None:
-    """Erik and Sara approve in #styrgrupp: everyone has voted, so it closes."""
+def decide(running: RunningBot, w: Workspace, board: str, erik: str = "vote_yes") -> None:
+    """Erik and Sara (the chair) vote in #styrgrupp: everyone has voted, so it closes; with
+    Sara for, it is approved either way."""
     run(running, w, "milstolpe 2030-01-15 17:00")
     message = eventually(lambda: w.fake.state.messages(board))[0]
-    for user in (w.erik, w.sara):
+    for user, action in ((w.erik, erik), (w.sara, "vote_yes")):
         running.slack.click(
-            "vote_yes",
+            action,
             user_id=user,
             channel_id=board,
             message_ts=message.ts,
@@ -146,7 +147,9 @@ def test_reservation_goes_into_the_record_and_the_thread_and_exports(
     setting: tuple[RunningBot, Workspace, str, list[str]], tmp_path: Path, database_url: str
 ) -> None:
     running, w, board, _ = setting
-    decide(running, w, board)
+    # The second round: only one who voted against the outcome reserves, so Erik votes no
+    # (the chair's vote decides the tie: Godkänd) and Sara, who voted for, is refused.
+    decide(running, w, board, erik="vote_no")
     message = eventually(
         lambda: [m for m in w.fake.state.messages(board) if "Reservation" in json.dumps(m.blocks)]
     )[0]
@@ -199,7 +202,7 @@ def test_reservation_goes_into_the_record_and_the_thread_and_exports(
     ):
         assert field in record
     assert record["milestone"]["decided_by"]["sv"] and record["milestone"]["prepared_by"]["sv"]
-    assert record["votes"] == {w.erik: "yes", w.sara: "yes"}
+    assert record["votes"] == {w.erik: "no", w.sara: "yes"}  # Erik voted against (see above)
     assert decision["reservations"][0]["reason"] == "Driftavtalet <saknar> & vite"
     assert {e["action"] for e in exported["audit"]} >= {
         "project.create",

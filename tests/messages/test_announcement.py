@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain.decision import VoteView
-from bot.domain.voting import Choice, CloseReason, Electorate
+from bot.domain.seats import SteeringGroup, serving
+from bot.domain.voting import Choice, CloseReason
 from bot.phases import load_phase
 from messages import announcement
 
@@ -25,7 +26,7 @@ def approved() -> VoteView:
         lead_id="U9",
         milestone=milestone,
         documents=tuple((d, f"https://intra.kommun.se/{d.key}") for d in milestone.documents),
-        electorate=Electorate(frozenset({"U1", "U2", "U3"}), "U1", frozenset()),
+        seating=serving(SteeringGroup(("U1", "U2", "U3"), chair="U1")),
         ballots={"U1": Choice.yes, "U2": Choice.yes, "U3": Choice.no},
         channel_id="C2",
         message_ts="1.1",

@@ -85,7 +85,13 @@ def rendered() -> Iterator[dict[str, Any]]:
     assert isinstance(opened, votes.VoteOpened)
     vote_id = opened.vote.vote_id
     cast = votes.cast(services, OWNER, vote_id, Choice.no)
-    closed = votes.close_vote(services, CHAIR, vote_id=vote_id)
+    # The second round: only one who voted against the outcome reserves, so the chair's vote
+    # and the lead's make a decision (and, everyone having voted, close the vote) for the owner
+    # to reserve against.
+    votes.cast(services, CHAIR, vote_id, Choice.yes)
+    votes.cast(services, LEAD, vote_id, Choice.yes)
+    closed = votes.vote_view(services, vote_id)
+    assert closed is not None and not closed.is_open
     minutes = decisions.add_reservation(services, OWNER, vote_id, HOSTILE * 50)
     yield {
         "view": view,

@@ -180,6 +180,13 @@ def anna_sets_the_steering_group(s: Screen) -> None:
     s.last_reply("Beslutet meddelas i #forvaltning, #drift")
 
 
+def anna_names_the_ersattare_and_the_coopted(s: Screen) -> None:
+    s.type("/forvaltning ersättare @ingrid @olle")
+    s.last_reply("Styrgruppens ersättare, i tur och ordning: @Ingrid Åberg, @Olle Sund")
+    s.type("/forvaltning adjungerade @nils")
+    s.last_reply("Adjungerade (deltar utan rösträtt): @Nils Ek")
+
+
 def anna_finds_the_project_ready_for_the_milestone(s: Screen) -> None:
     s.type("/forvaltning ej-aktuell 3 Inget återstående arbete")
     s.type("/forvaltning klar 4 Slutrapporten är skriven")
@@ -192,8 +199,18 @@ def anna_opens_the_vote(s: Screen) -> None:
     s.last_reply("är öppen i #styrgrupp till 2030-01-15 17:00")
 
 
+def maria_declares_jav_and_ingrid_steps_in(s: Screen) -> None:
+    s.be("maria")
+    s.open("styrgrupp")
+    s.type("/forvaltning jäv part min make äger leverantören")
+    s.last_reply("Du har anmält jäv")
+    s.sees("@Ingrid Åberg för @Maria Holm")
+    s.shot("ingrid-serves-for-maria")
+
+
 def the_steering_group_votes(s: Screen) -> None:
-    for member, choice in [("karin", "Godkänn"), ("lars", "Godkänn"), ("maria", "Avstår")]:
+    # Maria is jävig: Ingrid, her ersättare, votes in her seat.
+    for member, choice in [("karin", "Godkänn"), ("lars", "Godkänn"), ("ingrid", "Avstår")]:
         s.be(member)
         s.open("styrgrupp")
         s.sees("Styrgruppen beslutar om Milstolpe VII")
@@ -220,8 +237,10 @@ FLOW: list[Callable[[Screen], None]] = [
     sara_reports_a_blocker_and_then_finishes,
     anna_links_the_documents,
     anna_sets_the_steering_group,
+    anna_names_the_ersattare_and_the_coopted,
     anna_finds_the_project_ready_for_the_milestone,
     anna_opens_the_vote,
+    maria_declares_jav_and_ingrid_steps_in,
     the_steering_group_votes,
     per_sees_the_announcement,
 ]

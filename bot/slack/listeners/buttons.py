@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 import messages
 from bot.domain.activities import ActivityStatus
 from bot.domain.voting import Choice
-from bot.services import activities, reminders, votes
+from bot.services import activities, jav, reminders, votes
 from bot.services.context import Actor
 from bot.slack.listeners import payload
 from bot.slack.listeners.deps import Deps
@@ -85,8 +85,34 @@ def cast_vote(deps: Deps, click: Click) -> None:
     deps.notify()
 
 
-def declare_conflict(deps: Deps, click: Click) -> None:
-    votes.declare_conflict(deps.services, click.actor, vote_id=click.target)
+def ask_conflict(deps: Deps, click: Click) -> None:
+    """Jäv…: the dialog asks the ground and the motivation; the declaration comes on submit."""
+    view = messages.jav_modal(click.target, click.lang)
+    click.client.views_open(trigger_id=click.body["trigger_id"], view=view)
+
+
+def ask_referral(deps: Deps, click: Click) -> None:
+    """Återremiss…: the dialog asks the chair's motivation; the rules apply on submit."""
+    view = messages.refer_back_modal(click.target, click.lang)
+    click.client.views_open(trigger_id=click.body["trigger_id"], view=view)
+
+
+def report_absence(deps: Deps, click: Click) -> None:
+    found = jav.report_absence(deps.services, click.actor, vote_id=click.target)
+    deps.notify()
+    tell(click, messages.absence_recorded(found, click.lang))
+
+
+def rule_on_jav(deps: Deps, click: Click) -> None:
+    """Jävig / Inte jävig in the ruling DM; the DM then says how it was ruled."""
+    javig = click.action_id is ActionId.JAV_JAVIG
+    step = jav.rule_on(deps.services, click.actor, click.target, javig=javig)
+    actor = click.actor
+    if click.body.get("container", {}).get("type") == "view":
+        activities.request_home(deps.services, actor.team_id, actor.user_id)
+    else:
+        shown = messages.jav_step(step, click.lang)
+        click.respond(replace_original=True, **shown.as_kwargs())
     deps.notify()
 
 
@@ -120,7 +146,11 @@ BUTTONS: dict[ActionId, Callable[[Deps, Click], None]] = {
     ActionId.VOTE_YES: cast_vote,
     ActionId.VOTE_NO: cast_vote,
     ActionId.VOTE_ABSTAIN: cast_vote,
-    ActionId.VOTE_CONFLICT: declare_conflict,
+    ActionId.VOTE_CONFLICT: ask_conflict,
+    ActionId.VOTE_ABSENT: report_absence,
+    ActionId.VOTE_REFER_BACK: ask_referral,
+    ActionId.JAV_JAVIG: rule_on_jav,
+    ActionId.JAV_NOT_JAVIG: rule_on_jav,
     ActionId.VOTE_CLOSE: close_vote,
     ActionId.RESERVE: ask_reservation,
 }

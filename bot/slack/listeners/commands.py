@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 import messages
 from bot.commands import (
+    AddNote,
     CloseVote,
     Command,
     DeclareConflict,
@@ -28,19 +29,27 @@ from bot.commands import (
     Mine,
     Minutes,
     NewProject,
+    RaiseConflict,
+    ReferBack,
     Remind,
+    ReportAbsence,
     SetChair,
     SetChannels,
+    SetCoopted,
     SetDue,
     SetOwner,
+    SetPresenter,
+    SetProposal,
     SetSchedule,
     SetSteering,
+    SetSubstitutes,
     SetVoteChannel,
     Status,
 )
 from bot.domain.activities import ActivityStatus
 from bot.domain.changes import Change
-from bot.services import activities, decisions, projects, reminders, votes
+from bot.domain.jav import JavGround
+from bot.services import activities, decisions, jav, projects, reminders, votes
 from bot.services.context import Actor
 from bot.services.directory import Directory
 from bot.slack.dialect import parse
@@ -169,12 +178,65 @@ def open_milestone(deps: Deps, asked: Asked, command: Milestone) -> Reply:
 
 
 def declare_conflict(deps: Deps, asked: Asked, command: DeclareConflict) -> Reply:
-    ballot = votes.declare_conflict(deps.services, asked.actor, channel_id=asked.channel)
-    deps.notify()
-    receipt = messages.vote_receipt(
-        ballot.vote, ballot.choice, ballot.changed, ballot.closed_now, asked.lang
+    ground = JavGround(command.ground) if command.ground else None
+    step = jav.declare(
+        deps.services, asked.actor, ground, command.motivation, channel_id=asked.channel
     )
-    return ephemeral(receipt)
+    deps.notify()
+    return ephemeral(messages.jav_step(step, asked.lang))
+
+
+def raise_conflict(deps: Deps, asked: Asked, command: RaiseConflict) -> Reply:
+    step = jav.raise_about(
+        deps.services,
+        asked.actor,
+        asked.channel,
+        command.user_id,
+        JavGround(command.ground),
+        command.motivation,
+    )
+    deps.notify()
+    return ephemeral(messages.jav_step(step, asked.lang))
+
+
+def report_absence(deps: Deps, asked: Asked, command: ReportAbsence) -> Reply:
+    view = jav.report_absence(deps.services, asked.actor, channel_id=asked.channel)
+    deps.notify()
+    return ephemeral(messages.absence_recorded(view, asked.lang))
+
+
+def refer_back(deps: Deps, asked: Asked, command: ReferBack) -> Reply:
+    view = votes.refer_back(
+        deps.services, asked.actor, command.motivation, channel_id=asked.channel
+    )
+    deps.notify()
+    return ephemeral(messages.referred_back(view, asked.lang))
+
+
+def add_note(deps: Deps, asked: Asked, command: AddNote) -> Reply:
+    noted = decisions.add_note(deps.services, asked.actor, asked.channel, command.text)
+    deps.notify()
+    return ephemeral(messages.note_recorded(noted is not None, asked.lang))
+
+
+def set_substitutes(deps: Deps, asked: Asked, command: SetSubstitutes) -> Reply:
+    change = projects.set_substitutes(deps.services, asked.actor, asked.channel, command.user_ids)
+    return _confirm(deps, asked, change)
+
+
+def set_coopted(deps: Deps, asked: Asked, command: SetCoopted) -> Reply:
+    change = projects.set_coopted(deps.services, asked.actor, asked.channel, command.user_ids)
+    return _confirm(deps, asked, change)
+
+
+def set_presenter(deps: Deps, asked: Asked, command: SetPresenter) -> Reply:
+    change = projects.set_presenter(deps.services, asked.actor, asked.channel, command.user_id)
+    return _confirm(deps, asked, change)
+
+
+def set_proposal(deps: Deps, asked: Asked, command: SetProposal) -> Reply:
+    change = projects.set_proposal(deps.services, asked.actor, asked.channel, command.text)
+    return _confirm(deps, asked, change)
 
 
 def close_vote(deps: Deps, asked: Asked, command: CloseVote) -> Reply:
@@ -185,7 +247,9 @@ def close_vote(deps: Deps, asked: Asked, command: CloseVote) -> Reply:
 
 def minutes(deps: Deps, asked: Asked, command: Minutes) -> Reply:
     found = decisions.minutes(deps.services, asked.actor, asked.channel)
-    shown = messages.minutes(found.record, found.reservations, found.failed_channels, asked.lang)
+    shown = messages.minutes(
+        found.record, found.reservations, found.failed_channels, asked.lang, found.notes
+    )
     return ephemeral(shown)
 
 
@@ -225,6 +289,14 @@ ROUTES: dict[type, Handler] = dict(
         _route(DeclareConflict, declare_conflict),
         _route(CloseVote, close_vote),
         _route(Minutes, minutes),
+        _route(RaiseConflict, raise_conflict),
+        _route(ReportAbsence, report_absence),
+        _route(ReferBack, refer_back),
+        _route(AddNote, add_note),
+        _route(SetSubstitutes, set_substitutes),
+        _route(SetCoopted, set_coopted),
+        _route(SetPresenter, set_presenter),
+        _route(SetProposal, set_proposal),
     ]
 )
 

@@ -16,7 +16,8 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.errors import DomainError
-from bot.services import activities, decisions
+from bot.domain.jav import JavGround
+from bot.services import activities, decisions, jav, votes
 from bot.services.context import Actor
 from bot.slack.listeners import payload
 from bot.slack.listeners.buttons import STATUS, changed
@@ -32,6 +33,7 @@ class Dialog:
     actor: Actor
     metadata: dict[str, Any]
     reason: str
+    choice: str | None = None  # the option picked in a select (the jäv dialog's ground)
 
     def number(self, key: str) -> int | None:
         try:
@@ -61,9 +63,30 @@ def reservation_given(deps: Deps, dialog: Dialog) -> None:
     deps.notify()
 
 
+def conflict_given(deps: Deps, dialog: Dialog) -> None:
+    """Jäv… submitted: the member's own jäv, with the ground and motivation they gave."""
+    vote_id = dialog.number("vote")
+    if vote_id is None:
+        return  # not a dialog we opened
+    ground = JavGround(dialog.choice) if dialog.choice in set(JavGround) else None
+    jav.declare(deps.services, dialog.actor, ground, dialog.reason, vote_id=vote_id)
+    deps.notify()
+
+
+def referral_given(deps: Deps, dialog: Dialog) -> None:
+    """Återremiss… submitted: the vote ends without a decision."""
+    vote_id = dialog.number("vote")
+    if vote_id is None:
+        return  # not a dialog we opened
+    votes.refer_back(deps.services, dialog.actor, dialog.reason, vote_id=vote_id)
+    deps.notify()
+
+
 DIALOGS: dict[CallbackId, Callable[[Deps, Dialog], None]] = {
     CallbackId.REASON: reason_given,
     CallbackId.RESERVATION: reservation_given,
+    CallbackId.JAV: conflict_given,
+    CallbackId.REFER_BACK: referral_given,
 }
 
 
@@ -83,7 +106,7 @@ def _listener(
         context: BoltContext,
     ) -> None:
         actor = payload.actor(body, context)
-        dialog = Dialog(actor, payload.metadata(view), payload.reason(view))
+        dialog = Dialog(actor, payload.metadata(view), payload.reason(view), payload.choice(view))
         try:
             handler(deps, dialog)
         except Exception as error:

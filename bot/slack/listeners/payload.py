@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from bot.services.context import Actor
-from messages.ids import ActionId, BlockId
+from messages.ids import ActionId, BlockId, InputId
 
 _ID = re.compile(r"[0-9]{1,12}")
 _REMINDER_ITEM = re.compile(rf"{BlockId.REMINDER}:([0-9]{{1,12}})")
@@ -64,3 +64,11 @@ def reason(view: dict[str, Any]) -> str:
         .get("value")
     )
     return (value or "").strip()
+
+
+def choice(view: dict[str, Any]) -> str | None:
+    """The option picked in a dialog's select (the jäv dialog's ground), if any."""
+    state = ((view.get("state") or {}).get("values") or {}).get(BlockId.JAV_GROUND.value, {})
+    picked = (state.get(InputId.JAV_GROUND.value) or {}).get("selected_option") or {}
+    value = picked.get("value")
+    return value if isinstance(value, str) else None

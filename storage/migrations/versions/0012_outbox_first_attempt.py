@@ -1,8 +1,8 @@
 """The outbox remembers when an event was first tried: a look for an earlier post goes back to
 then and no further (Slack gives a non-Marketplace app 15 messages of history a minute).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from storage.types import UtcDateTime
 
-revision = "0010"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,271 @@
+"""Matrix out: one delivery per outbox kind, registered into the same sender as Slack's.
+
+Each renders its event through `messages` (Matrix's format) and sends it as an `m.notice` with a
+transaction id derived from the outbox key, so a retried attempt is the one event it was. The
+key also rides in the content, so an attempt in doubt (its answer lost, its process gone, its
+device new) looks through the room's latest events first. A DM is the person's direct room.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any, Protocol, TypeVar
+
+from mautrix.client import Client
+from mautrix.types import EventType, PaginationDirection, RoomID
+
+import messages
+from bot.domain.decision import VoteView
+from bot.domain.reminders import ReminderView, still_in_digest
+from bot.matrix.client import content as content_of
+from bot.matrix.client import outcome, txn_id
+from bot.matrix.rooms import DEFAULT_LANGUAGE, Rooms
+from bot.outbox import Attempt, Delivery, Failed, Retry
+from bot.services import outbox_events as out
+from bot.services import votes
+from bot.services.context import Services
+from bot.services.outbox_events import OutboxKind
+from bot.services.reminders import reminder_view
+from messages.matrix import Notice, notice, reminder_hint, vote_hint
+
+log = logging.getLogger(__name__)
+
+KEY_FIELD = "se.forvaltningsbot.outbox_key"
+LOOKBACK = 50
+T = TypeVar("T")
+
+
+class Connection(Protocol):
+    """The adapter, as the deliveries see it: its client and rooms once it is logged in."""
+
+    client: Client | None
+    rooms: Rooms | None
+
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float = ...) -> T: ...
+
+
+@dataclass(frozen=True)
+class MatrixOut:
+    services: Services
+    connection: Connection
+
+    @property
+    def client(self) -> Client:
+        if self.connection.client is None:
+            raise Retry(5.0, "not connected to the homeserver yet")
+        return self.connection.client
+
+    @property
+    def rooms(self) -> Rooms:
+        if self.connection.rooms is None:
+            raise Retry(5.0, "not connected to the homeserver yet")
+        return self.connection.rooms
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return self.connection.call(coroutine)
+
+    def language(self, user_id: str) -> str:
+        return self.rooms.language(user_id)
+
+    def room_of(self, target: str) -> RoomID:
+        """A person's direct room, or the room itself."""
+        if target.startswith("@"):
+            return self.run(self.rooms.direct(target))
+        return RoomID(target)
+
+    def send(self, attempt: Attempt, shown: Notice, *, room: str | None = None) -> str:
+        """Send the notice to `room` (default: the attempt's target); return its event id."""
+        where = RoomID(room) if room else self.room_of(attempt.target)
+        content: dict[str, Any] = {**shown.content(), KEY_FIELD: attempt.key}
+        if attempt.in_doubt:
+            found = self.run(self._sent_before(where, attempt.key))
+            if found is not None:
+                log.info("outbox %s was already sent; not sending it again", attempt.key)
+                return str(found)
+        attempt.posting()
+        event = self.run(
+            self.client.send_message_event(
+                where, EventType.ROOM_MESSAGE, content_of(content), txn_id=txn_id(attempt.key)
+            )
+        )
+        return str(event)
+
+    def edit(self, attempt: Attempt, room: str, event_id: str, shown: Notice) -> None:
+        """Replace the message `event_id` in place (`m.replace`), as the vote's tally changes."""
+        new = shown.content()
+        content = {
+            **new,
+            "body": "* " + new["body"],
+            "m.new_content": new,
+            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+        }
+        attempt.posting()
+        self.run(
+            self.client.send_message_event(
+                RoomID(room),
+                EventType.ROOM_MESSAGE,
+                content_of(content),
+                txn_id=txn_id(attempt.key),
+            )
+        )
+
+    async def _sent_before(self, room: RoomID, key: str) -> str | None:
+        page = await self.client.get_messages(room, PaginationDirection.BACKWARD, limit=LOOKBACK)
+        for event in page._asdict()["events"]:
+            content = getattr(event, "content", None)
+            if content is not None and content.serialize().get(KEY_FIELD) == key:
+                return str(event.event_id)
+        return None
+
+
+def owner_assigned(mx: MatrixOut, attempt: Attempt) -> None:
+    p = attempt.payload(out.OwnerAssigned)
+    activity = mx.services.phase(p.phase).activity(p.activity)
+    lang = mx.language(attempt.target)
+    message = messages.owner_assigned(activity, p.project, p.channel, p.due, p.by, lang)
+    mx.send(attempt, notice(message, footer=reminder_hint(lang)))
+
+
+def home_refresh(mx: MatrixOut, attempt: Attempt) -> None:
+    """Matrix has no Home tab: `!forvaltning mina` shows the same list."""
+
+
+def _view(mx: MatrixOut, attempt: Attempt, ids: tuple[int, ...]) -> ReminderView | None:
+    return reminder_view(mx.services, attempt.team_id, ids, mx.services.clock())
+
+
+def reminder(mx: MatrixOut, attempt: Attempt) -> None:
+    listed = attempt.payload(out.ActivityList)
+    view = _view(mx, attempt, listed.activities)
+    if view is None or not view.open_items:
+        return
+    lang = mx.language(attempt.target)
+    message = messages.reminder(view, lang, snoozed_only=listed.snoozed)
+    mx.send(attempt, notice(message, footer=reminder_hint(lang)))
+
+
+def reminder_update(mx: MatrixOut, attempt: Attempt) -> None:
+    """Reminders carry no buttons on Matrix, so there is nothing to redraw."""
+
+
+def digest(mx: MatrixOut, attempt: Attempt) -> None:
+    view = _view(mx, attempt, attempt.payload(out.ActivityList).activities)
+    if view is None:
+        return
+    still = still_in_digest(view.items, mx.services.today(mx.services.clock()))
+    if still:
+        mx.send(attempt, notice(messages.digest(replace(view, items=still), DEFAULT_LANGUAGE)))
+
+
+def escalation(mx: MatrixOut, attempt: Attempt) -> None:
+    view = _view(mx, attempt, attempt.payload(out.ActivityList).activities)
+    if view is None or not view.open_items:
+        return
+    message = messages.escalation(view, view.open_items[0], mx.language(attempt.target))
+    mx.send(attempt, notice(message))
+
+
+def _vote(mx: MatrixOut, vote_id: int) -> VoteView:
+    view = votes.vote_view(mx.services, vote_id)
+    if view is None:
+        raise Failed("the vote no longer exists")
+    return view
+
+
+def _vote_notice(view: VoteView) -> Notice:
+    message = messages.vote_message(view, DEFAULT_LANGUAGE)
+    return notice(message, footer=vote_hint(DEFAULT_LANGUAGE) if view.is_open else None)
+
+
+def vote_message(mx: MatrixOut, attempt: Attempt) -> None:
+    view = _vote(mx, attempt.payload(out.VoteRef).vote)
+    event_id = mx.send(attempt, _vote_notice(view))
+    votes.message_posted(mx.services, view.vote_id, event_id)
+
+
+def vote_update(mx: MatrixOut, attempt: Attempt) -> None:
+    view = _vote(mx, attempt.payload(out.VoteRef).vote)
+    if view.message_ts is None:
+        raise Retry(2.0, "the vote message is not sent yet")
+    mx.edit(attempt, view.channel_id, view.message_ts, _vote_notice(view))
+
+
+def vote_receipt(mx: MatrixOut, attempt: Attempt) -> None:
+    p = attempt.payload(out.VoteReceipt)
+    view = _vote(mx, p.vote)
+    lang = mx.language(attempt.target)
+    mx.send(attempt, notice(messages.vote_receipt(view, p.choice, True, False, lang)))
+
+
+def vote_reminder(mx: MatrixOut, attempt: Attempt) -> None:
+    view = _vote(mx, attempt.payload(out.VoteRef).vote)
+    if not view.is_open or attempt.target not in view.tally.not_voted:
+        return
+    mx.send(attempt, notice(messages.vote_reminder(view, mx.language(attempt.target))))
+
+
+def _link(view: VoteView) -> str | None:
+    if not view.message_ts:
+        return None
+    return f"https://matrix.to/#/{view.channel_id}/{view.message_ts}"
+
+
+def announcement(mx: MatrixOut, attempt: Attempt) -> None:
+    view = _vote(mx, attempt.payload(out.VoteRef).vote)
+    message = messages.announcement(view, _link(view), DEFAULT_LANGUAGE)
+    # Announcements must never come twice: always look first, as Slack's does.
+    mx.send(replace(attempt, in_doubt=True), notice(message))
+
+
+def reservation(mx: MatrixOut, attempt: Attempt) -> None:
+    p = attempt.payload(out.ReservationPosted)
+    mx.send(attempt, notice(messages.reservation_posted(p.user, p.reason, DEFAULT_LANGUAGE)))
+
+
+def delivery_failed(mx: MatrixOut, attempt: Attempt) -> None:
+    p = attempt.payload(out.DeliveryFailed)
+    view = _vote(mx, p.vote)
+    lang = mx.language(attempt.target)
+    message = messages.delivery_failed(
+        view, p.channel, p.private, p.error, lang, vote_message=p.vote_message
+    )
+    mx.send(attempt, notice(message))
+
+
+BY_KIND: Mapping[OutboxKind, Callable[[MatrixOut, Attempt], None]] = {
+    OutboxKind.OWNER_ASSIGNED: owner_assigned,
+    OutboxKind.HOME_REFRESH: home_refresh,
+    OutboxKind.REMINDER: reminder,
+    OutboxKind.REMINDER_UPDATE: reminder_update,
+    OutboxKind.DIGEST: digest,
+    OutboxKind.ESCALATION: escalation,
+    OutboxKind.VOTE_MESSAGE: vote_message,
+    OutboxKind.VOTE_UPDATE: vote_update,
+    OutboxKind.VOTE_RECEIPT: vote_receipt,
+    OutboxKind.VOTE_REMINDER: vote_reminder,
+    OutboxKind.ANNOUNCEMENT: announcement,
+    OutboxKind.RESERVATION: reservation,
+    OutboxKind.DELIVERY_FAILED: delivery_failed,
+}
+
+
+def matrix_deliveries(services: Services, connection: Connection) -> dict[OutboxKind, Delivery]:
+    mx = MatrixOut(services, connection)
+    return {kind: translated(partial(deliver, mx)) for kind, deliver in BY_KIND.items()}
+
+
+def translated(deliver: Delivery) -> Delivery:
+    """`deliver`, with the homeserver's errors turned into the sender's outcomes."""
+
+    def delivery(attempt: Attempt) -> None:
+        try:
+            deliver(attempt)
+        except (Retry, Failed):
+            raise
+        except Exception as err:
+            raise outcome(err) from err
+
+    return delivery

@@ -1,0 +1,227 @@
+"""What the bot hears in Matrix, translated: an invitation, a command, a reaction, encryption.
+
+Listeners only translate: each event becomes one use case run on a worker thread (`answer`),
+and its answer a notice in the room or in the person's direct room. A refusal says why, in the
+person's language, privately; a failure nobody expected gives a reference to the logged trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from mautrix.client import Client
+from mautrix.errors import MNotFound
+from mautrix.types import (
+    EncryptedEvent,
+    EventType,
+    Membership,
+    MemberStateEventContent,
+    MessageEvent,
+    MessageType,
+    ReactionEvent,
+    RoomAlias,
+    RoomID,
+    StateEvent,
+    TextMessageEventContent,
+)
+
+import messages
+from bot.commands import Command, SetChannels, SetVoteChannel
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.voting import Choice
+from bot.matrix import commands
+from bot.matrix.answer import Answer, Asked, Where
+from bot.matrix.client import RateLimited
+from bot.matrix.client import content as content_of
+from bot.matrix.commands import CHOICE_WORDS
+from bot.matrix.dialect import command_text, parse
+from bot.matrix.directory import MatrixDirectory
+from bot.matrix.rooms import LANGUAGES_KNOWN, Rooms
+from bot.services import ballots, events
+from bot.services.context import Actor
+from messages.matrix import Notice, encrypted_room, language_set, language_usage, notice, vote_usage
+
+if TYPE_CHECKING:
+    from bot.matrix.adapter import MatrixAdapter
+
+log = logging.getLogger(__name__)
+
+# The reactions Element offers first, as the vote's choices; a variation selector is ignored.
+ANSWER_TRIES = 5
+REACTIONS = {"✅": Choice.yes, "❌": Choice.no, "➖": Choice.abstain}
+
+
+class Listener:
+    def __init__(self, adapter: MatrixAdapter, client: Client, rooms: Rooms) -> None:
+        self._adapter = adapter
+        self._client = client
+        self._rooms = rooms
+        self._encrypted_told: set[str] = set()
+
+    async def join(self, room_id: str) -> None:
+        try:
+            await self._client.join_room_by_id(RoomID(room_id))
+        except Exception:  # a withdrawn invitation or a server refusal: logged, not fatal
+            log.warning("could not join %s", room_id, exc_info=True)
+
+    async def on_member(self, event: StateEvent) -> None:
+        if event.state_key != self._client.mxid:
+            return
+        content = event.content
+        if isinstance(content, MemberStateEventContent) and content.membership == Membership.INVITE:
+            await self.join(event.room_id)
+
+    async def on_encrypted(self, event: EncryptedEvent) -> None:
+        await self._tell_encrypted(event.room_id, str(event.sender))
+
+    async def on_encryption(self, event: StateEvent) -> None:
+        await self._tell_encrypted(event.room_id, str(event.sender))
+
+    async def _tell_encrypted(self, room_id: RoomID, sender: str) -> None:
+        if room_id in self._encrypted_told or sender == self._client.mxid:
+            return
+        self._encrypted_told.add(room_id)
+        await self._send(str(room_id), encrypted_room(self._rooms.language(sender)))
+
+    async def on_sync_error(self, error: Exception, **_: object) -> None:
+        log.warning("Matrix sync failed: %s", type(error).__name__)
+
+    async def on_message(self, event: MessageEvent) -> None:
+        content = event.content
+        if event.sender == self._client.mxid or not isinstance(content, TextMessageEventContent):
+            return
+        if content.msgtype != MessageType.TEXT or content.get_edit() is not None:
+            return  # a notice is a bot's; an edited command is not run again
+        formatted = content.formatted_body if content.format else None
+        text = command_text(content.body, formatted)
+        if text is None or not await self._first(str(event.event_id)):
+            return
+        await self._command(str(event.sender), str(event.room_id), text)
+
+    async def on_reaction(self, event: ReactionEvent) -> None:
+        if event.sender == self._client.mxid:
+            return
+        relation = event.content.relates_to
+        choice = REACTIONS.get((relation.key or "").replace("\ufe0f", ""))
+        if choice is None:
+            return
+        sender, room = str(event.sender), str(event.room_id)
+        services, team = self._adapter.services, self._adapter.team_id
+        vote_id = await self._adapter.in_worker(
+            lambda: ballots.vote_of_message(services, team, room, str(relation.event_id))
+        )
+        if vote_id is None or not await self._first(str(event.event_id)):
+            return
+        asked = self._asked(sender, room)
+        await self._answer(asked, lambda: commands.vote(asked, choice, vote_id))
+
+    async def _first(self, event_id: str) -> bool:
+        """A second replica syncing the same account sees every event too: the database lets
+        one of them act on it, as it does for Slack's redeliveries."""
+        services, team = self._adapter.services, self._adapter.team_id
+        return await self._adapter.in_worker(
+            lambda: events.first_delivery(services, event_id, team)
+        )
+
+    def _asked(self, sender: str, room: str) -> Asked:
+        actor = Actor(team_id=self._adapter.team_id, user_id=sender)
+        return Asked(
+            self._adapter.services,
+            actor,
+            room,
+            self._rooms.language(sender),
+            self._adapter.notify,
+            MatrixDirectory(self._client, self._adapter.call),
+        )
+
+    async def _command(self, sender: str, room: str, text: str) -> None:
+        asked = self._asked(sender, room)
+        own = commands.matrix_word(text)
+        if own is not None and own[0] == "language":
+            await self._language(asked, own[1])
+            return
+        if own is not None:
+            choice = CHOICE_WORDS.get(own[1])
+            if choice is None:
+                await self._private(asked, vote_usage(asked.lang))
+                return
+            await self._answer(asked, lambda: commands.vote(asked, choice))
+            return
+        try:
+            command = await self._resolved(parse(text))
+        except DomainError as error:
+            await self._private(asked, notice(_failure(error, asked.lang)))
+            return
+        await self._answer(asked, lambda: commands.run(asked, command))
+
+    async def _resolved(self, command: Command) -> Command:
+        """Rooms named by alias as the room ids they are now: what the project keeps."""
+        if isinstance(command, SetChannels):
+            ids = [await self._room_id(room, command) for room in command.channel_ids]
+            return replace(command, channel_ids=tuple(ids))
+        if isinstance(command, SetVoteChannel):
+            return replace(command, channel_id=await self._room_id(command.channel_id, command))
+        return command
+
+    async def _room_id(self, room: str, command: SetChannels | SetVoteChannel) -> str:
+        if not room.startswith("#"):
+            return room
+        try:
+            return str((await self._client.resolve_room_alias(RoomAlias(room))).room_id)
+        except MNotFound as err:
+            usage = command.subcommand.value
+            raise DomainError(ErrorCode.BAD_CHANNEL, value=room, usage=usage) from err
+
+    async def _language(self, asked: Asked, code: str) -> None:
+        if code not in LANGUAGES_KNOWN:
+            await self._private(asked, language_usage(asked.lang))
+            return
+        await self._rooms.set_language(asked.actor.user_id, code)
+        await self._private(asked, language_set(code, code))
+
+    async def _answer(self, asked: Asked, work: Callable[[], Answer]) -> None:
+        """Run the use case on a worker thread and send its answer where it belongs."""
+        try:
+            answer = await self._adapter.in_worker(work)
+        except Exception as error:
+            await self._private(asked, notice(_failure(error, asked.lang)))
+            return
+        shown = notice(answer.message)
+        if answer.where is Where.ROOM:
+            await self._send(asked.room, shown)
+        else:
+            await self._private(asked, shown)
+
+    async def _private(self, asked: Asked, shown: Notice) -> None:
+        room = await self._rooms.direct(asked.actor.user_id)
+        await self._send(str(room), shown)
+
+    async def _send(self, room: str, shown: Notice) -> None:
+        """An answer: on a rate limit it waits as long as the homeserver asks (only this
+        conversation waits: the loop goes on), a bounded number of times."""
+        content = content_of(shown.content())
+        txn = uuid.uuid4().hex  # one transaction for every try: a retried answer is one answer
+        for _ in range(ANSWER_TRIES - 1):
+            try:
+                await self._client.send_message_event(
+                    RoomID(room), EventType.ROOM_MESSAGE, content, txn_id=txn
+                )
+                return
+            except RateLimited as limited:
+                await asyncio.sleep((limited.retry_after_ms or 1000) / 1000)
+        await self._client.send_message_event(
+            RoomID(room), EventType.ROOM_MESSAGE, content, txn_id=txn
+        )
+
+
+def _failure(error: Exception, lang: str) -> messages.Message:
+    if isinstance(error, DomainError):
+        return messages.error_message(error, lang)
+    reference = uuid.uuid4().hex[:8]
+    log.error("unexpected error, reference %s", reference, exc_info=error)
+    return messages.internal_error(reference, lang)

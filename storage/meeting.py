@@ -1,0 +1,101 @@
+"""Jäv questions, förhinder and protokollsanteckningar of a vote, and the domain values they are.
+
+One jäv question per member and vote (a unique key); a ruling is a conditional UPDATE (`WHERE`
+the question is still unruled), so two clicks of *Jävig* and *Inte jävig* make one ruling.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from bot.domain.jav import Jav, JavGround, Ruling
+from bot.domain.seats import Forhinder
+from storage.models import Absence, JavQuestion, Project, RecordNote, Vote
+
+
+def as_jav(row: JavQuestion) -> Jav:
+    ruling = None
+    if row.ruled_javig is not None and row.ruled_by is not None and row.ruled_at is not None:
+        ruling = Ruling(javig=row.ruled_javig, by=row.ruled_by, at=row.ruled_at)
+    ground = JavGround(row.ground) if row.ground else None
+    return Jav(row.member, ground, row.motivation, row.raised_by, row.at, ruling)
+
+
+def questions(*, session: Session, vote_id: int) -> list[JavQuestion]:
+    query = select(JavQuestion).where(JavQuestion.vote_id == vote_id)
+    return list(session.exec(query.order_by(col(JavQuestion.id))))
+
+
+def question(*, session: Session, vote_id: int, member: str) -> JavQuestion | None:
+    query = select(JavQuestion).where(JavQuestion.vote_id == vote_id, JavQuestion.member == member)
+    return session.exec(query).first()
+
+
+def held_for_next(*, session: Session, project_id: int) -> list[JavQuestion]:
+    """Declarations made while no vote was open, waiting for the project's next vote."""
+    query = select(JavQuestion).where(
+        JavQuestion.project_id == project_id, col(JavQuestion.vote_id).is_(None)
+    )
+    return list(session.exec(query.order_by(col(JavQuestion.id))))
+
+
+def put_question(*, session: Session, row: JavQuestion) -> JavQuestion:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def rule(*, session: Session, question_id: int, javig: bool, by: str, at: datetime) -> bool:
+    """Rule once: True for the one caller whose ruling was stored."""
+    result = session.execute(
+        update(JavQuestion)
+        .where(col(JavQuestion.id) == question_id, col(JavQuestion.ruled_javig).is_(None))
+        .values(ruled_javig=javig, ruled_by=by, ruled_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def absences(*, session: Session, vote_id: int) -> list[Forhinder]:
+    query = select(Absence).where(Absence.vote_id == vote_id).order_by(col(Absence.id))
+    return [Forhinder(a.member, a.at) for a in session.exec(query)]
+
+
+def add_absence(*, session: Session, vote_id: int, member: str, at: datetime) -> None:
+    session.add(Absence(vote_id=vote_id, member=member, at=at))
+    session.flush()
+
+
+def notes(*, session: Session, vote_id: int) -> list[RecordNote]:
+    query = select(RecordNote).where(RecordNote.vote_id == vote_id).order_by(col(RecordNote.id))
+    return list(session.exec(query))
+
+
+def add_note(*, session: Session, vote_id: int, user_id: str, text: str, at: datetime) -> None:
+    session.add(RecordNote(vote_id=vote_id, user_id=user_id, text=text, at=at))
+    session.flush()
+
+
+def project_for(*, session: Session, team_id: str, channel_id: str) -> Project | None:
+    """The project of a channel, or the one whose steering group votes there."""
+    own = session.exec(
+        select(Project).where(Project.team_id == team_id, Project.channel_id == channel_id)
+    ).first()
+    if own is not None:
+        return own
+    query = select(Project).where(Project.team_id == team_id, Project.vote_channel_id == channel_id)
+    return session.exec(query.order_by(col(Project.id))).first()
+
+
+def open_votes_of_team(*, session: Session, team_id: str) -> list[tuple[Vote, Project]]:
+    """Every open vote in the workspace, with its project (few: one per project at most)."""
+    query = (
+        select(Vote, Project)
+        .join(Project, col(Project.id) == col(Vote.project_id))
+        .where(Project.team_id == team_id, Vote.status == "open")
+        .order_by(col(Vote.deadline), col(Vote.id))
+    )
+    return [(vote, project) for vote, project in session.exec(query)]
