@@ -33,6 +33,14 @@ class Dialog:
     metadata: dict[str, Any]
     reason: str
 
+    def origin(self) -> tuple[str, str] | None:
+        """The reminder DM the dialog was opened from, as its metadata claims: checked against
+        the bot's records before anything is redrawn."""
+        found = self.metadata.get("origin")
+        if not isinstance(found, dict):
+            return None
+        return payload.message_origin({"container": {"type": "message", **found}})
+
     def number(self, key: str) -> int | None:
         try:
             return int(self.metadata[key])
@@ -48,8 +56,7 @@ def reason_given(deps: Deps, dialog: Dialog) -> None:
         return  # not a dialog we opened
     target = STATUS[ActionId(action)]
     activities.set_status_by_id(deps.services, dialog.actor, activity_id, target, dialog.reason)
-    origin = dialog.metadata.get("origin")
-    changed(deps, dialog.actor, origin if isinstance(origin, dict) else None)
+    changed(deps, dialog.actor, dialog.origin(), activity_id)
 
 
 def reservation_given(deps: Deps, dialog: Dialog) -> None:
