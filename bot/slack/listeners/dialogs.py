@@ -16,6 +16,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.domain.errors import DomainError
+from bot.domain.text import written
 from bot.services import activities, decisions
 from bot.services.context import Actor
 from bot.slack.listeners import payload
@@ -83,11 +84,12 @@ def _listener(
     deps: Deps, handler: Callable[[Deps, Dialog], None]
 ) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient], None]:
     def listener(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        dialog = Dialog(payload.actor(body), payload.metadata(view), payload.reason(view))
+        actor = payload.actor(body)
         try:
-            handler(deps, dialog)
+            # What was typed gets the same cleaning and limit as a command's text.
+            handler(deps, Dialog(actor, payload.metadata(view), written(payload.reason(view))))
         except Exception as error:
-            lang = deps.locales.language(client, dialog.actor.team_id, dialog.actor.user_id)
+            lang = deps.locales.language(client, actor.team_id, actor.user_id)
             ack(**_refusal(error, lang))
             return
         ack()

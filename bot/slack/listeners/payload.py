@@ -47,11 +47,12 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def reason(view: dict[str, Any]) -> str:
-    """The text typed in a dialog's reason field (the reason and the reservation dialogs)."""
+    """The text typed in a dialog's reason field (the reason and the reservation dialogs), as
+    typed: cleaning it is the domain's (bot.domain.text.written)."""
     value = (
         ((view.get("state") or {}).get("values") or {})
         .get(BlockId.REASON.value, {})
         .get(ActionId.REASON_TEXT.value, {})
         .get("value")
     )
-    return (value or "").strip()
+    return value if isinstance(value, str) else ""
