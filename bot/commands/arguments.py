@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from bot.commands.command import Subcommand
 from bot.commands.dialect import Dialect
 from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.text import TEXT_MAX, clean, within
+from bot.domain.text import TEXT_MAX, within
 
 NAME_MAX = 120
 URL_MAX = 2000

@@ -38,7 +38,8 @@ def blocked_because(running: RunningBot, w: Workspace, reason: str) -> dict[str,
 def note(running: RunningBot) -> str | None:
     with running.bot.db.session() as session:
         query = select(col(Activity.note)).where(col(Activity.key) == "driftavtal")
-        return session.execute(query).scalar_one()
+        found: str | None = session.execute(query).scalar_one()
+        return found
 
 
 def test_a_reason_loses_nul_control_bidi_and_zero_width_characters(
