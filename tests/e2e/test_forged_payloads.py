@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.emulator import Message
-from storage.models import OutboxEvent
+from storage.models import OutboxEvent, Reservation
 from tests.e2e.support import activity_ids, current, press, redrawn, statuses
 from tests.support.bot import RunningBot, Workspace, run
 from tests.support.waiting import eventually
@@ -146,3 +146,18 @@ def test_a_dialog_whose_metadata_names_nothing_we_rendered_changes_nothing(
     assert response.status == 200
     assert statuses(project) == before
     assert redraws(project) == []
+
+
+@pytest.mark.parametrize("metadata", [{"vote": 999999}, {"vote": "1 OR 1=1"}, {}])
+def test_a_reservation_dialog_naming_no_vote_of_ours_records_nothing(
+    project: RunningBot, workspace: Workspace, metadata: dict[str, object]
+) -> None:
+    response = project.slack.submit(
+        user_id=workspace.erik,
+        callback_id="vote_reservation",
+        values={"reason": {"reason_text": "Jag reserverar mig"}},
+        private_metadata=json.dumps(metadata),
+    )
+    assert response.status == 200
+    with project.bot.db.session() as session:
+        assert session.execute(select(func.count()).select_from(Reservation)).scalar_one() == 0
