@@ -3,7 +3,7 @@
 The bot is built in this process as `serve` builds it, with its outbox sender. A project is made
 ready with 10 stakeholder channels; the vote opens; then the fake Slack starts enforcing one
 message per second per channel and answering 20% of `chat.postMessage` calls with 429
-(Retry-After: 1 s), and the two members vote, which closes the vote. Measured: the time from the
+(Retry-After: 1 s), and the three members vote, which closes the vote. Measured: the time from the
 closing click until every one of the 11 channels (10 stakeholders and the project channel) has
 its announcement, the floor that the rate limit and the 429s set for that, and duplicates.
 """
@@ -56,7 +56,8 @@ def _one_round(kind: str, options: Options, seed: int) -> tuple[float, float, in
                     run(f"klar {a.number}")
             for d in phase.milestone.documents:
                 run(f"underlag {d.key} <https://intra.kommun.se/{d.key}>")
-            run(f"styrgrupp <@{ws.owner}> <@{ws.member}>")
+            # The template needs three ledamöter; the lead sits in the group too.
+            run(f"styrgrupp <@{ws.owner}> <@{ws.member}> <@{ws.lead}>")
             run(f"ordförande <@{ws.owner}>")
             run(f"styrgruppskanal <#{ws.steering_channel}>")
             run("kanaler " + " ".join(f"<#{c}>" for c in channels))
@@ -82,7 +83,7 @@ def _one_round(kind: str, options: Options, seed: int) -> tuple[float, float, in
                 seed=seed,
             )
             started = time.monotonic()
-            for user in (ws.owner, ws.member):
+            for user in (ws.owner, ws.member, ws.lead):
                 requester.click(
                     "vote_yes",
                     user_id=user,

@@ -155,7 +155,7 @@ def seed_commands(ws: Workspace, channel: str, index: int, phase: Phase) -> list
         for d in phase.milestone.documents
     ]
     commands += [
-        f"styrgrupp <@{ws.owner}|erik> <@{ws.member}|sara>",
+        f"styrgrupp <@{ws.owner}|erik> <@{ws.member}|sara> <@{ws.lead}|anna>",
         f"ordförande <@{ws.owner}|erik>",
         f"styrgruppskanal <#{ws.steering_channel}|styrgrupp>",
         f"kanaler <#{channel}> <#{ws.steering_channel}>",

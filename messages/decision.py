@@ -35,9 +35,8 @@ def announcement(view: VoteView, permalink: str | None, lang: str) -> Message:
     for text in texts:
         blocks += sections(text)
     # The milestone's own line on who is told (the seed: the affected stakeholders).
-    footer = [_text(m.information, view)]
-    if permalink:
-        footer.append(_text(m.vote_link, permalink))
+    # Whose decision, and where it was taken: always, even when Slack gave no permalink.
+    footer = [_text(m.information, view), _text(m.who, view), _text(m.vote_place, view, permalink)]
     blocks += [context(t) for t in footer]
     texts += footer
     return Message(text="\n\n".join([mrkdwn(_text(m.title, view)), *texts]), blocks=blocks)
@@ -101,6 +100,16 @@ def minutes(
     return Message(text=f"{mrkdwn(heading)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
 
 
-def delivery_failed(view: VoteView, channel: str, private: bool, error: str, lang: str) -> Message:
-    text = _text(macros("delivery_failed.md.j2", lang).body, view, channel, private, error)
+def delivery_failed(
+    view: VoteView,
+    channel: str,
+    private: bool,
+    error: str,
+    lang: str,
+    *,
+    vote_message: bool = False,
+) -> Message:
+    m = macros("delivery_failed.md.j2", lang)
+    body = m.vote_message if vote_message else m.body
+    text = _text(body, view, channel, private, error)
     return Message(text=text, blocks=[section(text)])

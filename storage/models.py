@@ -34,12 +34,19 @@ def _utc(*, nullable: bool = False) -> Any:
 
 
 class Project(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id"),
+        # One name per workspace, whatever the case or diacritics: a look-alike "kommunen x"
+        # beside "Kommunen X" could stage a decision under the real project's name.
+        Index("ix_project_team_id_name_key", "team_id", "name_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     channel_id: str = Field(max_length=32)
     name: str = Field(max_length=200)
+    # `name` folded (bot.domain.naming.normalize), for the unique key.
+    name_key: str = Field(max_length=200)
     phase_key: str = Field(max_length=64)
     lead_id: str = Field(max_length=32)
     chair_id: str | None = Field(default=None, max_length=32)

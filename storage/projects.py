@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from bot.domain.naming import normalize
 from storage.models import Activity, Document, Project, StakeholderChannel, SteeringMember
 
 
@@ -24,11 +25,13 @@ def add_project(
     initial_status: str,
     now: datetime,
 ) -> Project:
-    """Insert the project and one row per template activity; the unique key guards the channel."""
+    """Insert the project and one row per template activity; the unique keys guard the channel
+    and the folded name."""
     project = Project(
         team_id=team_id,
         channel_id=channel_id,
         name=name,
+        name_key=name_key(name),
         phase_key=phase_key,
         lead_id=lead_id,
         created_at=now,
@@ -42,6 +45,18 @@ def add_project(
     )
     session.flush()
     return project
+
+
+def name_key(name: str) -> str:
+    """What makes two project names the same: case, diacritics and spacing folded."""
+    return normalize(name)
+
+
+def project_named(*, session: Session, team_id: str, name: str) -> Project | None:
+    """The workspace's project whose name folds to the same as `name`."""
+    return session.exec(
+        select(Project).where(Project.team_id == team_id, Project.name_key == name_key(name))
+    ).first()
 
 
 def project_in_channel(*, session: Session, team_id: str, channel_id: str) -> Project | None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.phase import Phase
 from bot.emulator import FakeSlack, SlackRequester
+from bot.phases import load_phase
 from bot.wiring import Bot
 from tests.support.bot import BOT_TOKEN, SIGNING_SECRET, RunningBot, Workspace, bot_settings
 from tests.support.databases import fresh_postgres_database
@@ -47,13 +49,21 @@ def workspace(fake: FakeSlack) -> Workspace:
 
 
 @pytest.fixture
-def start_bot(workspace: Workspace, database_url: str) -> Iterator[Callable[[], RunningBot]]:
+def phase() -> Phase:
+    """The template the bot runs: the shipped one, unless a test module overrides this."""
+    return load_phase()
+
+
+@pytest.fixture
+def start_bot(
+    workspace: Workspace, database_url: str, phase: Phase
+) -> Iterator[Callable[[], RunningBot]]:
     """Start the real bot (as `serve` builds it) on a free loopback port; callable again to
     start a second one on the same database, e.g. after stopping the first."""
     running: list[Bot] = []
 
     def start() -> RunningBot:
-        bot = Bot.build(bot_settings(workspace.fake, database_url))
+        bot = Bot.build(bot_settings(workspace.fake, database_url), phase=phase)
         bot.server.start_in_background()
         bot.start_background_work()
         running.append(bot)

@@ -35,6 +35,10 @@ class ErrorCode(StrEnum):
     NOT_ALLOWED = "not_allowed"
     PARENT_HAS_OPEN_CHILDREN = "parent_has_open_children"
     CHAIR_NOT_MEMBER = "chair_not_member"
+    NAME_TAKEN = "name_taken"
+    NOT_IN_CHANNEL = "not_in_channel"
+    TOO_MANY_CHANNELS = "too_many_channels"
+    STEERING_TOO_LARGE = "steering_too_large"
     # Milestone and vote
     DEADLINE_IN_PAST = "deadline_in_past"
     VOTE_ALREADY_OPEN = "vote_already_open"

@@ -64,6 +64,8 @@ class Phase:
     activities: tuple[ActivityDef, ...]
     deliverables: tuple[DocumentDef, ...]
     milestone: Milestone
+    # The fewest ledamöter the steering group needs before it may decide at the milestone.
+    min_members: int = 1
 
     def activity(self, key: str) -> ActivityDef:
         for a in self.activities:
@@ -170,6 +172,10 @@ def _phase(raw: Mapping[str, Any], origin: str) -> Phase:
     )
     if not milestone.documents:
         raise _bad(origin, "the milestone needs at least one decision-basis document")
+    min_members = raw.get("min_members", 1)
+    # bool is an int to Python; `min_members = true` is a typo, not a number.
+    if not isinstance(min_members, int) or isinstance(min_members, bool) or min_members < 1:
+        raise _bad(origin, f"min_members {min_members!r} must be a whole number of at least 1")
     return Phase(
         key=_key(raw["key"], "key", origin),
         name=_text(raw["name"], "name", origin),
@@ -177,4 +183,5 @@ def _phase(raw: Mapping[str, Any], origin: str) -> Phase:
         activities=tuple(activities),
         deliverables=_documents(raw.get("deliverables", []), "deliverables", origin),
         milestone=milestone,
+        min_members=min_members,
     )

@@ -15,10 +15,24 @@ class Readiness:
     documents: tuple[DocumentDef, ...]
     no_steering_group: bool
     no_chair: bool
+    # The template's minimum number of ledamöter, and how many the group has now.
+    min_members: int = 1
+    member_count: int = 0
+
+    @property
+    def too_few_members(self) -> bool:
+        """A group exists but is smaller than the template's minimum."""
+        return 0 < self.member_count < self.min_members
 
     @property
     def ready(self) -> bool:
-        return not (self.activities or self.documents or self.no_steering_group or self.no_chair)
+        return not (
+            self.activities
+            or self.documents
+            or self.no_steering_group
+            or self.too_few_members
+            or self.no_chair
+        )
 
 
 def readiness(
@@ -38,4 +52,6 @@ def readiness(
         documents=tuple(d for d in phase.milestone.documents if not documents.get(d.key)),
         no_steering_group=not members,
         no_chair=chair is None or chair not in members,
+        min_members=phase.min_members,
+        member_count=len(members),
     )

@@ -65,6 +65,9 @@ class Directory(Ledger):
         self.users: dict[str, User] = {}
         self.channels: dict[str, Channel] = {}
         self._ims: dict[str, str] = {}
+        # The largest page a paginated method hands out, whatever `limit` asks: a small one
+        # makes a test walk Slack's cursors.
+        self.page_size = 1000
         self.users[self.bot.user_id] = User(
             id=self.bot.user_id,
             name=self.bot.name,

@@ -116,10 +116,14 @@ def take_coalesced(services: Services, event: Claimed) -> None:
             queue.rekey(session=session, event_id=event.id, key=out.taken_key(event.key, event.id))
 
 
+# What the projektledare must hear of when it will not arrive.
+_REPORTED = frozenset({OutboxKind.ANNOUNCEMENT, OutboxKind.VOTE_MESSAGE})
+
+
 def report_undelivered(services: Services, event: Claimed, error: str, *, private: bool) -> bool:
-    """An announcement that will not arrive is told to the projektledare, once per failed
-    event. Returns whether that was queued (other kinds give up silently)."""
-    if event.kind != OutboxKind.ANNOUNCEMENT:
+    """An announcement or a vote message that will not arrive is told to the projektledare,
+    once per failed event. Returns whether that was queued (other kinds give up silently)."""
+    if event.kind not in _REPORTED:
         return False
     try:
         vote_id = out.payload_of(event.kind, event.payload, out.VoteRef).vote
@@ -129,7 +133,8 @@ def report_undelivered(services: Services, event: Claimed, error: str, *, privat
     view = votes.vote_view(services, vote_id)
     if view is None:
         return False
-    payload = out.DeliveryFailed(view.vote_id, event.target, private, error)
+    vote_message = event.kind == OutboxKind.VOTE_MESSAGE
+    payload = out.DeliveryFailed(view.vote_id, event.target, private, error, vote_message)
     told = out.delivery_failed(event.team_id, view.lead_id, event.key, event.attempts, payload)
     with services.db.session() as session:
         enqueue(session, services.clock(), told)

@@ -107,6 +107,8 @@ class DeliveryFailed:
     channel: str
     private: bool
     error: str
+    # The vote message itself did not arrive (else: an announcement of the decision).
+    vote_message: bool = False
 
 
 Payload = (

@@ -16,6 +16,7 @@ from bot.domain.rules import check_chair, require_lead
 from bot.domain.schedule import DEFAULT_SCHEDULE, next_occurrence, parse_schedule
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
+from bot.services.directory import Directory, check_channel_count, require_member_of
 from bot.services.unit import project_of_channel, record_change, row_id, transaction
 from storage import outbox as queue
 from storage import projects
@@ -35,6 +36,9 @@ def create_project(services: Services, actor: Actor, channel_id: str, name: str)
             )
             if existing is not None:
                 raise _channel_taken(existing)
+            namesake = projects.project_named(session=session, team_id=actor.team_id, name=name)
+            if namesake is not None:
+                raise _name_taken(namesake)
             project = projects.add_project(
                 session=session,
                 team_id=actor.team_id,
@@ -61,19 +65,31 @@ def create_project(services: Services, actor: Actor, channel_id: str, name: str)
             )
             return project_view(services, session, project)
     except IntegrityError:
-        # Two `nytt` in the same channel at once: the unique key let one through.
+        # Two `nytt` at once in one channel or with one name: the unique keys let one through.
         with services.db.session() as session:
             existing = projects.project_in_channel(
                 session=session, team_id=actor.team_id, channel_id=channel_id
             )
-            if existing is None:
-                raise
-            raise _channel_taken(existing) from None
+            if existing is not None:
+                raise _channel_taken(existing) from None
+            namesake = projects.project_named(session=session, team_id=actor.team_id, name=name)
+            if namesake is not None:
+                raise _name_taken(namesake) from None
+            raise
+
+
+# A steering group this size still fits one vote message and one announcement in full.
+MAX_MEMBERS = 50
 
 
 def set_steering(
     services: Services, actor: Actor, channel_id: str, members: Sequence[str]
 ) -> Change:
+    if len(members) > MAX_MEMBERS:
+        raise DomainError(
+            ErrorCode.STEERING_TOO_LARGE, limit=str(MAX_MEMBERS), count=str(len(members))
+        )
+
     def clear_removed_chair(project: Project, after: tuple[str, ...]) -> bool:
         # A chair who is no longer a member cannot lead the vote; saying so beats a silent gap.
         if project.chair_id is None or project.chair_id in after:
@@ -104,8 +120,13 @@ def set_chair(services: Services, actor: Actor, channel_id: str, chair_id: str) 
 
 
 def set_vote_channel(
-    services: Services, actor: Actor, channel_id: str, vote_channel_id: str
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    vote_channel_id: str,
+    directory: Directory,
 ) -> Change:
+    _require_lead_member_of(services, actor, channel_id, directory, [vote_channel_id])
     return _set_project_field(
         services,
         actor,
@@ -146,8 +167,14 @@ def _set_project_field(
 
 
 def set_channels(
-    services: Services, actor: Actor, channel_id: str, channel_ids: Sequence[str]
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    channel_ids: Sequence[str],
+    directory: Directory,
 ) -> Change:
+    check_channel_count(channel_ids)
+    _require_lead_member_of(services, actor, channel_id, directory, channel_ids)
     return _replace_list(
         services,
         actor,
@@ -158,6 +185,20 @@ def set_channels(
         read=projects.stakeholders_of,
         write=projects.replace_stakeholders,
     )
+
+
+def _require_lead_member_of(
+    services: Services,
+    actor: Actor,
+    channel_id: str,
+    directory: Directory,
+    channel_ids: Sequence[str],
+) -> None:
+    """The lead names only channels they are in. Asked of the platform outside the transaction
+    (a network call must not hold the database); the write re-checks the lead."""
+    with services.db.reading() as session:
+        require_lead(actor.user_id, project_of_channel(session, actor, channel_id).lead_id)
+    require_member_of(directory, actor.team_id, actor.user_id, channel_ids)
 
 
 def _replace_list(
@@ -213,6 +254,10 @@ def project_status(services: Services, team_id: str, channel_id: str) -> Project
 
 def _channel_taken(project: Project) -> DomainError:
     return DomainError(ErrorCode.CHANNEL_HAS_PROJECT, name=project.name, lead=project.lead_id)
+
+
+def _name_taken(project: Project) -> DomainError:
+    return DomainError(ErrorCode.NAME_TAKEN, name=project.name, channel=project.channel_id)
 
 
 def project_view(services: Services, session: Session, project: Project) -> ProjectView:

@@ -228,7 +228,14 @@ def _posted_vote(slack: SlackOut, vote_id: int) -> tuple[VoteView, str]:
 
 def vote_message(slack: SlackOut, attempt: Attempt) -> None:
     view = _vote(slack, attempt.payload(out.VoteRef).vote)
-    ts = slack.post(attempt, messages.vote_message(view, CHANNEL_LANGUAGE))
+    try:
+        ts = slack.post(attempt, messages.vote_message(view, CHANNEL_LANGUAGE))
+    except SlackApiError as err:
+        # The bot joins only stakeholder channels (see `announcement`): a vote channel it is
+        # not in is the projektledare's to invite it to, as for a private channel.
+        if slack.not_a_member(err):
+            raise Failed(f"not_in_channel ({err.response.get('error')})", private=True) from err
+        raise
     votes.message_posted(slack.services, view.vote_id, ts)
 
 
@@ -284,7 +291,9 @@ def reservation(slack: SlackOut, attempt: Attempt) -> None:
 def delivery_failed(slack: SlackOut, attempt: Attempt) -> None:
     p = attempt.payload(out.DeliveryFailed)
     view = _vote(slack, p.vote)
-    message = messages.delivery_failed(view, p.channel, p.private, p.error, slack.language(attempt))
+    message = messages.delivery_failed(
+        view, p.channel, p.private, p.error, slack.language(attempt), vote_message=p.vote_message
+    )
     slack.post(attempt, message)
 
 

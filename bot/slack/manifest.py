@@ -19,6 +19,9 @@ SCOPES_BY_METHOD: dict[str, str | None] = {
     "conversations.join": "channels:join",
     "conversations.history": "channels:history",
     "conversations.open": "im:write",
+    # Which channels a person is in, before `kanaler` or `styrgruppskanal` names them (public
+    # ones under channels:read, private ones under groups:read, both in EXTRA_SCOPES).
+    "users.conversations": "channels:read",
     "views.publish": None,
     "views.open": None,
 }

@@ -76,7 +76,30 @@ def test_readiness_lists_exactly_what_is_missing() -> None:
 def test_ready_when_nothing_is_missing() -> None:
     shown = states(**{a.key.replace("-", "_"): S.DONE for a in PHASE.activities})
     docs = {d.key: f"https://x.se/{d.key}" for d in PHASE.milestone.documents}
-    assert readiness(PHASE, shown, docs, ["U1"], "U1").ready
+    assert readiness(PHASE, shown, docs, ["U1", "U2", "U3"], "U1").ready
+
+
+@pytest.mark.parametrize(
+    ("members", "too_few", "no_group"),
+    [
+        ([], False, True),
+        (["U1"], True, False),
+        (["U1", "U2"], True, False),
+        (["U1", "U2", "U3"], False, False),
+    ],
+)
+def test_readiness_needs_the_templates_minimum_of_members(
+    members: list[str], too_few: bool, no_group: bool
+) -> None:
+    shown = states(**{a.key.replace("-", "_"): S.DONE for a in PHASE.activities})
+    docs = {d.key: f"https://x.se/{d.key}" for d in PHASE.milestone.documents}
+    r = readiness(PHASE, shown, docs, members, members[0] if members else None)
+    assert PHASE.min_members == 3
+    assert (r.too_few_members, r.no_steering_group, r.ready) == (
+        too_few,
+        no_group,
+        len(members) >= 3,
+    )
 
 
 def test_overdue_is_strictly_after_the_due_date_and_never_when_finished() -> None:

@@ -45,6 +45,10 @@ def test_shipped_template_matches_the_product_table() -> None:
     assert phase.milestone.decided_by.sv.startswith("Styrgrupp")
 
 
+def test_shipped_template_needs_three_members_to_decide() -> None:
+    assert load_phase().min_members == 3
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
@@ -60,6 +64,9 @@ def test_shipped_template_matches_the_product_table() -> None:
         (("[milestone]", "[milestones]"), "missing or malformed field"),
         (('en = "Final report" }', 'en = "" }'), "non-empty texts"),
         (('key = "VII"', 'key = "VII'), "not valid TOML"),
+        (("min_members = 3", "min_members = 0"), "min_members 0 must be a whole number"),
+        (("min_members = 3", 'min_members = "3"'), "must be a whole number"),
+        (("min_members = 3", "min_members = true"), "must be a whole number"),
     ],
 )
 def test_broken_template_is_refused_clearly(

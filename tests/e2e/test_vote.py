@@ -182,9 +182,10 @@ def stored_vote_count(b: Board) -> int:
 
 def test_the_decision_record_cannot_be_changed_after_close(board: Board) -> None:
     b, w = board, board.w
-    ready_the_project(b.running, w, [w.erik, w.sara], w.sara, b.channel)
+    ready_the_project(b.running, w, [w.erik, w.sara, b.maria], w.sara, b.channel)
     run(b.running, w, "milstolpe 2030-01-15 17:00")
     click(b, "vote_yes", w.erik)
+    click(b, "vote_yes", b.maria)
     click(b, "vote_yes", w.sara)  # everyone has voted: the vote closes itself
     shown(b, "*Beslut: Godkänd*", "när alla röstberättigade ledamöter hade röstat")
     with pytest.raises(DBAPIError), b.running.bot.db.session() as session:

@@ -51,3 +51,30 @@ def test_the_announcement_carries_the_milestones_information_line(lang: str, lin
     assert line in message.text
     contexts = [e["text"] for b in message.blocks if b["type"] == "context" for e in b["elements"]]
     assert line in contexts
+
+
+@pytest.mark.parametrize(
+    ("lang", "who", "held"),
+    [
+        (
+            "sv",
+            "*Projektkanal:* <#C1> · *Projektledare:* <@U9> · *Styrgrupp:* <@U1>, <@U2>, <@U3>",
+            "Omröstningen hölls i <#C2>.",
+        ),
+        (
+            "en",
+            "*Project channel:* <#C1> · *Project lead:* <@U9> · "
+            "*Steering group:* <@U1>, <@U2>, <@U3>",
+            "The vote was held in <#C2>.",
+        ),
+    ],
+)
+def test_the_announcement_says_whose_decision_and_where_the_vote_was(
+    lang: str, who: str, held: str
+) -> None:
+    """So a look-alike project cannot pass for the real one: its channel and people show."""
+    linked = announcement(approved(), "https://slack.test/archives/C2/p1", lang)
+    assert who in linked.text
+    assert "<https://slack.test/archives/C2/p1|" in linked.text and "(<#C2>)" in linked.text
+    unlinked = announcement(approved(), None, lang)  # Slack gave no permalink
+    assert who in unlinked.text and held in unlinked.text

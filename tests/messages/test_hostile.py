@@ -78,7 +78,7 @@ def rendered() -> Iterator[dict[str, Any]]:
         activities.set_status(services, LEAD, CHANNEL, ref, ActivityStatus.DONE)
     for d in phase.milestone.documents:
         activities.link_document(services, LEAD, CHANNEL, d.key, f"https://x.se/{d.key}?a=<b>&c|d")
-    projects.set_steering(services, LEAD, CHANNEL, [OWNER.user_id, CHAIR.user_id])
+    projects.set_steering(services, LEAD, CHANNEL, [OWNER.user_id, CHAIR.user_id, LEAD.user_id])
     projects.set_chair(services, LEAD, CHANNEL, CHAIR.user_id)
     status = projects.project_status(services, TEAM, CHANNEL)
     opened = votes.open_milestone(services, LEAD, CHANNEL)

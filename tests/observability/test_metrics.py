@@ -93,7 +93,7 @@ def test_requests_deliveries_ticks_and_votes_are_counted(
     assert value(after, "tick_seconds_count") >= ticks + 1
     assert value(after, "tick_failures_total") == 0
 
-    ready_the_project(running, w, [w.sara, w.erik], w.sara, w.other_channel)
+    ready_the_project(running, w, [w.sara, w.erik, w.anna], w.sara, w.other_channel)
     run(running, w, "milstolpe")
     assert value(scrape(running), "votes_open") == 1
 

@@ -30,7 +30,7 @@ def add(db: Database, channel: str = "C1", when: datetime = NOW) -> int:
             session=session,
             team_id="T1",
             channel_id=channel,
-            name="Kommunen X",
+            name=f"Kommunen X {channel}",  # names are unique per workspace
             phase_key="etablera-forvaltning",
             lead_id="U1",
             activity_keys=["a", "b"],
@@ -141,3 +141,27 @@ def test_a_reading_transaction_does_not_wait_for_a_writer(db: Database) -> None:
     thread.join(timeout=30)
     with db.reading() as session:
         assert len(session.exec(select(Project)).all()) == 2
+
+
+def test_one_name_per_workspace_is_a_database_constraint(db: Database) -> None:
+    """ "Kommunen X", "kommunen  x" and "Kömmunen X" are one name; another workspace may use it."""
+
+    def named(name: str, channel: str, team: str = "T1") -> None:
+        with db.session() as session:
+            projects.add_project(
+                session=session,
+                team_id=team,
+                channel_id=channel,
+                name=name,
+                phase_key="etablera-forvaltning",
+                lead_id="U1",
+                activity_keys=["a"],
+                initial_status="not_started",
+                now=NOW,
+            )
+
+    named("Kommunen X", "C1")
+    for n, look_alike in enumerate(("kommunen  x", "Kömmunen X", "KOMMUNEN X")):
+        with pytest.raises(IntegrityError):
+            named(look_alike, f"C{n + 2}")
+    named("Kommunen X", "C1", team="T2")

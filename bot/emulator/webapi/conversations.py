@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.emulator.ledger import JsonDict
 from bot.emulator.webapi.context import Context, Handler, SlackError
+from bot.emulator.webapi.pages import page
 
 
 def _tz_offset(tz: str) -> tuple[int, str]:
@@ -116,10 +117,41 @@ def conversations_join(ctx: Context) -> JsonDict:
     return out
 
 
+def conversations_members(ctx: Context) -> JsonDict:
+    """The channel's members, a page at a time (ids in a stable order)."""
+    channel = ctx.channel(ctx.text("channel"))
+    members, cursor = page(ctx, sorted(channel.members))
+    return {"members": members, "response_metadata": {"next_cursor": cursor}}
+
+
+def users_conversations(ctx: Context) -> JsonDict:
+    """The conversations `user` (the bot, if none) is in that the bot can see, paginated."""
+    user = ctx.text("user") or ctx.state.bot.user_id
+    ctx.user(user)
+    bot = ctx.state.bot.user_id
+    types = {t.strip() for t in (ctx.text("types") or "public_channel").split(",")}
+    found = [
+        channel
+        for channel in sorted(ctx.state.channels.values(), key=lambda c: c.id)
+        if not channel.is_im
+        and user in channel.members
+        and ("private_channel" if channel.is_private else "public_channel") in types
+        # A private channel the bot is not in is invisible to it, as in real Slack.
+        and (not channel.is_private or bot in channel.members)
+    ]
+    shown, cursor = page(ctx, found)
+    return {
+        "channels": [c.to_slack(bot) for c in shown],
+        "response_metadata": {"next_cursor": cursor},
+    }
+
+
 METHODS: dict[str, Handler] = {
     "users.info": users_info,
     "conversations.open": conversations_open,
     "conversations.info": conversations_info,
     "conversations.join": conversations_join,
     "conversations.history": conversations_history,
+    "conversations.members": conversations_members,
+    "users.conversations": users_conversations,
 }

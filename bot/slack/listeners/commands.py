@@ -42,7 +42,9 @@ from bot.domain.activities import ActivityStatus
 from bot.domain.changes import Change
 from bot.services import activities, decisions, projects, reminders, votes
 from bot.services.context import Actor
+from bot.services.directory import Directory
 from bot.slack.dialect import parse
+from bot.slack.directory import SlackDirectory
 from bot.slack.listeners.deps import Deps
 from bot.slack.listeners.reply import Ack, answer, ephemeral, in_channel
 
@@ -62,11 +64,12 @@ STATUS_OF: dict[type[Mark], ActivityStatus] = {
 
 @dataclass(frozen=True)
 class Asked:
-    """Who asked, in which channel, and the language to answer in."""
+    """Who asked, in which channel, the language to answer in, and who is in which channel."""
 
     actor: Actor
     channel: str
     lang: str
+    directory: Directory
 
 
 def show_help(deps: Deps, asked: Asked, command: Help) -> Reply:
@@ -132,13 +135,15 @@ def set_chair(deps: Deps, asked: Asked, command: SetChair) -> Reply:
 
 def set_vote_channel(deps: Deps, asked: Asked, command: SetVoteChannel) -> Reply:
     change = projects.set_vote_channel(
-        deps.services, asked.actor, asked.channel, command.channel_id
+        deps.services, asked.actor, asked.channel, command.channel_id, asked.directory
     )
     return _confirm(deps, asked, change)
 
 
 def set_channels(deps: Deps, asked: Asked, command: SetChannels) -> Reply:
-    change = projects.set_channels(deps.services, asked.actor, asked.channel, command.channel_ids)
+    change = projects.set_channels(
+        deps.services, asked.actor, asked.channel, command.channel_ids, asked.directory
+    )
     return _confirm(deps, asked, change)
 
 
@@ -235,5 +240,10 @@ def register(app: App, deps: Deps) -> None:
     def forvaltning(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         actor = Actor(team_id=command["team_id"], user_id=command["user_id"])
         lang = deps.locales.language(client, actor.team_id, actor.user_id)
-        asked = Asked(actor=actor, channel=command["channel_id"], lang=lang)
+        asked = Asked(
+            actor=actor,
+            channel=command["channel_id"],
+            lang=lang,
+            directory=SlackDirectory(client),
+        )
         answer(ack, lang, lambda: run(deps, asked, command.get("text") or ""))
