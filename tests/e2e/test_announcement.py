@@ -229,13 +229,16 @@ def test_the_bot_joining_a_channel_of_another_workspace_requeues_nothing(
     w = workspace
     people = (w.anna, w.erik, w.sara)
     board = w.fake.state.add_channel("styrgrupp", members=people)
-    private = w.fake.state.add_channel("ledning", members=people, bot_member=False, is_private=True)
+    private = w.fake.state.add_channel("ledning", members=people, is_private=True)
     running = start_bot()
     run(running, w, "nytt Kommunen X")
     ready_the_project(running, w, [w.erik, w.sara], w.sara, board)
     run(running, w, f"kanaler <#{private}>")
+    w.fake.state.set_member(private, "UBOT", member=False)  # removed before the decision
     decide(running, w, board)
-    eventually(lambda: [m for m in w.fake.state.dms_to(w.anna) if "kunde inte meddelas" in m.text])
+    assert eventually(
+        lambda: [m for m in w.fake.state.dms_to(w.anna) if "kunde inte meddelas" in m.text]
+    )
 
     def failed() -> list[str]:
         with running.bot.db.session() as session:

@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from bot.emulator import Message
 from storage.models import OutboxEvent, Reservation
-from tests.e2e.support import activity_ids, current, press, redrawn, statuses
+from tests.e2e.support import activity_ids, current, press, recorded, redrawn, statuses
 from tests.support.bot import RunningBot, Workspace, run
 from tests.support.waiting import eventually
 
@@ -30,9 +30,11 @@ def project(start_bot: Callable[[], RunningBot], workspace: Workspace) -> Runnin
     return running
 
 
-def dm_of(w: Workspace, user: str, word: str) -> Message:
+def dm_of(running: RunningBot, w: Workspace, user: str, word: str) -> Message:
+    """The reminder DM to `user`, once the bot has recorded posting it."""
     found = eventually(lambda: [m for m in w.fake.state.dms_to(user) if word in m.text])
     assert found, f"no reminder DM to {user}"
+    assert eventually(lambda: recorded(running, found[-1]))
     return found[-1]
 
 
@@ -55,7 +57,7 @@ def test_a_click_pointing_at_someone_elses_dm_redraws_nothing(
     project: RunningBot, workspace: Workspace
 ) -> None:
     w = workspace
-    eriks, saras = dm_of(w, w.erik, "Reminder"), dm_of(w, w.sara, "Påminnelse")
+    eriks, saras = dm_of(project, w, w.erik, "Reminder"), dm_of(project, w, w.sara, "Påminnelse")
     before = current(w, saras)
     ids = activity_ids(project)
     response = project.slack.click(
@@ -81,7 +83,7 @@ def test_the_activities_redrawn_are_those_the_bot_listed_not_the_payloads(
     project: RunningBot, workspace: Workspace
 ) -> None:
     w = workspace
-    eriks = dm_of(w, w.erik, "Reminder")
+    eriks = dm_of(project, w, w.erik, "Reminder")
     ids = activity_ids(project)
     project.slack.click(
         "activity_done",
@@ -99,7 +101,7 @@ def test_the_activities_redrawn_are_those_the_bot_listed_not_the_payloads(
 
 def test_a_dialogs_forged_origin_redraws_nothing(project: RunningBot, workspace: Workspace) -> None:
     w = workspace
-    eriks, saras = dm_of(w, w.erik, "Reminder"), dm_of(w, w.sara, "Påminnelse")
+    eriks, saras = dm_of(project, w, w.erik, "Reminder"), dm_of(project, w, w.sara, "Påminnelse")
     before = current(w, saras)
     ids = activity_ids(project)
     press(project, eriks, "activity_blocked", ids["driftavtal"], w.erik)
