@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import logs, runner
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
-from bot.slack.manifest import manifest
+from bot.slack.manifest import ManifestError, manifest
 from bot.wiring import Bot, export_record
 from messages.pdf import PdfUnavailable
 from storage.db import NoDatabase
@@ -99,7 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     logs.configure(settings.log_level, secrets=settings.secret_values())
     if args.command == "manifest":
-        print(json.dumps(manifest(request_url=args.request_url), indent=2, ensure_ascii=False))
+        try:
+            built = manifest(request_url=args.request_url)
+        except ManifestError as err:
+            manifest_parser.error(str(err))  # exits 2, as argparse does for a bad argument
+        print(json.dumps(built, indent=2, ensure_ascii=False))
         return 0
     if args.command == "export":
         if args.output:

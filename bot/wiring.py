@@ -7,7 +7,6 @@ command line only parses arguments (and `bot.runner` runs what is built here).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,6 +25,7 @@ from bot.services import decisions
 from bot.services.context import Services
 from bot.slack.app import build_app
 from bot.slack.deliveries import slack_deliveries
+from bot.slack.lifecycle import Installations, SingleToken, StoredInstallations
 from bot.slack.locale import Locales
 from bot.slack.oauth import GuardedAuthorize, InstallationClients, oauth_settings
 from bot.ticker import Ticker
@@ -52,6 +52,9 @@ class Bot:
         services = build_services(settings, phase=phase)
         db = services.db
         client, clients, oauth, authorize = _clients(settings, db)
+        installations: Installations = (
+            clients if isinstance(clients, SingleToken) else StoredInstallations(clients.store)
+        )
         locales = Locales()
         metrics = Metrics()
         metrics.watch_database(db, services.clock)
@@ -71,6 +74,7 @@ class Bot:
             services=services,
             locales=locales,
             notify=sender.notify,
+            installations=installations,
             oauth_settings=oauth,
             authorize=authorize,
         )
@@ -146,7 +150,7 @@ def _clients(
     settings: Settings, db: Database
 ) -> tuple[
     WebClient,
-    WebClient | Callable[[str], WebClient],
+    SingleToken | InstallationClients,
     OAuthSettings | None,
     GuardedAuthorize | None,
 ]:
@@ -156,7 +160,8 @@ def _clients(
         client = WebClient(
             token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url
         )
-        return client, client, None, None
+        # Slack saying the token is gone for a team (uninstalled, revoked) stops delivery there.
+        return client, SingleToken(client), None, None
     assert settings.slack_client_id is not None and settings.slack_client_secret is not None
     oauth, authorize = oauth_settings(
         client_id=settings.slack_client_id,

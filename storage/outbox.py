@@ -81,7 +81,12 @@ def settle(
         values["next_attempt_at"] = next_attempt_at
     if error is not None:
         values["last_error"] = error[:500]
-    session.execute(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(**values))
+    query = update(OutboxEvent).where(col(OutboxEvent.id) == event_id)
+    if status == PENDING:
+        # A retry never brings back an event failed meanwhile (its workspace uninstalled the
+        # app while this attempt was under way): pending stays pending, failed stays failed.
+        query = query.where(col(OutboxEvent.status) == PENDING)
+    session.execute(query.values(**values))
 
 
 def rekey(*, session: Session, event_id: int, key: str) -> None:
@@ -131,5 +136,16 @@ def retry_failed(*, session: Session, team_id: str, kind: str, target: str, now:
             col(OutboxEvent.status) == FAILED,
         )
         .values(status=PENDING, attempts=0, next_attempt_at=now, last_error=None)
+    )
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+def fail_pending_of_team(*, session: Session, team_id: str, error: str, now: datetime) -> int:
+    """Give up every pending event of a workspace (the app was uninstalled there): they would
+    only be retried until the sender gave up, with nobody on the other side."""
+    result = session.execute(
+        update(OutboxEvent)
+        .where(col(OutboxEvent.team_id) == team_id, col(OutboxEvent.status) == PENDING)
+        .values(status=FAILED, next_attempt_at=now, locked_until=None, last_error=error[:500])
     )
     return result.rowcount  # type: ignore[attr-defined, no-any-return]

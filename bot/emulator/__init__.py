@@ -5,6 +5,7 @@ from bot.emulator.directory import Channel, User
 from bot.emulator.faults import Fault, Faults
 from bot.emulator.history import Ephemeral, Message
 from bot.emulator.ledger import BotIdentity, Team
+from bot.emulator.origin import Origin
 from bot.emulator.requester import BotResponse, SlackRequester, sign
 from bot.emulator.response_urls import ResponsePost
 from bot.emulator.server import FakeSlack
@@ -21,6 +22,7 @@ __all__ = [
     "Fault",
     "Faults",
     "Message",
+    "Origin",
     "ResponsePost",
     "SlackRequester",
     "Team",

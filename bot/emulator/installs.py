@@ -1,4 +1,5 @@
-"""OAuth installs: several workspaces, install codes, bot tokens and their rotation."""
+"""OAuth installs: several workspaces, install codes, bot tokens and their rotation, Grid orgs
+(a workspace's install, or one org-wide install for them all), and uninstalling."""
 
 from __future__ import annotations
 
@@ -29,13 +30,31 @@ class Installs(Ledger):
         self.bot_scopes = "commands,chat:write"
         # The app's registered Redirect URL, used when the authorize request names none.
         self.redirect_uri: str | None = None
+        # Grid orgs whose admin installs the app org-wide (`is_enterprise_install`).
+        self.org_wide: set[str] = set()
+        self._default_revoked = False
 
-    def add_team(self, name: str, *, team_id: str | None = None) -> Team:
+    def add_team(
+        self, name: str, *, team_id: str | None = None, enterprise_id: str | None = None
+    ) -> Team:
+        """A workspace; with `enterprise_id`, one of that Grid org's."""
         with self.lock:
             tid = team_id or self.new_id("T")
-            team = Team(id=tid, name=name, domain=tid.lower())
+            team = Team(id=tid, name=name, domain=tid.lower(), enterprise_id=enterprise_id)
             self.teams[tid] = team
             return team
+
+    def uninstall(self, team_id: str) -> None:
+        """An admin removed the app (or revoked its bot token): every bot token issued for the
+        workspace stops working, the default one too for the default team. Send the bot the
+        matching event with `SlackRequester.app_uninstalled` / `tokens_revoked`."""
+        with self.lock:
+            for token in [t for t, issued in self._tokens.items() if issued.team_id == team_id]:
+                del self._tokens[token]
+            for refresh in [r for r, team in self._refresh_tokens.items() if team == team_id]:
+                del self._refresh_tokens[refresh]
+            if team_id == self.team.id:
+                self._default_revoked = True
 
     def issue_code(self, team_id: str, *, user_id: str = "UINSTALLER") -> str:
         """A one-time code as Slack's authorize page hands to the redirect URL."""
@@ -77,22 +96,26 @@ class Installs(Ledger):
             return None if team_id is None else self._grant(team_id)
 
     def _grant(self, team_id: str) -> JsonDict:
+        """oauth.v2.access's answer. On Grid it names the org; an org-wide install names no
+        team (https://docs.slack.dev/enterprise/developing-for-enterprise-orgs)."""
         team = self.teams[team_id]
+        org = team.enterprise_id
+        org_wide = org is not None and org in self.org_wide
         return {
             **self.issue_token(team_id),
             "scope": self.bot_scopes,
             "bot_user_id": self.bot.user_id,
             "app_id": self.bot.app_id,
-            "team": {"id": team.id, "name": team.name},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "team": None if org_wide else {"id": team.id, "name": team.name},
+            "enterprise": None if org is None else {"id": org, "name": f"Org {org}"},
+            "is_enterprise_install": org_wide,
         }
 
     def token_team(self, token: str) -> str | None:
         """The team a valid, unexpired bot token belongs to; None if it opens no door."""
         with self.lock:
             if token == self.bot.token:
-                return self.team.id
+                return None if self._default_revoked else self.team.id
             issued = self._tokens.get(token)
             if issued is None:
                 return None

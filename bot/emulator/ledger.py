@@ -19,6 +19,8 @@ class Team:
     id: str = "T0001"
     name: str = "Förvaltning test"
     domain: str = "forvaltning-test"
+    # Enterprise Grid: the org the workspace belongs to (E…), else None.
+    enterprise_id: str | None = None
 
 
 @dataclass

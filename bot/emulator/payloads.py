@@ -1,4 +1,5 @@
-"""What Slack sends the bot, built from the fake workspace: commands, clicks, submits, events.
+"""What Slack sends the bot, built from the fake workspace: commands, clicks, submits (events:
+`bot.emulator.event_payloads`).
 
 Fields are filled from the workspace (user and channel names, the clicked message, the modal
 being submitted), so what the bot receives matches what it rendered. `SlackRequester` signs
@@ -12,6 +13,7 @@ from typing import Any
 
 from bot.emulator.blocks import find_action
 from bot.emulator.ledger import JsonDict
+from bot.emulator.origin import HOME, Origin, grid_fields
 from bot.emulator.server import FakeSlack
 from bot.emulator.views import View
 
@@ -20,10 +22,17 @@ VERIFICATION_TOKEN = "legacy-verification-token"  # noqa: S105  (a fake, by desi
 
 
 def slash_command(
-    fake: FakeSlack, text: str, *, user_id: str, channel_id: str, command: str
+    fake: FakeSlack,
+    text: str,
+    *,
+    user_id: str,
+    channel_id: str,
+    command: str,
+    origin: Origin = HOME,
 ) -> dict[str, str]:
     """The form Slack posts for `command text` typed by `user_id` in `channel_id`."""
     state = fake.state
+    team = state.teams.get(origin.team(fake), state.team)
     user = state.users.get(user_id)
     channel = state.channels.get(channel_id)
     channel_name = (
@@ -35,8 +44,9 @@ def slash_command(
     )
     return {
         "token": VERIFICATION_TOKEN,
-        "team_id": state.team.id,
-        "team_domain": state.team.domain,
+        "team_id": team.id,
+        "team_domain": team.domain,
+        **grid_fields(origin),
         "channel_id": channel_id,
         "channel_name": channel_name,
         "user_id": user_id,
@@ -44,7 +54,7 @@ def slash_command(
         "command": command,
         "text": text,
         "api_app_id": state.bot.app_id,
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if origin.is_enterprise_install else "false",
         "response_url": fake.response_url(channel=channel_id, user=user_id),
         "trigger_id": fake.issue_trigger_id(user_id),
     }
@@ -60,13 +70,14 @@ def rendered_click(
     view_id: str | None,
     value: str | None,
     action_ts: str,
+    origin: Origin = HOME,
 ) -> JsonDict:
     """`block_actions` for a button the bot rendered in a stored message or view.
 
     Clicking one that is not there raises LookupError instead of building a payload the bot
     could never receive.
     """
-    payload = interaction_base(fake, "block_actions", user_id)
+    payload = interaction_base(fake, "block_actions", user_id, origin)
     if view_id is not None:
         blocks = _view_container(fake, payload, view_id)
     elif channel_id is not None and message_ts is not None:
@@ -161,10 +172,11 @@ def built_click(
     channel_id: str | None,
     message_ts: str | None,
     action_ts: str,
+    origin: Origin = HOME,
 ) -> JsonDict:
     """`block_actions` built from the arguments alone, for payloads the bot never rendered."""
     state = fake.state
-    payload = interaction_base(fake, "block_actions", user_id)
+    payload = interaction_base(fake, "block_actions", user_id, origin)
     action: JsonDict = {
         "action_id": action_id,
         "block_id": block_id,
@@ -203,6 +215,7 @@ def view_submission(
     values: Mapping[str, Mapping[str, Any]],
     callback_id: str | None,
     private_metadata: str | None,
+    origin: Origin = HOME,
 ) -> JsonDict:
     """A modal submitted: by default the user's latest opened one.
 
@@ -233,66 +246,51 @@ def view_submission(
     if private_metadata is not None:
         view_fields["private_metadata"] = private_metadata
     view_fields["state"] = {"values": _state_values(values)}
-    payload = interaction_base(fake, "view_submission", user_id)
+    if origin.connect:
+        # Opened in the visitor's workspace through a Slack Connect channel: the view is
+        # theirs, and Slack names the workspace the app is installed in beside it.
+        view_fields["team_id"] = origin.user_team(fake)
+        view_fields["app_installed_team_id"] = origin.team(fake)
+        payload = interaction_base(fake, "view_submission", user_id, origin, team="user")
+    else:
+        payload = interaction_base(fake, "view_submission", user_id, origin)
     payload.update({"view": view_fields, "response_urls": []})
     return payload
 
 
-def event_callback(fake: FakeSlack, event: JsonDict, *, event_id: str, now: int) -> JsonDict:
-    """The `event_callback` envelope Slack wraps an event in."""
-    state = fake.state
-    return {
-        "token": VERIFICATION_TOKEN,
-        "team_id": state.team.id,
-        "api_app_id": state.bot.app_id,
-        "event": event,
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": now,
-        "authorizations": [
-            {
-                "enterprise_id": None,
-                "team_id": state.team.id,
-                "user_id": state.bot.user_id,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
-        "is_ext_shared_channel": False,
-    }
-
-
-def app_home_opened(fake: FakeSlack, user_id: str, *, tab: str) -> JsonDict:
-    state = fake.state
-    im, _ = state.open_im(user_id)
-    event: JsonDict = {
-        "type": "app_home_opened",
-        "user": user_id,
-        "channel": im.id,
-        "tab": tab,
-        "event_ts": state.next_ts(),
-    }
-    home = state.home_view(user_id)
-    if home is not None:
-        event["view"] = view_json(fake, home)
-    return event
-
-
-def interaction_base(fake: FakeSlack, kind: str, user_id: str) -> JsonDict:
+def interaction_base(
+    fake: FakeSlack, kind: str, user_id: str, origin: Origin = HOME, *, team: str = "installed"
+) -> JsonDict:
+    """What every interaction carries. `team` is the installed workspace, or the user's for
+    a dialog opened in theirs (`team="user"`); an org-wide install sends `team: null`."""
     state = fake.state
     user = state.users.get(user_id)
+    team_id = origin.user_team(fake) if team == "user" else origin.team(fake)
+    found = state.teams.get(team_id)
+    team_json: JsonDict | None = {
+        "id": team_id,
+        "domain": found.domain if found else team_id.lower(),
+    }
+    if origin.enterprise_id is not None and team_json is not None:
+        team_json.update(enterprise_id=origin.enterprise_id, enterprise_name="Org")
+    if origin.is_enterprise_install:
+        team_json = None
     return {
         "type": kind,
         "token": VERIFICATION_TOKEN,
         "api_app_id": state.bot.app_id,
-        "team": {"id": state.team.id, "domain": state.team.domain},
-        "enterprise": None,
-        "is_enterprise_install": False,
+        "team": team_json,
+        "enterprise": (
+            None
+            if origin.enterprise_id is None
+            else {"id": origin.enterprise_id, "name": f"Org {origin.enterprise_id}"}
+        ),
+        "is_enterprise_install": origin.is_enterprise_install,
         "user": {
             "id": user_id,
             "username": user.name if user else user_id,
             "name": user.name if user else user_id,
-            "team_id": state.team.id,
+            "team_id": origin.user_team(fake),
         },
         "trigger_id": fake.issue_trigger_id(user_id),
     }

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from bot.emulator import payloads
+from bot.emulator import event_payloads, payloads
 from bot.emulator.ledger import JsonDict
+from bot.emulator.origin import HOME, Origin
 from bot.emulator.server import FakeSlack
 
 DEFAULT_COMMAND = "/forvaltning"
@@ -147,6 +148,7 @@ class SlackRequester:
         user_id: str,
         channel_id: str,
         command: str | None = None,
+        origin: Origin = HOME,
         **overrides: Any,
     ) -> BotResponse:
         """`/forvaltning <text>` typed by `user_id` in `channel_id`."""
@@ -156,6 +158,7 @@ class SlackRequester:
             user_id=user_id,
             channel_id=channel_id,
             command=command or self.command_name,
+            origin=origin,
         )
         return self._send_form(form, **overrides)
 
@@ -170,6 +173,7 @@ class SlackRequester:
         message_ts: str | None = None,
         view_id: str | None = None,
         value: str | None = None,
+        origin: Origin = HOME,
         **overrides: Any,
     ) -> BotResponse:
         """Press a button in a stored message (channel_id + message_ts) or view (view_id).
@@ -186,6 +190,7 @@ class SlackRequester:
             view_id=view_id,
             value=value,
             action_ts=self._action_ts(),
+            origin=origin,
         )
         return self._send_interaction(payload, overrides)
 
@@ -198,6 +203,7 @@ class SlackRequester:
         block_id: str = "actions",
         channel_id: str | None = None,
         message_ts: str | None = None,
+        origin: Origin = HOME,
         **overrides: Any,
     ) -> BotResponse:
         """A button press built from the arguments alone, for payloads the bot never rendered."""
@@ -210,6 +216,7 @@ class SlackRequester:
             channel_id=channel_id,
             message_ts=message_ts,
             action_ts=self._action_ts(),
+            origin=origin,
         )
         return self._send_interaction(payload, overrides)
 
@@ -221,6 +228,7 @@ class SlackRequester:
         values: Mapping[str, Mapping[str, Any]] | None = None,
         callback_id: str | None = None,
         private_metadata: str | None = None,
+        origin: Origin = HOME,
         **overrides: Any,
     ) -> BotResponse:
         """Submit a modal (`view_submission`), by default the user's latest opened one.
@@ -235,6 +243,7 @@ class SlackRequester:
             values=values or {},
             callback_id=callback_id,
             private_metadata=private_metadata,
+            origin=origin,
         )
         return self._send_interaction(payload, overrides)
 
@@ -251,14 +260,16 @@ class SlackRequester:
         event_id: str | None = None,
         retry_num: int | None = None,
         retry_reason: str = "http_timeout",
+        origin: Origin = HOME,
         **overrides: Any,
     ) -> BotResponse:
         """An `event_callback` wrapping `event`; pass `event_id` to repeat a delivery."""
-        envelope = payloads.event_callback(
+        envelope = event_payloads.event_callback(
             self.fake,
             event,
             event_id=event_id or f"Ev{next(self._event_ids):08d}{secrets.token_hex(2)}",
             now=int(self._clock()),
+            origin=origin,
         )
         send_kwargs = _send_kwargs(overrides)
         envelope.update(overrides)
@@ -273,7 +284,23 @@ class SlackRequester:
         )
 
     def app_home_opened(self, user_id: str, *, tab: str = "home", **kwargs: Any) -> BotResponse:
-        return self.event(payloads.app_home_opened(self.fake, user_id, tab=tab), **kwargs)
+        return self.event(event_payloads.app_home_opened(self.fake, user_id, tab=tab), **kwargs)
+
+    def direct_message(self, user_id: str, text: str, **kwargs: Any) -> BotResponse:
+        """`user_id` writes `text` to the bot in its Messages tab (`message.im`)."""
+        return self.event(event_payloads.direct_message(self.fake, user_id, text), **kwargs)
+
+    def app_uninstalled(self, **kwargs: Any) -> BotResponse:
+        """An admin removed the app (call `state.uninstall` for its tokens to stop working)."""
+        return self.event(event_payloads.app_uninstalled(), **kwargs)
+
+    def tokens_revoked(
+        self, *, bot: list[str] | None = None, oauth: list[str] | None = None, **kwargs: Any
+    ) -> BotResponse:
+        """Tokens were revoked: by default the bot's (its user id in `tokens.bot`)."""
+        bots = [self.fake.state.bot.user_id] if bot is None and oauth is None else bot or []
+        revoked = event_payloads.tokens_revoked(bot=bots, oauth=oauth or [])
+        return self.event(revoked, **kwargs)
 
     def url_verification(self, challenge: str = "challenge-token") -> BotResponse:
         body = {

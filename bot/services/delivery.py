@@ -139,3 +139,15 @@ def report_undelivered(services: Services, event: Claimed, error: str, *, privat
     with services.db.session() as session:
         enqueue(session, services.clock(), told)
     return True
+
+
+def fail_pending_of_team(services: Services, team_id: str, reason: str) -> int:
+    """The workspace can no longer be reached (uninstalled, its bot token revoked): its pending
+    events fail now with `reason`, instead of being tried until the sender gives up. Returns
+    how many. The projects and their records stay; a new install delivers what comes next."""
+    with services.db.session() as session:
+        failed = queue.fail_pending_of_team(
+            session=session, team_id=team_id, error=reason, now=services.clock()
+        )
+    log.warning("team %s: %s; %s pending outbox events failed", team_id, reason, failed)
+    return failed

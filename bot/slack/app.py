@@ -12,6 +12,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.services.context import Services
+from bot.slack.lifecycle import Installations
 from bot.slack.listeners import buttons, commands, dialogs, events
 from bot.slack.listeners.deps import Deps
 from bot.slack.locale import Locales
@@ -26,6 +27,7 @@ def build_app(
     services: Services,
     locales: Locales,
     notify: Callable[[], None],
+    installations: Installations,
     oauth_settings: OAuthSettings | None = None,
     authorize: Authorize | None = None,
 ) -> App:
@@ -46,7 +48,7 @@ def build_app(
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )
-    deps = Deps(services=services, locales=locales, notify=notify)
+    deps = Deps(services=services, locales=locales, notify=notify, installations=installations)
     for surface in (events, commands, buttons, dialogs):
         surface.register(app, deps)
 

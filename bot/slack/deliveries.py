@@ -26,6 +26,7 @@ from bot.services.activities import my_activities
 from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
 from bot.services.reminders import reminder_view
+from bot.slack.lifecycle import NotInstalled
 from bot.slack.locale import Locales
 
 log = logging.getLogger(__name__)
@@ -332,6 +333,8 @@ def translated(deliver: Delivery) -> Delivery:
             deliver(attempt)
         except SlackApiError as err:
             raise outcome(err) from err
+        except NotInstalled as err:
+            raise Failed(err.reason) from err
         except (SlackClientError, OSError) as err:
             raise Retry(None, type(err).__name__, doubt=True) from err
 

@@ -19,12 +19,12 @@ from urllib.parse import urlsplit, urlunsplit
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
-from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, desc, select, text
 
+from bot.slack.lifecycle import NOT_INSTALLED, NotInstalled
 from bot.slack.manifest import bot_scopes
 
 log = logging.getLogger(__name__)
@@ -109,22 +109,91 @@ class GuardedAuthorize(InstallationStoreAuthorize):
 
 
 class InstallationClients:
-    """`clients(team_id)` for the outbox: a client with that workspace's current bot token."""
+    """`clients(team_id)` for the outbox: a client with that workspace's current bot token.
+
+    The outbox knows a workspace by its team id alone, so the install is looked up by it: a
+    workspace install on Enterprise Grid is stored under its enterprise id too, and an org-wide
+    install (`is_enterprise_install`) under the enterprise alone, with no team.
+    """
 
     def __init__(self, authorize: GuardedAuthorize, api_url: str) -> None:
         self._authorize = authorize
         self._api_url = api_url
 
+    @property
+    def store(self) -> InstallationStore:
+        return self._authorize.installation_store
+
     def __call__(self, team_id: str) -> WebClient:
-        store = self._authorize.installation_store
-        installation = store.find_installation(enterprise_id=None, team_id=team_id)
+        installation = self._find(team_id)
         if installation is None or installation.bot_token is None:
-            # Not installed (or uninstalled): the sender retries, then gives up as for any
-            # failure to reach Slack.
-            raise SlackClientError(f"no installation for team {team_id}")
+            return self._bot_only(team_id, installation)
         if installation.bot_refresh_token is not None:
             installation = self._authorize.rotate(installation) or installation
         return WebClient(token=installation.bot_token, base_url=self._api_url)
+
+    def _bot_only(self, team_id: str, installation: Installation | None) -> WebClient:
+        """No installation row with a bot token (the installer's user token was revoked, say):
+        the bot's own row, as Bolt's authorize falls back to it; none means not installed,
+        or uninstalled, and a delivery there fails at once until a new install."""
+        bot = None
+        if installation is not None:
+            bot = self.store.find_bot(
+                enterprise_id=installation.enterprise_id,
+                team_id=installation.team_id,
+                is_enterprise_install=installation.is_enterprise_install,
+            )
+        if bot is None:
+            bot = self.store.find_bot(enterprise_id=self._bot_enterprise(team_id), team_id=team_id)
+        if bot is None or not bot.bot_token:
+            raise NotInstalled(NOT_INSTALLED)
+        return WebClient(token=bot.bot_token, base_url=self._api_url)
+
+    def _bot_enterprise(self, team_id: str) -> str | None:
+        """The Grid org of the team's latest bot row (None off Grid, or with no row)."""
+        store = self.store
+        if not isinstance(store, SQLAlchemyInstallationStore):
+            return None
+        c = store.bots.c
+        latest = (
+            select(c.enterprise_id)
+            .where(c.client_id == store.client_id, c.team_id == team_id)
+            .order_by(desc(c.installed_at))
+            .limit(1)
+        )
+        with store.engine.connect() as connection:
+            found: str | None = connection.execute(latest).scalar()
+        return found
+
+    def _find(self, team_id: str) -> Installation | None:
+        store = self._authorize.installation_store
+        if not isinstance(store, SQLAlchemyInstallationStore):
+            return store.find_installation(enterprise_id=None, team_id=team_id)
+        table = store.installations
+        c = table.c
+        latest = (
+            select(c.enterprise_id, c.team_id)
+            .where(c.client_id == store.client_id, c.team_id == team_id)
+            .order_by(desc(c.installed_at))
+            .limit(1)
+        )
+        org_wide = (
+            select(c.enterprise_id)
+            .where(c.client_id == store.client_id, c.is_enterprise_install.is_(True))
+            .distinct()
+        )
+        with store.engine.connect() as connection:
+            found = connection.execute(latest).first()
+            orgs = [] if found is not None else list(connection.execute(org_wide).scalars())
+        if found is not None:
+            return store.find_installation(enterprise_id=found.enterprise_id, team_id=team_id)
+        if len(orgs) == 1:
+            # One org-wide install covers every workspace of its org. With several orgs the
+            # outbox cannot tell which one a team belongs to (see the README).
+            return store.find_installation(
+                enterprise_id=orgs[0], team_id=None, is_enterprise_install=True
+            )
+        return None
 
 
 def oauth_settings(

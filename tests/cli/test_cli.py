@@ -43,6 +43,13 @@ def test_manifest_is_valid_json_with_the_command_and_scopes(request_url: str | N
         assert manifest["settings"]["socket_mode_enabled"] is True
 
 
+def test_manifest_refuses_a_request_url_that_is_not_https_with_exit_2() -> None:
+    result = run(["manifest", "--request-url", "http://bot.kommun.se"], clean_env())
+    assert result.returncode == 2
+    assert "--request-url must be an https URL" in result.stderr
+    assert result.stdout == ""
+
+
 def test_serve_with_some_credentials_names_what_is_missing(tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}", SLACK_BOT_TOKEN=BOT_TOKEN)
     result = run(["serve"], env)

@@ -3,82 +3,26 @@ and token rotation that happens once however many threads find the token expirin
 
 from __future__ import annotations
 
-import html
-import re
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from pydantic import SecretStr
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.config import Settings
 from bot.emulator import FakeSlack, SlackRequester
 from bot.slack.oauth import InstallationClients, authorization_url, oauth_settings
 from bot.wiring import Bot
 from storage.db import Database, upgrade
 from tests.support.bot import SIGNING_SECRET, Workspace
+from tests.support.oauth import CLIENT_ID, CLIENT_SECRET, install, serving_oauth_bot
 from tests.support.waiting import eventually
-
-CLIENT_ID = "111.222"
-CLIENT_SECRET = "test-client-secret"
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
-    opener = urllib.request.build_opener(_NoRedirect)
-    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310  (loopback)
-    try:
-        with opener.open(request, timeout=5) as reply:
-            return reply.status, dict(reply.headers.items()), reply.read().decode()
-    except urllib.error.HTTPError as err:
-        with err:
-            return err.code, dict(err.headers.items()), err.read().decode(errors="replace")
-
-
-def install(bot_url: str, team_id: str) -> str:
-    """An admin of `team_id` opens our install page, allows, and comes back; the reply page."""
-    status, headers, page = _get(f"{bot_url}/slack/install?team={team_id}")
-    assert status == 200, page
-    cookie = headers["Set-Cookie"].split(";", 1)[0]
-    found = re.search(r'<a href="([^"]+)"', page)
-    assert found is not None, page
-    authorize = html.unescape(found.group(1))
-    status, headers, _ = _get(authorize)
-    assert status == 302
-    status, _, done = _get(headers["Location"], {"Cookie": cookie})
-    assert status == 200, done
-    return done
 
 
 @pytest.fixture
 def oauth_bot(workspace: Workspace, database_url: str) -> Iterator[Bot]:
-    settings = Settings(
-        slack_client_id=CLIENT_ID,
-        slack_client_secret=SecretStr(CLIENT_SECRET),
-        slack_signing_secret=SecretStr(SIGNING_SECRET),
-        slack_api_url=workspace.fake.api_url,
-        database_url=database_url,
-        host="127.0.0.1",
-        port=0,
-        threads=4,
-        tick_seconds=3600,
-    )
-    assert settings.oauth_mode and settings.missing_credentials() == []
-    bot = Bot.build(settings)
-    bot.server.start_in_background()
-    bot.start_background_work()
-    workspace.fake.state.redirect_uri = f"{bot.server.url}/slack/oauth_redirect"
-    yield bot
-    bot.stop()
+    with serving_oauth_bot(workspace, database_url) as bot:
+        yield bot
 
 
 def test_authorization_url_sits_beside_the_api() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 import messages
@@ -141,16 +141,23 @@ def tell(click: Click, message: Message) -> None:
 
 def _listener(
     deps: Deps, handler: Callable[[Deps, Click], None]
-) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient, Respond], None]:
+) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient, Respond, BoltContext], None]:
     def listener(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
     ) -> None:
         ack()
         target = payload.row_id(action.get("value"))
         if target is None:
             return  # not a button we rendered: nothing to do, nothing to say
         action_id = ActionId(action["action_id"])
-        click = Click(payload.actor(body), action_id, target, body, client, respond, deps.locales)
+        click = Click(
+            payload.actor(body, context), action_id, target, body, client, respond, deps.locales
+        )
         try:
             handler(deps, click)
         except Exception as error:

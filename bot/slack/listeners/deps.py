@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.services.context import Services
+from bot.slack.lifecycle import Installations
 from bot.slack.locale import Locales
 
 
@@ -15,3 +16,5 @@ class Deps:
     locales: Locales
     # Called after a change queued outgoing messages, so they leave now rather than next tick.
     notify: Callable[[], None]
+    # Where an uninstall or a revocation is forgotten: the OAuth store, or the one token.
+    installations: Installations

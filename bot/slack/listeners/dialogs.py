@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.errors import DomainError
@@ -82,9 +82,15 @@ def register(app: App, deps: Deps) -> None:
 
 def _listener(
     deps: Deps, handler: Callable[[Deps, Dialog], None]
-) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient], None]:
-    def listener(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        actor = payload.actor(body)
+) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient, BoltContext], None]:
+    def listener(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        actor = payload.actor(body, context)
         try:
             # What was typed gets the same cleaning and limit as a command's text.
             handler(deps, Dialog(actor, payload.metadata(view), written(payload.reason(view))))

@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
 
-from bot.services import activities, decisions, events
+import messages
+from bot.services import activities, decisions, delivery, events
 from bot.services.context import Services
+from bot.slack.lifecycle import Revocation
 from bot.slack.listeners.deps import Deps
 from bot.slack.listeners.reply import Ack
 
@@ -30,8 +33,12 @@ class Happened:
     """An event as its handler reads it."""
 
     event: dict[str, Any]
+    # The workspace as Bolt resolved it (authorizations first, so in a Slack Connect channel
+    # the one the app is installed in); the envelope's on an org-wide install, which has none.
     team_id: str
     bot_user_id: str | None
+    context: BoltContext
+    client: WebClient
 
 
 def bot_joined(deps: Deps, happened: Happened) -> None:
@@ -52,9 +59,43 @@ def home_opened(deps: Deps, happened: Happened) -> None:
     deps.notify()
 
 
+def direct_message(deps: Deps, happened: Happened) -> None:
+    """Someone wrote to the bot in its Messages tab: it answers with the help, once per
+    message (the middleware below), never to itself, another bot or an edit."""
+    event = happened.event
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return
+    user = event.get("user")
+    if not user or user == happened.bot_user_id:
+        return
+    lang = deps.locales.language(happened.client, happened.team_id, str(user))
+    help_text = messages.help_message(lang)
+    happened.client.chat_postMessage(channel=str(event["channel"]), **help_text.as_kwargs())
+
+
+def uninstalled(deps: Deps, happened: Happened) -> None:
+    """The app was removed from a workspace (or org): its installation goes, and so does
+    what was waiting to be sent there. The projects and their records stay."""
+    _let_go(deps, happened, Revocation.uninstall())
+
+
+def tokens_revoked(deps: Deps, happened: Happened) -> None:
+    """Tokens were revoked: only those go; if the bot's was one, nothing more can be sent."""
+    _let_go(deps, happened, Revocation.of_tokens(happened.event))
+
+
+def _let_go(deps: Deps, happened: Happened, revocation: Revocation) -> None:
+    deps.installations.revoke(happened.context, revocation)
+    if revocation.bot and happened.team_id:
+        delivery.fail_pending_of_team(deps.services, happened.team_id, revocation.reason)
+
+
 EVENTS: dict[str, Callable[[Deps, Happened], None]] = {
     "member_joined_channel": bot_joined,
     "app_home_opened": home_opened,
+    "message": direct_message,
+    "app_uninstalled": uninstalled,
+    "tokens_revoked": tokens_revoked,
 }
 
 
@@ -73,13 +114,17 @@ def forget_failed(services: Services, body: dict[str, Any]) -> None:
 
 def _listener(
     deps: Deps, handler: Callable[[Deps, Happened], None]
-) -> Callable[[Ack, dict[str, Any], dict[str, Any], dict[str, Any]], None]:
+) -> Callable[[Ack, dict[str, Any], dict[str, Any], BoltContext, WebClient], None]:
     def listener(
-        ack: Ack, event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]
+        ack: Ack,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
     ) -> None:
         ack()
-        team_id = str(body.get("team_id") or "")
-        handler(deps, Happened(event, team_id, context.get("bot_user_id")))
+        team_id = str(context.team_id or body.get("team_id") or "")
+        handler(deps, Happened(event, team_id, context.bot_user_id, context, client))
 
     return listener
 

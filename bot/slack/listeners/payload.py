@@ -6,15 +6,25 @@ import json
 import re
 from typing import Any
 
+from slack_bolt import BoltContext
+
 from bot.services.context import Actor
 from messages.ids import ActionId, BlockId
 
 _ID = re.compile(r"[0-9]{1,12}")
 
 
-def actor(body: dict[str, Any]) -> Actor:
+def actor(body: dict[str, Any], context: BoltContext) -> Actor:
+    """Who acted, in the workspace Bolt authorized the request for: the installed one.
+
+    In a Slack Connect channel someone of another organisation has their own `user.team_id`,
+    and a dialog opened there carries the installed workspace as `view.app_installed_team_id`;
+    Bolt resolves that first, then `team.id`, then (org-wide installs send `team: null`) the
+    user's own. Our records belong to that workspace, never to the visitor's.
+    """
     team = body.get("team") or {}
-    return Actor(team_id=team.get("id") or body["user"]["team_id"], user_id=body["user"]["id"])
+    team_id = context.team_id or team.get("id") or body["user"]["team_id"]
+    return Actor(team_id=team_id, user_id=body["user"]["id"])
 
 
 def row_id(value: object) -> int | None:
