@@ -221,38 +221,3 @@ def test_reservation_goes_into_the_record_and_the_thread_and_exports(
         assert heading in markdown, heading
     assert "Driftavtalet \\<saknar\\> & vite" in markdown
     assert "<https://intra.kommun.se/driftplan>" in markdown
-
-
-def test_the_bot_joining_a_channel_of_another_workspace_requeues_nothing(
-    start_bot: Callable[[], RunningBot], workspace: Workspace
-) -> None:
-    w = workspace
-    people = (w.anna, w.erik, w.sara)
-    board = w.fake.state.add_channel("styrgrupp", members=people)
-    private = w.fake.state.add_channel("ledning", members=people, is_private=True)
-    running = start_bot()
-    run(running, w, "nytt Kommunen X")
-    ready_the_project(running, w, [w.erik, w.sara], w.sara, board)
-    run(running, w, f"kanaler <#{private}>")
-    w.fake.state.set_member(private, "UBOT", member=False)  # removed before the decision
-    decide(running, w, board)
-    assert eventually(
-        lambda: [m for m in w.fake.state.dms_to(w.anna) if "kunde inte meddelas" in m.text]
-    )
-
-    def failed() -> list[str]:
-        with running.bot.db.session() as session:
-            query = select(col(OutboxEvent.status)).where(
-                col(OutboxEvent.kind) == "announcement", col(OutboxEvent.target) == private
-            )
-            return list(session.execute(query).scalars())
-
-    assert failed() == ["failed"]
-    w.fake.state.set_member(private, "UBOT")
-    joined = {"type": "member_joined_channel", "user": "UBOT", "channel": private}
-    other = running.slack.event(joined, team_id="TOTHER")
-    assert other.status == 200
-    assert failed() == ["failed"] and announcements(w, private) == []
-    running.slack.event(joined)
-    eventually(lambda: announcements(w, private))
-    assert len(announcements(w, private)) == 1
