@@ -4,25 +4,29 @@ Slack requests are timed here, around the whole of Bolt's handling, rather than 
 middleware: the sync App's `next()` only sets a flag (the chain runs after the middleware
 returns), so a middleware cannot wrap the listener. With `process_before_response=True` the
 HTTP answer *is* the ack, so the time to the answer is the ack latency Slack sees (plus the
-network). The same layer gives each Slack request its request id for the logs.
+network). The same layer gives each Slack request its request id for the logs, and hands it
+to the gate (bot/slack/gate.py), which lets Bolt see it only once it is signed, readable, of
+Slack's shape and not a replay.
 """
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
+from pydantic import SecretStr
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from bot import logs
 from bot.metrics import Metrics, Surface
+from bot.services.context import Services
+from bot.slack import envelope
+from bot.slack.gate import Gate, Passage
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -34,46 +38,41 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 REQUEST_ID_HEADER = "X-Request-Id"
-MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; a bigger body is not from Slack
 _ACTIONS = {"block_actions", "interactive_message", "block_suggestion"}
 
 
-def wsgi_app(app: App, db: Database, metrics: Metrics) -> WSGIApplication:
+def wsgi_app(
+    app: App, services: Services, metrics: Metrics, signing_secret: SecretStr | None
+) -> WSGIApplication:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    secret = signing_secret.get_secret_value() if signing_secret else None
+    gate = Gate(slack, secret, services)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if method in ("GET", "HEAD"):
             if path == HEALTH_PATH:
-                return _health(db, start_response)
+                return _health(services.db, start_response)
             if path == METRICS_PATH:
                 return _metrics(metrics, start_response)
         if path == EVENTS_PATH and method == "POST":
-            return _slack_request(slack, metrics, environ, start_response)
-        return slack(environ, start_response)
+            return _slack_request(gate, metrics, environ, start_response)
+        # The OAuth pages: their `code` and `state` are secrets in every record logged meanwhile.
+        with logs.request_context(secrets=_oauth_secrets(environ)):
+            return slack(environ, start_response)
 
     return application
 
 
 def _slack_request(
-    slack: SlackRequestHandler,
+    gate: Gate,
     metrics: Metrics,
     environ: WSGIEnvironment,
     start_response: StartResponse,
 ) -> Iterable[bytes]:
     started = time.perf_counter()
-    # Bolt reads the body once from wsgi.input; read it first to learn the surface, then hand
-    # Bolt the same bytes.
-    try:
-        length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
-    except ValueError:  # not a number: read nothing; Bolt refuses the unsigned empty body
-        length = 0
-    body = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    surface = surface_of(body, str(environ.get("CONTENT_TYPE") or ""))
     answered: list[int] = []
-
+    passage = Passage()
     with logs.request_context() as rid:
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -81,33 +80,59 @@ def _slack_request(
             return start_response(status, [*headers, (REQUEST_ID_HEADER, rid)], exc_info)
 
         try:
-            result = slack(environ, start)
+            result = gate(environ, start, passage)
         finally:
             seconds = time.perf_counter() - started
             status = answered[-1] if answered else 500
+            # A refused body is read for this label only, after the refusal was decided.
+            surface = (
+                surface_of_body(passage.envelope.body)
+                if passage.envelope
+                else surface_of(passage.body, str(environ.get("CONTENT_TYPE") or ""))
+            )
             metrics.slack_request(surface, status, seconds)
-            log.info("slack %s answered %s in %.1f ms", surface.value, status, seconds * 1000)
+            # One line per request; what was refused or skipped, and why, is on the same line.
+            level = logging.INFO if passage.note is None else logging.WARNING
+            note = f" ({passage.note})" if passage.note else ""
+            log.log(
+                level,
+                "slack %s answered %s in %.1f ms%s",
+                surface.value,
+                status,
+                seconds * 1000,
+                note,
+            )
     return result
 
 
 def surface_of(body: bytes, content_type: str) -> Surface:
     """Which kind of Slack request a body is, read the way Slack sends each kind."""
     try:
-        if content_type.startswith("application/json"):
-            kind = json.loads(body).get("type")
-            return Surface.EVENT if kind == "event_callback" else Surface.OTHER
-        form = parse_qs(body.decode("utf-8"))
-        if "command" in form:
-            return Surface.COMMAND
-        if "payload" in form:
-            kind = json.loads(form["payload"][0]).get("type")
-            if kind in _ACTIONS:
-                return Surface.ACTION
-            if kind == "view_submission":
-                return Surface.VIEW_SUBMISSION
-    except (ValueError, AttributeError):  # not what Slack sends: Bolt will refuse it; count it
-        pass
+        return surface_of_body(envelope.read(body, content_type))
+    except ValueError:  # not what Slack sends: refused; counted all the same
+        return Surface.OTHER
+
+
+def surface_of_body(body: Any) -> Surface:
+    if not isinstance(body, dict):
+        return Surface.OTHER
+    if "command" in body:
+        return Surface.COMMAND
+    kind = body.get("type")
+    if not isinstance(kind, str):
+        return Surface.OTHER
+    if kind == "event_callback":
+        return Surface.EVENT
+    if kind in _ACTIONS:
+        return Surface.ACTION
+    if kind == "view_submission":
+        return Surface.VIEW_SUBMISSION
     return Surface.OTHER
+
+
+def _oauth_secrets(environ: WSGIEnvironment) -> list[str]:
+    query = parse_qs(str(environ.get("QUERY_STRING") or ""))
+    return [value for name in ("code", "state") for value in query.get(name, [])]
 
 
 def _health(db: Database, start_response: StartResponse) -> Iterable[bytes]:

@@ -5,7 +5,11 @@ systemd, CI) a collector does, so every record is one JSON object on one line. E
 request gets a fresh uuid4 in a context variable (Slack's own headers identify a delivery
 attempt, not our handling of it, and a retry repeats them), and a filter puts it on every record
 logged while the request is handled. A second filter redacts anything that looks like a Slack
-token and the configured secret values, from the message, its arguments and the traceback.
+token, the configured secret values and the secrets of the request being handled (an OAuth
+`code` and `state`), from the message, its arguments and the traceback. Bolt logs the OAuth
+callback's query at DEBUG and a failed code exchange, code included, at WARNING; slack_sdk
+logs the exchange's body at DEBUG: what they say in their own words is caught by the values,
+a `code=`/`state=` in a URL or a `'code': …` in a dict anywhere by the patterns.
 """
 
 from __future__ import annotations
@@ -24,19 +28,29 @@ from typing import IO, Any
 REDACTED = "[REDACTED]"
 # Bot, user, app-level, refresh and rotating tokens: xoxb-, xoxp-, xapp-, xoxe-, xoxe.xoxb-…
 TOKEN = re.compile(r"\b((?:xoxe\.)?(?:xox[abeoprs]|xapp))-[A-Za-z0-9-]+")
+# An OAuth code or state: in a query string (code=…), or a dict's repr or JSON ('code': ['…']).
+OAUTH_FIELD = re.compile(
+    r"""(?P<lead>[?&](?:code|state)=|["'](?:code|state)["']\s*:\s*\[?\s*["'])[^&"'\s]+"""
+)
+# Shorter values are no code Slack issued, and redacting them would blank common words.
+MIN_REQUEST_SECRET = 8
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+request_secrets: ContextVar[tuple[str, ...]] = ContextVar("request_secrets", default=())
 
 
 @contextmanager
-def request_context() -> Iterator[str]:
-    """A new request id for the work inside the block (one Slack request)."""
+def request_context(secrets: Iterable[str] = ()) -> Iterator[str]:
+    """A new request id for the work inside the block (one request), and values that no
+    record logged meanwhile may show (the request's OAuth code and state)."""
     rid = uuid.uuid4().hex
     token = request_id.set(rid)
+    hidden = request_secrets.set(tuple(s for s in secrets if len(s) >= MIN_REQUEST_SECRET))
     try:
         yield rid
     finally:
+        request_secrets.reset(hidden)
         request_id.reset(token)
 
 
@@ -59,8 +73,9 @@ class RedactFilter(logging.Filter):
         self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
+        for secret in (*sorted(request_secrets.get(), key=len, reverse=True), *self._secrets):
             text = text.replace(secret, REDACTED)
+        text = OAUTH_FIELD.sub(lambda m: f"{m.group('lead')}{REDACTED}", text)
         return TOKEN.sub(lambda m: f"{m.group(1)}-{REDACTED}", text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from waitress import wasyncore
 from waitress.server import create_server
 
+from bot.slack.gate import MAX_BODY
+
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
 
@@ -32,6 +34,10 @@ class HttpServer:
             # Slack waits 3 s at most; a slow client must not hold a worker thread for longer.
             channel_timeout=30,
             clear_untrusted_proxy_headers=True,
+            # Refused from the declared Content-Length before a byte of the body is buffered
+            # (a chunked body once it passes the limit). Waitress refuses a length equal to
+            # the limit, so the limit is one past the largest body allowed.
+            max_request_body_size=MAX_BODY + 1,
         )
         self._thread: threading.Thread | None = None
         self._stopped = False

@@ -79,7 +79,7 @@ class Bot:
             authorize=authorize,
         )
         server = HttpServer(
-            wsgi_app(app, db, metrics),
+            wsgi_app(app, services, metrics, settings.slack_signing_secret),
             host=settings.host,
             port=settings.port,
             threads=settings.threads,

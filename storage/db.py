@@ -12,8 +12,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -53,6 +56,23 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     # only reads (Database.reading) needs no lock at all: WAL readers never wait for writers.
     read_only = connection.get_execution_options().get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def insert_if_absent(
+    session: Session, table: type[Any], primary_key: Mapped[Any], /, **values: Any
+) -> bool:
+    """Insert the row unless one with its primary key exists; True if this insert happened.
+
+    One statement, so two replicas inserting the same key at once make one row: the loser
+    waits for the winner's commit and then inserts nothing.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # RETURNING rather than rowcount: through the ORM session an INSERT's rowcount is -1 on
+    # PostgreSQL; a returned row is the one sure sign that this insert happened.
+    inserted = session.execute(
+        insert(table).values(**values).on_conflict_do_nothing().returning(primary_key)
+    ).first()
+    return inserted is not None
 
 
 class NoDatabase(Exception):

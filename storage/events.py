@@ -5,25 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage.db import insert_if_absent
 from storage.models import SlackEvent
 
 
 def first_delivery(*, session: Session, event_id: str, team_id: str, now: datetime) -> bool:
     """Record the event; False if it was recorded before (this is a redelivery)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    # RETURNING rather than rowcount: through the ORM session an INSERT's rowcount is -1 on
-    # PostgreSQL; a returned row is the one sure sign that this insert happened.
-    inserted = session.execute(
-        insert(SlackEvent)
-        .values(event_id=event_id, team_id=team_id, received_at=now)
-        .on_conflict_do_nothing()
-        .returning(col(SlackEvent.event_id))
-    ).first()
-    return inserted is not None
+    return insert_if_absent(
+        session,
+        SlackEvent,
+        col(SlackEvent.event_id),
+        event_id=event_id,
+        team_id=team_id,
+        received_at=now,
+    )
 
 
 def forget(*, session: Session, event_id: str) -> None:

@@ -193,6 +193,18 @@ class ReminderMessage(SQLModel, table=True):
     posted_at: datetime = _utc()
 
 
+class SlackRequest(SQLModel, table=True):
+    """Signed commands, clicks and dialog submissions already handled, by what Slack makes
+    unique per action (hashed), so the same request played again changes nothing."""
+
+    __tablename__ = "slack_request"
+
+    key: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=32)
+    team_id: str = Field(max_length=32)
+    received_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only (a trigger refuses UPDATE and DELETE): what a registrar may be asked for."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.services import replays
 from bot.services import tick_jobs as jobs
 from bot.services.context import Services
 from bot.services.tick_report import TickReport
@@ -27,6 +28,7 @@ STEPS: tuple[Step, ...] = (
     jobs.run_deadlines,
     jobs.run_non_voter_reminders,
     jobs.forget_old_events,
+    replays.forget_old,
 )
 
 

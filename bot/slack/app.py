@@ -6,12 +6,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.services.context import Services
+from bot.slack import failure
 from bot.slack.lifecycle import Installations
 from bot.slack.listeners import buttons, commands, dialogs, events
 from bot.slack.listeners.deps import Deps
@@ -53,8 +54,8 @@ def build_app(
         surface.register(app, deps)
 
     @app.error
-    def unhandled(error: Exception, body: dict[str, Any]) -> None:
-        log.exception("unhandled error in a listener (type=%s)", body.get("type"), exc_info=error)
+    def unhandled(error: Exception, body: dict[str, Any], context: BoltContext) -> Any:
         events.forget_failed(services, body)
+        return failure.answer(error, body, context, locales)
 
     return app

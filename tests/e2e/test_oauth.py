@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from slack_sdk import WebClient
@@ -14,8 +15,16 @@ from bot.emulator import FakeSlack, SlackRequester
 from bot.slack.oauth import InstallationClients, authorization_url, oauth_settings
 from bot.wiring import Bot
 from storage.db import Database, upgrade
+from tests.e2e.wire import Records, capture_everything
 from tests.support.bot import SIGNING_SECRET, Workspace
-from tests.support.oauth import CLIENT_ID, CLIENT_SECRET, install, serving_oauth_bot
+from tests.support.oauth import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    come_back,
+    install,
+    serving_oauth_bot,
+    the_way_back,
+)
 from tests.support.waiting import eventually
 
 
@@ -129,3 +138,48 @@ def test_concurrent_rotation_of_one_expiring_installation_refreshes_once(
         assert stored is not None and stored.bot_token == tokens[0]
     finally:
         db.dispose()
+
+
+# Issue 14 "Logs": the OAuth `code` (and `state`) never reach a log line, at any level. Bolt
+# logs the callback's query at DEBUG and a failed exchange, code included, at WARNING;
+# slack_sdk logs the exchange's body at DEBUG. Every logger is at DEBUG here.
+
+
+@pytest.fixture
+def every_record() -> Iterator[Records]:
+    """Every record at DEBUG, the client secret redacted as `serve` configures it."""
+    yield from capture_everything(CLIENT_SECRET)
+
+
+def secrets_of(url: str) -> tuple[str, str]:
+    query = parse_qs(urlsplit(url).query)
+    return query["code"][0], query["state"][0]
+
+
+def test_a_successful_install_logs_neither_code_nor_state(
+    oauth_bot: Bot,
+    workspace: Workspace,
+    every_record: Records,
+) -> None:
+    url, cookie = the_way_back(oauth_bot.server.url, workspace.fake.state.team.id)
+    code, state = secrets_of(url)
+    status, page = come_back(url, cookie)
+    assert status == 200, page
+    out = every_record.text
+    assert "Handling an OAuth callback success" in out  # Bolt's DEBUG line was written
+    assert code not in out and state not in out and CLIENT_SECRET not in out
+
+
+def test_a_failed_exchange_logs_neither_code_nor_state(
+    oauth_bot: Bot,
+    workspace: Workspace,
+    every_record: Records,
+) -> None:
+    url, cookie = the_way_back(oauth_bot.server.url, workspace.fake.state.team.id)
+    _, state = secrets_of(url)
+    forged = "code-" + "f" * 16  # a code Slack never issued: the exchange fails
+    status, _ = come_back(url.replace(secrets_of(url)[0], forged), cookie)
+    assert status != 200
+    out = every_record.text
+    assert "Failed to fetch oauth.v2.access result" in out  # Bolt's WARNING was written
+    assert forged not in out and state not in out

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from storage.models import Activity, AuditEntry, Document, OutboxEvent, Project, SteeringMember
+from tests.e2e.support import statuses
 from tests.support.bot import RunningBot, Workspace, run
 from tests.support.outbox import undelivered
 from tests.support.waiting import eventually
@@ -279,3 +280,13 @@ def test_nothing_is_sent_for_a_refused_command(
     # with nothing pending there, nothing is on its way.
     assert eventually(lambda: undelivered(running.bot.db) == 0), "the outbox did not settle"
     assert workspace.fake.state.calls("chat.postMessage") == []
+
+
+def test_a_comment_with_the_word_payload_is_read_as_written(
+    project: RunningBot, workspace: Workspace
+) -> None:
+    """Bolt takes any form body containing "payload" for an interaction and reads it as empty;
+    the gate re-spells it so the command does what it says."""
+    body = run(project, workspace, "klar 1.1 payload levererad enligt avtal")
+    assert "Klar – _payload levererad enligt avtal_" in body["text"], body["text"]
+    assert statuses(project)["nyttorealiseringsplan"] == "done"

@@ -152,3 +152,28 @@ def test_every_log_of_a_slack_request_carries_its_request_id(
         assert any(r["logger"].startswith("slack_bolt") for r in mine), mine
     out = root_json.getvalue()
     assert SIGNING_SECRET not in out and BOT_TOKEN not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET /slack/oauth_redirect?code=1234.5678.abcdef&state=a1b2c3d4e5",
+        "request: {'code': ['1234.5678.abcdef'], 'state': ['a1b2c3d4e5']}",
+        "body_params: {'code': '1234.5678.abcdef', 'client_id': '111.222'}",
+        '{"code": "1234.5678.abcdef", "state": "a1b2c3d4e5"}',
+    ],
+)
+def test_an_oauth_code_or_state_is_redacted_wherever_it_is_written(text: str) -> None:
+    out = logs.RedactFilter().redact(text)
+    assert "1234.5678.abcdef" not in out and "a1b2c3d4e5" not in out
+    assert logs.REDACTED in out
+
+
+def test_the_secrets_of_the_request_being_handled_are_redacted_in_any_words() -> None:
+    redact = logs.RedactFilter().redact
+    with logs.request_context(secrets=["1234.5678.abcdef", "short"]):
+        assert redact("exchange failed with code: 1234.5678.abcdef") == (
+            f"exchange failed with code: {logs.REDACTED}"
+        )
+        assert redact("short words stay") == "short words stay"
+    assert "1234.5678.abcdef" in redact("after the request: 1234.5678.abcdef")

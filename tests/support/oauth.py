@@ -38,17 +38,29 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
 
 def install(bot_url: str, team_id: str) -> str:
     """An admin of `team_id` opens our install page, allows, and comes back; the reply page."""
+    status, done = come_back(*the_way_back(bot_url, team_id))
+    assert status == 200, done
+    return done
+
+
+def the_way_back(bot_url: str, team_id: str) -> tuple[str, str]:
+    """The admin opened our install page and allowed: the URL Slack sends them back to (with
+    its code and state) and our cookie."""
     status, headers, page = _get(f"{bot_url}/slack/install?team={team_id}")
     assert status == 200, page
     cookie = headers["Set-Cookie"].split(";", 1)[0]
     found = re.search(r'<a href="([^"]+)"', page)
     assert found is not None, page
     authorize = html.unescape(found.group(1))
-    status, headers, _ = _get(authorize)
+    status, back, _ = _get(authorize)
     assert status == 302
-    status, _, done = _get(headers["Location"], {"Cookie": cookie})
-    assert status == 200, done
-    return done
+    return back["Location"], cookie
+
+
+def come_back(url: str, cookie: str) -> tuple[int, str]:
+    """The admin's browser at our redirect URL: the status and the page."""
+    status, _, page = _get(url, {"Cookie": cookie})
+    return status, page
 
 
 def oauth_bot_settings(workspace: Workspace, database_url: str) -> Settings:

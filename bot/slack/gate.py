@@ -1,0 +1,163 @@
+"""The door of /slack/events: size, signature, shape and replay, in that order, then Bolt.
+
+Bolt parses a body before it checks the signature (BoltRequest parses in its constructor), and
+its context extraction assumes Slack's shapes, so a garbage body became a 500 with a traceback
+and an unsigned one was parsed before it was refused. Here nothing reads the body before its
+declared size is allowed and its signature verified over the raw bytes; then it is read once
+(bot/slack/envelope.py) and held against the shapes Slack sends; then a command, click or
+dialog submission seen before is answered without being handled again. Only then does Bolt get
+the same bytes. Each refusal is one short answer and one log line (by the caller), never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from bot.services import replays
+from bot.services.context import Services
+from bot.slack import signature
+from bot.slack.envelope import Envelope, Kind, Malformed, Unreadable, open_envelope
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; a bigger body is not from Slack
+# Slack checks a slash command's certificate with this form, and sends it unsigned.
+_SSL_CHECK_MAX = 256
+
+
+@dataclass
+class Passage:
+    """What the gate saw of one request, for the caller's metrics and its one log line."""
+
+    body: bytes = b""
+    envelope: Envelope | None = None
+    note: str | None = None  # why the request was not handed to Bolt, if it was not
+
+
+class Gate:
+    """Wraps Bolt's WSGI handler (slack_bolt.adapter.wsgi.SlackRequestHandler)."""
+
+    def __init__(
+        self,
+        bolt: WSGIApplication,
+        signing_secret: str | None,
+        services: Services,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._bolt = bolt
+        self._secret = signing_secret
+        self._services = services
+        self._clock = clock
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse, passage: Passage
+    ) -> Iterable[bytes]:
+        try:
+            declared = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:  # not a number: read nothing, and the empty body is unsigned
+            declared = 0
+        if declared > MAX_BODY:
+            passage.note = f"{declared} bytes declared, more than {MAX_BODY}"
+            return _answer(start_response, "413 Content Too Large", b"request body too large\n")
+        body = environ["wsgi.input"].read(declared) if declared > 0 else b""
+        passage.body = body
+        refusal = signature.check(
+            self._secret,
+            environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+            environ.get("HTTP_X_SLACK_SIGNATURE"),
+            body,
+            now=self._clock(),
+        )
+        if refusal is signature.Refusal.UNSIGNED and _ssl_check(environ, body):
+            passage.note = "Slack's SSL check, unsigned as Slack sends it"
+            return _answer(start_response, "200 OK", b"")
+        if refusal is not None:
+            passage.note = str(refusal)
+            return _answer(start_response, "401 Unauthorized", b"invalid request\n")
+        opened = open_envelope(body, str(environ.get("CONTENT_TYPE") or ""))
+        if isinstance(opened, Unreadable):
+            passage.note = f"signed, but unreadable: {opened.reason}"
+            return _answer(start_response, "400 Bad Request", b"unreadable request\n")
+        if isinstance(opened, Malformed):
+            passage.note = f"signed, but not of Slack's shape ({opened.kind}): {opened.reason}"
+            return _answer(start_response, "200 OK", b"")
+        passage.envelope = opened
+        return self._handle(opened, environ, start_response, passage)
+
+    def _handle(
+        self,
+        envelope: Envelope,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        passage: Passage,
+    ) -> Iterable[bytes]:
+        key = envelope.replay_key
+        kind = envelope.kind.value
+        if key and not replays.first_time(self._services, key, kind, envelope.team_id):
+            passage.note = f"a replay of a {kind} handled before; nothing done"
+            return _answer(start_response, "200 OK", b"")
+        answered: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answered.append((status, headers))
+            return lambda data: None  # Bolt's handler returns its body; it never writes
+
+        body = self._for_bolt(envelope, environ, passage.body)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        try:
+            result = list(self._bolt(environ, start))
+        except BaseException:
+            if key:
+                replays.forget(self._services, key)
+            raise
+        status, headers = answered[-1] if answered else ("500 Internal Server Error", [])
+        if key and status[:1] == "5":
+            # A listener failed, so its transaction was rolled back: nothing was applied.
+            replays.forget(self._services, key)
+        if status.startswith("404"):
+            # Of Slack's shape, but no listener takes it (a button of an old message, an event
+            # not subscribed to): nothing to do, and Slack counts a 404 as a failure to retry.
+            passage.note = f"no listener takes this {envelope.kind.value}; nothing done"
+            return _answer(start_response, "200 OK", b"")
+        start_response(status, headers)
+        return result
+
+    def _for_bolt(self, envelope: Envelope, environ: WSGIEnvironment, body: bytes) -> bytes:
+        """The body as Bolt must see it to read what we read.
+
+        Bolt takes any form body with the letters "payload" in it for an interaction and, finding
+        no `payload` field, reads it as empty: `/forvaltning klar 1.2 payload levererad` would do
+        nothing. A form may spell any letter as %XX, so the command is re-spelt with
+        "%70ayload", which decodes to the same text, and signed again with the same timestamp
+        for Bolt's own check (this gate has already checked Slack's signature).
+        """
+        if envelope.kind is not Kind.COMMAND or b"payload" not in body or self._secret is None:
+            return body
+        respelt = body.replace(b"payload", b"%70ayload")
+        timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
+        environ["HTTP_X_SLACK_SIGNATURE"] = signature.signature(self._secret, timestamp, respelt)
+        return respelt
+
+
+def _ssl_check(environ: WSGIEnvironment, body: bytes) -> bool:
+    """Slack's certificate check of a slash command URL: `ssl_check=1&token=…`, no headers."""
+    if environ.get("HTTP_X_SLACK_SIGNATURE") or len(body) > _SSL_CHECK_MAX:
+        return False
+    form = dict(parse_qsl(body.decode("ascii", errors="replace")))
+    return form.get("ssl_check") == "1" and set(form) <= {"ssl_check", "token"}
+
+
+def _answer(start_response: StartResponse, status: str, body: bytes) -> Iterable[bytes]:
+    start_response(
+        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
