@@ -42,10 +42,12 @@ def note(running: RunningBot) -> str | None:
         return found
 
 
-def test_a_reason_loses_nul_control_bidi_and_zero_width_characters(
+def test_a_reason_loses_control_bidi_and_zero_width_characters(
     project: RunningBot, workspace: Workspace
 ) -> None:
-    typed = "\u202eVäntar\x00 på\x0bIT\u200b\u2066\x07 \ufeff"
+    # A NUL never gets this far: the request gate refuses it (400) before Bolt reads the body;
+    # bot.domain.text removes it all the same (tests/domain/test_text.py).
+    typed = "\u202eVäntar\x01 på\x0bIT\u200b\u2066\x07 \ufeff"
     assert blocked_because(project, workspace, typed) == {}
     assert statuses(project)["driftavtal"] == "blocked"
     assert note(project) == "Väntar på IT"
