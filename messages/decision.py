@@ -7,7 +7,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.domain.decision import VoteView
-from messages.blocks import MAX_BLOCKS_MESSAGE, Block, clip, context, fit, header, pack, section
+from messages.blocks import (
+    MAX_BLOCKS_MESSAGE,
+    Block,
+    clip,
+    context,
+    fit,
+    pack,
+    section,
+    sections,
+    title,
+)
 from messages.environment import macros, mrkdwn
 from messages.ids import ActionId, BlockId, CallbackId
 from messages.message import Message
@@ -21,7 +31,9 @@ def announcement(view: VoteView, permalink: str | None, lang: str) -> Message:
     """What the decision means, in words a stakeholder understands, with the vote and basis."""
     m = macros("announcement.md.j2", lang)
     texts = [_text(m.outcome, view), _text(m.votes, view), _text(m.documents, view)]
-    blocks: list[Block] = [header(_text(m.title, view)), *(section(t) for t in texts)]
+    blocks: list[Block] = [title(_text(m.title, view))]
+    for text in texts:
+        blocks += sections(text)
     # The milestone's own line on who is told (the seed: the affected stakeholders).
     # Whose decision, and where it was taken: always, even when Slack gave no permalink.
     footer = [_text(m.information, view), _text(m.who, view), _text(m.vote_place, view, permalink)]
@@ -72,7 +84,7 @@ def reservation_modal(vote_id: int, lang: str) -> dict[str, Any]:
 
 def reservation_posted(user: str, reason: str, lang: str) -> Message:
     text = _text(macros("reservation.md.j2", lang).posted, user, reason)
-    return Message(text=text, blocks=[section(text)])
+    return Message(text=text, blocks=sections(text))
 
 
 def minutes(
@@ -83,10 +95,10 @@ def minutes(
     notes: Sequence[Mapping[str, str]] = (),
 ) -> Message:
     m = macros("minutes.md.j2", lang)
-    title = _text(m.title, record)
+    heading = _text(m.title, record)
     body = _text(m.body, record, reservations, failed, notes)
-    blocks = [header(title), *(section(t) for t in pack(body.split("\n")))]
-    return Message(text=f"{mrkdwn(title)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
+    blocks = [title(heading), *(section(t) for t in pack(body.split("\n"), fill=True))]
+    return Message(text=f"{mrkdwn(heading)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
 
 
 def delivery_failed(

@@ -251,6 +251,22 @@ class SlackEvent(SQLModel, table=True):
     received_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
 
 
+class ReminderMessage(SQLModel, table=True):
+    """A reminder DM the bot posted: whose it is and what it lists, so a click in it redraws
+    what the bot sent rather than what the click's payload claims."""
+
+    __tablename__ = "reminder_message"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "ts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=ID_MAX)
+    user_id: str = Field(max_length=ID_MAX)
+    channel_id: str = Field(max_length=ID_MAX)
+    ts: str = Field(max_length=ID_MAX)
+    activities: Any = Field(sa_type=JSON)
+    posted_at: datetime = _utc()
+
+
 class SlackRequest(SQLModel, table=True):
     """Signed commands, clicks and dialog submissions already handled, by what Slack makes
     unique per action (hashed), so the same request played again changes nothing."""

@@ -22,7 +22,7 @@ from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView, still_in_digest
 from bot.outbox import Attempt, Delivery, Failed, Retry
 from bot.outbox.budget import Scope
-from bot.services import jav, votes
+from bot.services import jav, reminders, votes
 from bot.services import outbox_events as out
 from bot.services.activities import my_activities
 from bot.services.context import Services
@@ -68,7 +68,17 @@ class SlackOut:
         *,
         thread_ts: str | None = None,
     ) -> str:
-        """Post a new message carrying the event's key as metadata; return its ts.
+        """Post a new message carrying the event's key as metadata; return its ts."""
+        return self.post_in(attempt, message, thread_ts=thread_ts)[1]
+
+    def post_in(
+        self,
+        attempt: Attempt,
+        message: messages.Message,
+        *,
+        thread_ts: str | None = None,
+    ) -> tuple[str, str]:
+        """Post as `post` does; return the channel (a DM's own, for a user) and the ts.
 
         Before posting an event in doubt the channel's history since its first attempt is
         searched for that key, so a message whose answer was lost is not posted twice; an
@@ -85,9 +95,9 @@ class SlackOut:
             kwargs["thread_ts"] = thread_ts
         attempt.posting()
         response = self.client(attempt).chat_postMessage(channel=attempt.target, **kwargs)
-        return str(response["ts"])
+        return str(response.get("channel") or attempt.target), str(response["ts"])
 
-    def _posted_before(self, attempt: Attempt) -> str | None:
+    def _posted_before(self, attempt: Attempt) -> tuple[str, str] | None:
         client = self.client(attempt)
         channel = attempt.target
         try:
@@ -112,7 +122,7 @@ class SlackOut:
                 meta.get("event_type") == MARKER_EVENT
                 and (meta.get("event_payload") or {}).get("key") == attempt.key
             ):
-                return str(message.get("ts"))
+                return channel, str(message.get("ts"))
         return None
 
     @staticmethod
@@ -177,7 +187,10 @@ def reminder(slack: SlackOut, attempt: Attempt) -> None:
     if view is None or not view.open_items:
         return
     message = messages.reminder(view, slack.language(attempt), snoozed_only=listed.snoozed)
-    slack.post(attempt, message)
+    channel, ts = slack.post_in(attempt, message)
+    # What a click in this DM may redraw is what the bot recorded here, not what it claims.
+    ids = tuple(item.activity_id for item in view.items)
+    reminders.reminder_posted(slack.services, attempt.team_id, attempt.target, channel, ts, ids)
 
 
 def reminder_update(slack: SlackOut, attempt: Attempt) -> None:
