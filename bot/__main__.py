@@ -10,10 +10,11 @@ from pathlib import Path
 
 from bot import logs, runner
 from bot.config import Settings
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, ErrorCode
 from bot.slack.manifest import ManifestError, manifest
 from bot.wiring import Bot, export_record
 from messages.pdf import PdfUnavailable
+from storage.db import NoDatabase
 
 CREDENTIALS_HELP = """\
 Förvaltningsbot needs Slack credentials to serve: {missing} (not set).
@@ -99,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_parser.add_argument("--format", choices=("md", "json", "pdf"), default="md")
     export_parser.add_argument("--lang", choices=("sv", "en"), default="sv")
     export_parser.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export_parser.add_argument("--force", action="store_true", help="overwrite the -o file")
+    export_parser.add_argument(
+        "--team", help="the workspace (T…) whose project is meant, when names are shared"
+    )
     playground = commands.add_parser(
         "playground",
         help="the bot with a fake Slack in the browser, on 127.0.0.1 (no Slack needed)",
@@ -120,18 +125,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(built, indent=2, ensure_ascii=False))
         return 0
     if args.command == "export":
-        return export(settings, args.project, args.format, args.lang, args.output)
+        if args.output:
+            _check_output(export_parser, Path(args.output), force=args.force)
+        return export(settings, args.project, args.format, args.lang, args.output, args.team)
     if args.command == "playground":
         port = settings.port if args.port is None else args.port
         return _playground(Bot.build, port=port, demo=args.demo, log_level=settings.log_level)
     return serve(settings)
 
 
-def export(settings: Settings, ref: str, fmt: str, lang: str, output: str | None) -> int:
+def _check_output(parser: argparse.ArgumentParser, path: Path, *, force: bool) -> None:
+    """Before anything is read: a record is never written over one already there by mistake."""
+    if path.is_dir():
+        parser.error(f"-o {path} is a folder: give a file name in it")
+    if not path.parent.is_dir():
+        parser.error(f"-o {path}: the folder {path.parent} does not exist; create it first")
+    if path.exists() and not force:
+        parser.error(f"-o {path} exists already: give --force to overwrite it")
+
+
+def export(
+    settings: Settings, ref: str, fmt: str, lang: str, output: str | None, team: str | None = None
+) -> int:
     try:
-        document = export_record(settings, ref, fmt, lang)
+        document = export_record(settings, ref, fmt, lang, team)
+    except NoDatabase as err:
+        print(
+            f"forvaltningsbot export: {err} (DATABASE_URL). Nothing was written.", file=sys.stderr
+        )
+        return 5
     except DomainError as err:
-        print(f"forvaltningsbot export: no single project {ref!r}. {err}", file=sys.stderr)
+        print(f"forvaltningsbot export: {_not_one(ref, team, err)}", file=sys.stderr)
         return 4
     except PdfUnavailable as err:
         print(f"forvaltningsbot export: no PDF on this machine: {err}", file=sys.stderr)
@@ -144,6 +168,16 @@ def export(settings: Settings, ref: str, fmt: str, lang: str, output: str | None
     else:
         sys.stdout.write(document)
     return 0
+
+
+def _not_one(ref: str, team: str | None, err: DomainError) -> str:
+    within = f" in team {team}" if team else ""
+    if err.code is ErrorCode.AMBIGUOUS_PROJECT:
+        return (
+            f"several projects match {ref!r}{within}: {err.params['candidates']}. "
+            "Say which with --team T… or by its number."
+        )
+    return f"no project {ref!r}{within}."
 
 
 if __name__ == "__main__":

@@ -135,16 +135,21 @@ def build_services(settings: Settings, *, phase: Phase | None = None) -> Service
     return Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
 
 
-def export_record(settings: Settings, ref: str, fmt: str, lang: str) -> str | bytes:
+def export_record(
+    settings: Settings, ref: str, fmt: str, lang: str, team_id: str | None = None
+) -> str | bytes:
     """A project's decision record for diarieföring, from the database alone: no Slack needed,
     so a registrar can run it. `fmt` "md" or "json" is text, "pdf" the bytes of a PDF/A.
 
-    Raises DomainError unless `ref` names one project, PdfUnavailable if this machine cannot
-    make a PDF.
+    The database is read as it is: a wrong DATABASE_URL must not leave an empty new database
+    behind, nor an old one migrated by a reader (NoDatabase). Raises DomainError unless `ref`
+    names one project (within `team_id`), PdfUnavailable if this machine cannot make a PDF.
     """
-    services = build_services(settings)
+    phase = load_phase(DEFAULT_PHASE)
+    db = Database.existing(settings.database_url)
+    services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
     try:
-        found = decisions.export(services, ref)
+        found = decisions.export(services, ref, team_id)
         organisation = settings.organisation or found.team_id
         now = services.clock()
         if fmt == "pdf":

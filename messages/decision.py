@@ -8,7 +8,17 @@ from typing import Any
 
 from bot.domain.decision import VoteView
 from bot.domain.minutes import Minutes
-from messages.blocks import MAX_BLOCKS_MESSAGE, Block, clip, context, fit, header, pack, section
+from messages.blocks import (
+    MAX_BLOCKS_MESSAGE,
+    Block,
+    clip,
+    context,
+    fit,
+    pack,
+    section,
+    sections,
+    title,
+)
 from messages.environment import macros, mrkdwn
 from messages.ids import ActionId, BlockId, CallbackId
 from messages.message import Message
@@ -25,7 +35,9 @@ def announcement(
     `justerare`: who will justera the record."""
     m = macros("announcement.md.j2", lang)
     texts = [_text(m.outcome, view), _text(m.votes, view), _text(m.documents, view)]
-    blocks: list[Block] = [header(_text(m.title, view)), *(section(t) for t in texts)]
+    blocks: list[Block] = [title(_text(m.title, view))]
+    for text in texts:
+        blocks += sections(text)
     # The milestone's own line on who is told (the seed: the affected stakeholders).
     # Whose decision, and where it was taken: always, even when Slack gave no permalink.
     footer = [_text(m.information, view), _text(m.who, view), _text(m.vote_place, view, permalink)]
@@ -86,7 +98,7 @@ def text_modal(
 
 def reservation_posted(user: str, reason: str, lang: str) -> Message:
     text = _text(macros("reservation.md.j2", lang).posted, user, reason)
-    return Message(text=text, blocks=[section(text)])
+    return Message(text=text, blocks=sections(text))
 
 
 def minutes(
@@ -100,13 +112,13 @@ def minutes(
     """The record; `life` adds what came after the close: diarienummer, §, rättelser,
     justering and the checksum."""
     m = macros("minutes.md.j2", lang)
-    title = _text(m.title, record)
+    heading = _text(m.title, record)
     body = _text(m.body, record, reservations, failed, notes)
     if life is not None:
         r = macros("record.md.j2", lang)
         body = "\n".join([_text(r.filing, life), body, _text(r.after, life)])
-    blocks = [header(title), *(section(t) for t in pack(body.split("\n")))]
-    return Message(text=f"{mrkdwn(title)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
+    blocks = [title(heading), *(section(t) for t in pack(body.split("\n"), fill=True))]
+    return Message(text=f"{mrkdwn(heading)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
 
 
 def delivery_failed(

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -47,9 +48,26 @@ def channel(channel_id: str | None) -> str:
     return f"<#{mrkdwn(channel_id)}>" if channel_id else "–"
 
 
+def said(value: object) -> str:
+    """What a person wrote, as a quote: every line starts with `>`, so however it is written
+    (a `*Beslut*` line, an italic closed early) it reads as theirs, not as the bot's."""
+    lines = mrkdwn(value).strip().split("\n")
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
+
+
+def host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
 def link(url: str, label: str) -> str:
+    """A link with its host beside it, so the reader sees where it goes before clicking."""
     # `|` and `>` would end the link early; Slack has no escape for `|` inside a label.
-    return f"<{mrkdwn(url)}|{mrkdwn(label).replace('|', '¦')}>"
+    shown = f"<{mrkdwn(url)}|{mrkdwn(label).replace('|', '¦')}>"
+    where = host(url)
+    return f"{shown} ({mrkdwn(where)})" if where and where != label else shown
 
 
 def day(value: date | None) -> str:
@@ -86,6 +104,8 @@ def environment(lang: str) -> Environment:
         iso_local=iso_local,
         md=md,
         md_url=md_url,
+        said=said,
+        host=host,
     )
     env.globals.update(link=link, lang=lang)
     return env

@@ -79,18 +79,18 @@ def home_view(activities: Sequence[MyActivity], lang: str, waiting: Any = None) 
 
 
 def reason_modal(
-    action: ActionId, activity_id: int, lang: str, *, origin: dict[str, Any] | None = None
+    action: ActionId, activity_id: int, lang: str, *, origin: tuple[str, str] | None = None
 ) -> dict[str, Any]:
-    """`origin` is the reminder DM the button was in, redrawn after the reason is saved."""
+    """`origin` is the channel and ts of the reminder DM the button was in, redrawn after the
+    reason is saved if the bot's records say it posted that DM to this person."""
     m = macros("home.md.j2", lang)
     word = _WORD[action]
     meta: dict[str, Any] = {"activity": activity_id, "action": action.value}
     if origin:
-        meta["origin"] = origin
+        meta["origin"] = {"channel_id": origin[0], "message_ts": origin[1]}
     return {
         "type": "modal",
         "callback_id": CallbackId.REASON.value,
-        # Slack allows 3000 characters; a reminder lists at most a template's activities.
         "private_metadata": json.dumps(meta),
         "title": {"type": "plain_text", "text": clip(m.modal_title(word).strip(), 24)},
         "submit": {"type": "plain_text", "text": m.modal_submit().strip()},

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bot.domain.project import ProjectView
-from messages.blocks import MAX_BLOCKS_MESSAGE, context, divider, fit, header, pack, section
+from messages.blocks import (
+    MAX_BLOCKS_MESSAGE,
+    context,
+    divider,
+    fit,
+    header,
+    pack,
+    section,
+    sections,
+)
 from messages.environment import macros
 from messages.ids import BlockId
 from messages.message import Message
@@ -23,7 +32,7 @@ def status(view: ProjectView, lang: str) -> Message:
             for i, text in enumerate(activity_texts)
         ),
         divider(),
-        section(m.documents(view).strip(), block_id=BlockId.STATUS_DOCUMENTS),
+        *sections(m.documents(view).strip(), block_id=BlockId.STATUS_DOCUMENTS),
         section(m.readiness(view).strip(), block_id=BlockId.STATUS_READINESS),
     ]
     if view.undelivered:

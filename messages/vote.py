@@ -7,7 +7,7 @@ from typing import Any
 from bot.domain.count import Outcome
 from bot.domain.decision import VoteView
 from bot.domain.project import ProjectView
-from messages.blocks import Block, clip, context, header, section
+from messages.blocks import Block, clip, context, section, sections, title
 from messages.decision import reservation_button
 from messages.environment import macros, mrkdwn
 from messages.ids import ActionId, BlockId
@@ -46,8 +46,9 @@ def vote_message(view: VoteView, lang: str) -> Message:
         _text(m.proposal, view),
         _text(m.tally, view),
     ]
-    blocks: list[Block] = [header(_text(m.title, view))]
-    blocks += [section(t) for t in texts]
+    blocks: list[Block] = [title(_text(m.title, view))]
+    for text in texts:
+        blocks += sections(text)
     quorum = _text(m.quorum, view)
     blocks.append(context(quorum))
     if view.is_open:
@@ -71,13 +72,13 @@ def vote_message(view: VoteView, lang: str) -> Message:
     else:
         decision = _text(m.decision, view)
         texts.append(decision)
-        blocks.append(section(decision, block_id=BlockId.VOTE_DECISION))
+        blocks += sections(decision, block_id=BlockId.VOTE_DECISION)
         if view.outcome in (Outcome.approved, Outcome.rejected):
             # Only a decision can be reserved against (KL 4 kap. 27 §).
             blocks.append(reservation_button(view.vote_id, lang))
     # The header is plain text; the fallback is mrkdwn, where a name could mention @channel.
-    title = mrkdwn(_text(m.title, view))
-    return Message(text="\n\n".join([title, *texts, quorum]), blocks=blocks)
+    heading = mrkdwn(_text(m.title, view))
+    return Message(text="\n\n".join([heading, *texts, quorum]), blocks=blocks)
 
 
 def vote_receipt(

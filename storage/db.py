@@ -9,10 +9,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, create_engine
 
@@ -72,10 +75,19 @@ def insert_if_absent(
     return inserted is not None
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every migration not yet applied; safe to call at every start."""
+class NoDatabase(Exception):
+    """The database a URL names is not there, not the bot's, or not at this version's schema."""
+
+
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply every migration not yet applied; safe to call at every start."""
+    config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
@@ -90,6 +102,34 @@ class Database:
     @classmethod
     def from_url(cls, url: str) -> Database:
         return cls(make_engine(url))
+
+    @classmethod
+    def existing(cls, url: str) -> Database:
+        """The database `url` names, as it is: never created and never migrated, for what only
+        reads it (the export). Raises NoDatabase, saying why, if it cannot be read as it is."""
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            path = parsed.database or ""
+            if path in ("", ":memory:") or not Path(path).is_file():
+                raise NoDatabase(f"there is no SQLite database file at {path or '(no path)'}")
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                current = MigrationContext.configure(connection).get_current_revision()
+        except OperationalError as err:
+            engine.dispose()
+            raise NoDatabase(f"the database cannot be opened: {str(err.orig).strip()}") from err
+        head = ScriptDirectory.from_config(_config()).get_current_head()
+        if current != head:
+            engine.dispose()
+            if current is None:
+                raise NoDatabase("the database holds no Förvaltningsbot schema")
+            raise NoDatabase(
+                f"the database is at schema revision {current}, and this version reads {head}: "
+                "start this version's `forvaltningsbot serve` once (it brings the schema up to "
+                "date), then export"
+            )
+        return cls(engine)
 
     @property
     def dialect(self) -> str:

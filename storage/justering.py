@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.models import Project, RecordCorrection, RecordJustering, RecordVersion, Vote
+from storage.models import Project, Vote
+from storage.record_tables import RecordCorrection, RecordJustering, RecordVersion
 
 
 def versions(*, session: Session, vote_id: int) -> list[RecordVersion]:

@@ -242,56 +242,6 @@ class RecordNote(SQLModel, table=True):
     at: datetime = _utc()
 
 
-class RecordVersion(SQLModel, table=True):
-    """One version of a closed vote's record: 1 at the close, one more per rättelse.
-
-    Who justerar it is fixed when it begins; `checksum` (SHA-256 of `canonical`, its canonical
-    JSON) is written once, when both have justerat. `remind_at`: the reminder (None: done).
-    """
-
-    __tablename__ = "record_version"
-    __table_args__ = (UniqueConstraint("vote_id", "version"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    vote_id: int = _vote_id()
-    version: int
-    chair_id: str | None = Field(default=None, max_length=ID_MAX)
-    adjuster_id: str | None = Field(default=None, max_length=ID_MAX)
-    opened_at: datetime = _utc()
-    remind_at: datetime | None = Field(
-        default=None, sa_type=UtcDateTime(), nullable=True, index=True
-    )
-    justerat_at: datetime | None = _utc(nullable=True)
-    checksum: str | None = Field(default=None, max_length=64)
-    canonical: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-
-
-class RecordJustering(SQLModel, table=True):
-    """The chair or the justerare has justerat one version of the record."""
-
-    __tablename__ = "record_justering"
-    __table_args__ = (UniqueConstraint("vote_id", "version", "user_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    vote_id: int = _vote_id()
-    version: int
-    user_id: str = Field(max_length=ID_MAX)
-    at: datetime = _utc()
-
-
-class RecordCorrection(SQLModel, table=True):
-    """A rättelse: appended, with who, when and why; it begins record version `version`."""
-
-    __tablename__ = "record_correction"
-
-    id: int | None = Field(default=None, primary_key=True)
-    vote_id: int = _vote_id()
-    version: int
-    user_id: str = Field(max_length=ID_MAX)
-    text: str = Field(max_length=2000)
-    at: datetime = _utc()
-
-
 class SlackEvent(SQLModel, table=True):
     """Events already processed, by Slack's event_id, so a redelivery is processed once."""
 
@@ -300,6 +250,22 @@ class SlackEvent(SQLModel, table=True):
     event_id: str = Field(primary_key=True, max_length=64)
     team_id: str = Field(max_length=ID_MAX)
     received_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
+
+
+class ReminderMessage(SQLModel, table=True):
+    """A reminder DM the bot posted: whose it is and what it lists, so a click in it redraws
+    what the bot sent rather than what the click's payload claims."""
+
+    __tablename__ = "reminder_message"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "ts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=ID_MAX)
+    user_id: str = Field(max_length=ID_MAX)
+    channel_id: str = Field(max_length=ID_MAX)
+    ts: str = Field(max_length=ID_MAX)
+    activities: Any = Field(sa_type=JSON)
+    posted_at: datetime = _utc()
 
 
 class SlackRequest(SQLModel, table=True):
@@ -398,3 +364,10 @@ class OutboxEvent(SQLModel, table=True):
     next_attempt_at: datetime = Field(sa_type=UtcDateTime(), nullable=False, index=True)
     locked_until: datetime | None = _utc(nullable=True)
     sent_at: datetime | None = _utc(nullable=True)
+    # When the first attempt was claimed: nothing of this event can be in Slack from before.
+    first_attempt_at: datetime | None = _utc(nullable=True)
+
+
+# The record's versions, justeringar and rättelser live in their own module; importing it here
+# registers them with this metadata whichever module is imported first.
+from storage import record_tables  # noqa: E402, F401

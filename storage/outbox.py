@@ -53,6 +53,8 @@ def claim_due(
     claimed = [(event, event.locked_until is not None) for event in session.exec(query)]
     for event, _ in claimed:
         event.locked_until = now + lease
+        if event.first_attempt_at is None:
+            event.first_attempt_at = now
     session.flush()
     return claimed
 
@@ -124,11 +126,13 @@ def failed_for(*, session: Session, kind: str, key_prefix: str) -> list[OutboxEv
     return list(session.exec(query.order_by(col(OutboxEvent.id))))
 
 
-def retry_failed(*, session: Session, kind: str, target: str, now: datetime) -> int:
-    """Send failed events of `kind` to `target` again from scratch (e.g. the bot was invited)."""
+def retry_failed(*, session: Session, team_id: str, kind: str, target: str, now: datetime) -> int:
+    """Send `team_id`'s failed events of `kind` to `target` again from scratch (e.g. the bot
+    was invited): a channel id is a workspace's, so another's events are not touched."""
     result = session.execute(
         update(OutboxEvent)
         .where(
+            col(OutboxEvent.team_id) == team_id,
             col(OutboxEvent.kind) == kind,
             col(OutboxEvent.target) == target,
             col(OutboxEvent.status) == FAILED,

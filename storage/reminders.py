@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select  # sqlmodel's select types at most four columns
 from sqlmodel import Session, col, select
 
-from storage.models import Activity, Project, ReminderSchedule
+from storage.models import Activity, Project, ReminderMessage, ReminderSchedule
 
 
 def add_schedule(
@@ -128,3 +128,38 @@ def claim_due_activities(
 
 def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def record_message(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    ts: str,
+    activities: Sequence[int],
+    now: datetime,
+) -> None:
+    """The reminder DM as posted; posting the same message again (a retry) records it once."""
+    if posted_message(session=session, team_id=team_id, channel_id=channel_id, ts=ts) is None:
+        session.add(
+            ReminderMessage(
+                team_id=team_id,
+                user_id=user_id,
+                channel_id=channel_id,
+                ts=ts,
+                activities=list(activities),
+                posted_at=now,
+            )
+        )
+
+
+def posted_message(
+    *, session: Session, team_id: str, channel_id: str, ts: str
+) -> ReminderMessage | None:
+    query = select(ReminderMessage).where(
+        ReminderMessage.team_id == team_id,
+        ReminderMessage.channel_id == channel_id,
+        ReminderMessage.ts == ts,
+    )
+    return session.exec(query).first()

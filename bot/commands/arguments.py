@@ -8,7 +8,6 @@ is written is the platform's (`Dialect`); what may be typed where is the grammar
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import NoReturn
@@ -17,9 +16,9 @@ from urllib.parse import urlsplit
 from bot.commands.command import Subcommand
 from bot.commands.dialect import Dialect
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.text import TEXT_MAX, within
 
 NAME_MAX = 120
-TEXT_MAX = 2000
 URL_MAX = 2000
 # Values echoed back in an error are clipped so the reply stays inside the platform's limits.
 ECHO_MAX = 100
@@ -31,26 +30,6 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 class Word:
     text: str
     start: int
-
-
-def clean(text: str) -> str:
-    """The text without control characters, which are never meant.
-
-    PostgreSQL refuses NUL in text; the whitespace ones still separate words, so they become a
-    space rather than vanish.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kept: list[str] = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category == "Cs":
-            continue
-        if category == "Cc" and ch not in "\n\t":
-            if ch.isspace():
-                kept.append(" ")
-            continue
-        kept.append(ch)
-    return "".join(kept)
 
 
 def echo(value: str) -> str:
@@ -98,10 +77,7 @@ class Args:
 
     def text(self, index: int, limit: int = TEXT_MAX) -> str:
         """Free text from word `index` on, as the person typed it; '' if there is none."""
-        text = self.dialect.plain(self.rest(index)).strip()
-        if len(text) > limit:
-            raise DomainError(ErrorCode.TEXT_TOO_LONG, limit=str(limit), length=str(len(text)))
-        return text
+        return within(self.dialect.plain(self.rest(index)).strip(), limit)
 
     def optional_text(self, index: int) -> str | None:
         return self.text(index) or None
@@ -137,9 +113,7 @@ class Args:
         self.refuse(ErrorCode.BAD_DATE, word)
 
     def url(self, word: str) -> str:
-        url = self.dialect.link(word)
-        if len(url) > URL_MAX:
-            raise DomainError(ErrorCode.TEXT_TOO_LONG, limit=str(URL_MAX), length=str(len(url)))
+        url = within(self.dialect.link(word), URL_MAX)
         try:
             parts = urlsplit(url)
             host = parts.hostname
@@ -148,6 +122,8 @@ class Args:
         else:
             if parts.scheme.lower() not in ("http", "https"):
                 host = None
-        if not host or any(ch.isspace() or ch in '<>"' for ch in url):
+        # `|` would end a Slack link's target early; userinfo (`https://real.se@evil.example`)
+        # makes a link read as going to one host while it goes to another.
+        if not host or "@" in parts.netloc or any(ch.isspace() or ch in '<>"|' for ch in url):
             self.refuse(ErrorCode.BAD_URL, url)
         return url

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date, time
 
-from bot.commands.arguments import NAME_MAX, Args, Word, clean, dedupe, echo
+from bot.commands.arguments import NAME_MAX, Args, Word, dedupe, echo
 from bot.commands.command import (
     AddCorrection,
     AddNote,
@@ -53,6 +53,7 @@ from bot.commands.dialect import Dialect
 from bot.commands.words import subcommand
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.jav import parse_ground
+from bot.domain.text import clean
 
 _DATETIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{1,2}):([0-9]{2})")
 

@@ -1,4 +1,5 @@
-"""Failures the fake Slack hands out on purpose: queued, random, and per-channel rate limits."""
+"""Failures the fake Slack hands out on purpose: queued, random, per-channel rate limits, and
+Slack's own limits (`limits`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from bot.emulator.limits import Limits
 
 ANY_METHOD = "*"
 
@@ -71,6 +74,7 @@ class Faults:
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
         self._clock = clock
+        self.limits = Limits(clock)
         self._queues: dict[str, deque[Fault]] = {}
         self._random: dict[str, _RandomFaults] = {}
         self._per_second: float | None = None
@@ -127,7 +131,11 @@ class Faults:
             self._burst = float(burst)
             self._buckets.clear()
 
+    def now(self) -> float:
+        return self._clock()
+
     def clear(self) -> None:
+        self.limits.clear()
         with self._lock:
             self._queues.clear()
             self._random.clear()

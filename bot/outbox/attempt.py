@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from bot.outbox.budget import Scope
 from bot.services.outbox_events import P, payload_of
+
+
+def _open() -> None:
+    """A lookup nothing limits (an attempt made outside the sender, in a test)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +25,10 @@ class Attempt:
 
     `number` is 1 on the first try. `in_doubt`: an earlier try may have reached the platform
     (its sender stopped before settling it, or it failed in a way that may have acted), so a
-    delivery that posts looks first whether the message is already there. `posting()` is
-    called just before a message goes to `target`, so the next one there waits its turn.
+    delivery that posts looks first whether the message is already there, back to
+    `first_attempt_at` and no further. `posting()` is called just before a message goes to
+    `target`, so the next one there waits its turn; `looking()` just before that look. Either
+    raises `Retry` when the workspace is inside a Retry-After window for that call.
     """
 
     key: str
@@ -31,6 +39,8 @@ class Attempt:
     in_doubt: bool
     data: Mapping[str, Any]
     posting: Callable[[], None]
+    looking: Callable[[], None] = _open
+    first_attempt_at: datetime | None = None
 
     def payload(self, expected: type[P]) -> P:
         """The event's payload, typed; PayloadError (failing this event) if it does not fit."""
@@ -43,13 +53,26 @@ Delivery = Callable[[Attempt], None]
 class Retry(Exception):
     """Try again after `after` seconds (a rate limit's Retry-After), or, when it is None, after
     the sender's exponential backoff (a server error, a network failure). `doubt`: the platform
-    may have acted on the failed call, so the next attempt is in doubt."""
+    may have acted on the failed call, so the next attempt is in doubt. `limited`: the
+    platform refused for the workspace's budget of that call (a 429), which closes it for
+    every event of the workspace until `after` has passed. `tried` False: the sender's own
+    budget stopped the attempt before any call, so it counts for nothing."""
 
-    def __init__(self, after: float | None, reason: str, *, doubt: bool = False) -> None:
+    def __init__(
+        self,
+        after: float | None,
+        reason: str,
+        *,
+        doubt: bool = False,
+        limited: Scope | None = None,
+        tried: bool = True,
+    ) -> None:
         super().__init__(reason)
         self.after = after
         self.reason = reason
         self.doubt = doubt
+        self.limited = limited
+        self.tried = tried
 
 
 class Failed(Exception):

@@ -157,26 +157,36 @@ def _noted_vote(session: Session, actor: Actor, channel_id: str) -> tuple[Vote, 
     return found
 
 
-def bot_invited(services: Services, channel: str) -> int:
-    """The bot joined a channel: announcements that could not reach it are sent now."""
+def bot_invited(services: Services, team_id: str, channel: str) -> int:
+    """The bot joined a channel of `team_id`: its announcements that could not reach it are
+    sent now."""
     with services.db.session() as session:
         return queue.retry_failed(
             session=session,
+            team_id=team_id,
             kind=out.OutboxKind.ANNOUNCEMENT,
             target=channel,
             now=services.clock(),
         )
 
 
-def export(services: Services, ref: str) -> Export:
-    """A project by id, channel id or name (any case), with every decision and its audit trail."""
+def export(services: Services, ref: str, team_id: str | None = None) -> Export:
+    """A project by id, channel id or name (any case), with every decision and its audit trail.
+
+    Names are unique only within a workspace: `team_id` says whose is meant; the candidates
+    of an ambiguous `ref` are listed with their workspace.
+    """
     with services.db.reading() as session:
         matches = projects.find_projects(session=session, ref=ref)
+        if team_id is not None:
+            matches = [p for p in matches if p.team_id == team_id]
         if len(matches) != 1:
             raise DomainError(
                 ErrorCode.NO_PROJECT if not matches else ErrorCode.AMBIGUOUS_PROJECT,
                 value=ref,
-                candidates=", ".join(f"{p.id}: {p.name} ({p.channel_id})" for p in matches),
+                candidates="; ".join(
+                    f"{p.id}: {p.name} ({p.channel_id}, team {p.team_id})" for p in matches
+                ),
             )
         project = matches[0]
         decisions = tuple(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.services import outbox_events as out
@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 class Claimed:
     """An event taken for delivery. `attempts`: how many tries failed before this one.
     `in_doubt`: an earlier try may have reached the platform (its sender stopped before it
-    settled, or the platform failed in a way that may have acted), so look before posting."""
+    settled, or the platform failed in a way that may have acted), so look before posting.
+    `first_attempt_at`: when it was first taken; nothing of it can be posted from before."""
 
     id: int
     key: str
@@ -38,6 +39,7 @@ class Claimed:
     payload: Mapping[str, Any]
     attempts: int
     in_doubt: bool
+    first_attempt_at: datetime | None = None
 
 
 def _claimed(event: OutboxEvent, in_doubt: bool) -> Claimed:
@@ -51,6 +53,7 @@ def _claimed(event: OutboxEvent, in_doubt: bool) -> Claimed:
         payload=event.payload,
         attempts=event.attempts,
         in_doubt=in_doubt,
+        first_attempt_at=event.first_attempt_at,
     )
 
 

@@ -25,7 +25,8 @@ from bot.services.votes import vote_target
 from storage import justering as store
 from storage import projects
 from storage import votes as vote_store
-from storage.models import Project, RecordCorrection, RecordJustering, Vote
+from storage.models import Project, Vote
+from storage.record_tables import RecordCorrection, RecordJustering
 
 MAX_TEXT = 2000
 MAX_CASE_NUMBER = 64

@@ -20,7 +20,8 @@ from bot.services.unit import enqueue, row_id
 from storage import justering as store
 from storage import meeting, votes
 from storage import outbox as queue
-from storage.models import Project, RecordVersion, Vote
+from storage.models import Project, Vote
+from storage.record_tables import RecordVersion
 
 
 def justering_of(session: Session, vote_id: int) -> Justering | None:

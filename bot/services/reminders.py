@@ -132,16 +132,45 @@ def snooze(services: Services, actor: Actor, activity_id: int) -> datetime:
     return transaction(services, work)
 
 
-def request_update(
-    services: Services, actor: Actor, channel: str, ts: str, activity_ids: Sequence[int]
+def reminder_posted(
+    services: Services, team_id: str, user_id: str, channel: str, ts: str, ids: Sequence[int]
 ) -> None:
-    """After a click in a reminder, queue the edit that shows the DM's activities as they are."""
+    """The sender posted a reminder DM: remembered, so a click in it can be told from a forgery."""
+    with services.db.session() as session:
+        store.record_message(
+            session=session,
+            team_id=team_id,
+            user_id=user_id,
+            channel_id=channel,
+            ts=ts,
+            activities=ids,
+            now=services.clock(),
+        )
+
+
+def request_update(
+    services: Services, actor: Actor, channel: str, ts: str, activity_id: int
+) -> bool:
+    """After a click in a reminder DM, queue the edit that shows its activities as they are.
+
+    Which message and which activities come from the bot's record of what it posted: only a
+    reminder the bot sent this person, listing the clicked activity, is redrawn.
+    """
     now = services.clock()
     with services.db.session() as session:
+        posted = store.posted_message(
+            session=session, team_id=actor.team_id, channel_id=channel, ts=ts
+        )
+        if posted is None or posted.user_id != actor.user_id:
+            return False
+        listed = [int(i) for i in posted.activities]
+        if activity_id not in listed:
+            return False
         update = out.reminder_update(
-            actor.team_id, channel, ts, activity_ids, actor.user_id, now.isoformat()
+            actor.team_id, channel, ts, listed, actor.user_id, now.isoformat()
         )
         enqueue(session, now, update)
+        return True
 
 
 def reminder_view(

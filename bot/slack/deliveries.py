@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -20,7 +21,8 @@ import messages
 from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView, still_in_digest
 from bot.outbox import Attempt, Delivery, Failed, Retry
-from bot.services import jav, justering, votes
+from bot.outbox.budget import Scope
+from bot.services import jav, justering, reminders, votes
 from bot.services import outbox_events as out
 from bot.services.activities import my_activities
 from bot.services.context import Services
@@ -36,7 +38,10 @@ log = logging.getLogger(__name__)
 CHANNEL_LANGUAGE = "sv"
 # Every message the sender posts carries its outbox key under this metadata event type.
 MARKER_EVENT = "forvaltningsbot_outbox"
-HISTORY_LOOKBACK = 100
+# A non-Marketplace app may read 15 messages of history a call (and one call a minute).
+HISTORY_LOOKBACK = 15
+# Slack's clock and ours may differ by a little: the look back starts this much earlier.
+CLOCK_SKEW = timedelta(seconds=10)
 _NOT_A_MEMBER = ("not_in_channel", "channel_not_found")
 
 
@@ -63,14 +68,24 @@ class SlackOut:
         message: messages.Message,
         *,
         thread_ts: str | None = None,
-        check: bool = False,
     ) -> str:
-        """Post a new message carrying the event's key as metadata; return its ts.
+        """Post a new message carrying the event's key as metadata; return its ts."""
+        return self.post_in(attempt, message, thread_ts=thread_ts)[1]
 
-        Before posting an event in doubt (or when `check` is set) the channel's recent history
-        is searched for that key, so a message whose answer was lost is not posted twice.
+    def post_in(
+        self,
+        attempt: Attempt,
+        message: messages.Message,
+        *,
+        thread_ts: str | None = None,
+    ) -> tuple[str, str]:
+        """Post as `post` does; return the channel (a DM's own, for a user) and the ts.
+
+        Before posting an event in doubt the channel's history since its first attempt is
+        searched for that key, so a message whose answer was lost is not posted twice; an
+        event no earlier attempt of which can have reached Slack posts without looking.
         """
-        if check or attempt.in_doubt:
+        if attempt.in_doubt:
             found = self._posted_before(attempt)
             if found is not None:
                 log.info("outbox %s was already posted; not posting it again", attempt.key)
@@ -81,24 +96,32 @@ class SlackOut:
             kwargs["thread_ts"] = thread_ts
         attempt.posting()
         response = self.client(attempt).chat_postMessage(channel=attempt.target, **kwargs)
-        return str(response["ts"])
+        return str(response.get("channel") or attempt.target), str(response["ts"])
 
     def posted_with_key(self, attempt: Attempt) -> str | None:
-        """The ts of our message carrying `attempt.key` in its channel's recent history."""
-        return self._posted_before(attempt)
+        """The ts of our message carrying `attempt.key` in its channel's recent history (all of
+        it within the lookback, not only since this attempt began)."""
+        found = self._posted_before(replace(attempt, first_attempt_at=None))
+        return found[1] if found else None
 
-    def _posted_before(self, attempt: Attempt) -> str | None:
+    def _posted_before(self, attempt: Attempt) -> tuple[str, str] | None:
         client = self.client(attempt)
         channel = attempt.target
         try:
             if channel[:1] in ("U", "W"):  # a DM is posted to the user; its history is the IM's
                 channel = str(client.conversations_open(users=channel)["channel"]["id"])
+            since: dict[str, Any] = {}
+            if attempt.first_attempt_at is not None:
+                since["oldest"] = f"{(attempt.first_attempt_at - CLOCK_SKEW).timestamp():.6f}"
+            attempt.looking()
             history = client.conversations_history(
-                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True, **since
             )
         except SlackApiError as err:
             if self.not_a_member(err):
                 return None  # not a member: nothing of ours can be there
+            if err.response.status_code == 429:  # the history budget: only this event waits
+                raise outcome(err, Scope.LOOKUP) from err
             raise
         for message in history.get("messages") or []:
             meta = message.get("metadata") or {}
@@ -106,7 +129,7 @@ class SlackOut:
                 meta.get("event_type") == MARKER_EVENT
                 and (meta.get("event_payload") or {}).get("key") == attempt.key
             ):
-                return str(message.get("ts"))
+                return channel, str(message.get("ts"))
         return None
 
     @staticmethod
@@ -174,7 +197,10 @@ def reminder(slack: SlackOut, attempt: Attempt) -> None:
     if view is None or not view.open_items:
         return
     message = messages.reminder(view, slack.language(attempt), snoozed_only=listed.snoozed)
-    slack.post(attempt, message)
+    channel, ts = slack.post_in(attempt, message)
+    # What a click in this DM may redraw is what the bot recorded here, not what it claims.
+    ids = tuple(item.activity_id for item in view.items)
+    reminders.reminder_posted(slack.services, attempt.team_id, attempt.target, channel, ts, ids)
 
 
 def reminder_update(slack: SlackOut, attempt: Attempt) -> None:
@@ -268,9 +294,10 @@ def announcement(slack: SlackOut, attempt: Attempt) -> None:
     record = justering.record_of(slack.services, view.vote_id)
     people = record.justering.justerare if record and record.justering else ()
     message = messages.announcement(view, slack.permalink(attempt, view), CHANNEL_LANGUAGE, people)
-    # Announcements are few and must never come twice: always look first.
+    # Never twice: a first attempt cannot have been posted, and a retry after anything Slack
+    # may have acted on (a 5xx, a timeout, a lapsed lease) is in doubt, so it looks first.
     try:
-        slack.post(attempt, message, check=True)
+        slack.post(attempt, message)
     except SlackApiError as err:
         # A private channel the bot is not in looks like no channel at all to it.
         if not slack.not_a_member(err):
@@ -353,13 +380,15 @@ def translated(deliver: Delivery) -> Delivery:
     return delivery
 
 
-def outcome(err: SlackApiError) -> Retry | Failed:
+def outcome(err: SlackApiError, scope: Scope = Scope.POST) -> Retry | Failed:
+    """A 429 limits the workspace's `scope` (its posts, unless said otherwise) until its
+    Retry-After; the sender keeps every event of that workspace out of the window."""
     status = err.response.status_code
     if status == 429:
         retry_after = err.response.headers.get("Retry-After") or err.response.headers.get(
             "retry-after"
         )
-        return Retry(float(retry_after or 1), "ratelimited")
+        return Retry(float(retry_after or 1), "ratelimited", limited=scope)
     if status >= 500:
         return Retry(None, f"http {status}", doubt=True)
     return Failed(str(err.response.get("error") or status))

@@ -53,4 +53,4 @@ def anslag(slack: SlackOut, attempt: Attempt) -> None:
     ts = slack.posted_with_key(replace(attempt, key=announced))
     if ts is None and attempt.number < WAIT_FOR_ANNOUNCEMENT:
         raise Retry(5.0, "the announcement is not posted yet")
-    slack.post(attempt, messages.anslag(record, CHANNEL_LANGUAGE), thread_ts=ts, check=True)
+    slack.post(attempt, messages.anslag(record, CHANNEL_LANGUAGE), thread_ts=ts)

@@ -198,6 +198,13 @@ def test_control_characters_are_dropped_from_free_text() -> None:
     assert parse("klar 1.2 bra\x00 jobbat\x07") == MarkDone("1.2", "bra jobbat")
 
 
+def test_bidi_and_zero_width_characters_are_dropped_from_what_people_write() -> None:
+    assert parse("klar 1.2 \u202ebra\u200b jobbat\u2066\u061c") == MarkDone("1.2", "bra jobbat")
+    assert parse("underlag driftplan https://x.se/\u200ea\ufeff") == LinkDocument(
+        "driftplan", "https://x.se/a"
+    )
+
+
 def test_mention_label_may_hold_spaces() -> None:
     assert parse("ordförande <@U0ANNA|anna svensson>") == SetChair("U0ANNA")
 
@@ -282,6 +289,10 @@ ERRORS: list[tuple[str, ErrorCode, dict[str, str]]] = [
     ("doc driftplan <https://x.se/a b>", ErrorCode.BAD_URL, {}),
     (f"doc driftplan {ANNA}", ErrorCode.BAD_URL, {}),
     ("doc driftplan https://x.se/" + "a" * 2000, ErrorCode.TEXT_TOO_LONG, {"limit": "2000"}),
+    ("doc driftplan https://intra.kommun.se@evil.example/a", ErrorCode.BAD_URL, {}),
+    ("doc driftplan <https://anna:hemligt@x.se/a>", ErrorCode.BAD_URL, {}),
+    ("doc driftplan https://x.se/a|Driftplan", ErrorCode.BAD_URL, {}),
+    ("doc driftplan https://x.se/a\u00a0b", ErrorCode.TOO_MANY_ARGUMENTS, {}),
     ("doc driftplan https://x.se/a https://x.se/b", ErrorCode.TOO_MANY_ARGUMENTS, {}),
     ("styrgrupp", ErrorCode.MISSING_ARGUMENT, {"argument": "people", "usage": "steering"}),
     ("steering , ,", ErrorCode.MISSING_ARGUMENT, {"argument": "people"}),

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.emulator import Message
-from storage.models import Activity
+from storage.models import Activity, ReminderMessage
 from tests.support.bot import RunningBot, Workspace
 from tests.support.waiting import eventually
 
@@ -42,8 +42,19 @@ def redrawn(w: Workspace, dm: Message, text: str) -> Message:
     return message
 
 
+def recorded(running: RunningBot, dm: Message) -> bool:
+    """Whether the bot has recorded posting `dm`: it does so once Slack answered the post, a
+    moment after the DM shows, and only a recorded DM is redrawn by a click in it."""
+    with running.bot.db.session() as session:
+        query = select(col(ReminderMessage.id)).where(
+            col(ReminderMessage.channel_id) == dm.channel, col(ReminderMessage.ts) == dm.ts
+        )
+        return session.execute(query).first() is not None
+
+
 def press(running: RunningBot, dm: Message, action: str, activity_id: int, user: str) -> None:
     """`user` presses a button of the reminder DM, as Slack sends it."""
+    eventually(lambda: recorded(running, dm))
     running.slack.click(
         action, user_id=user, channel_id=dm.channel, message_ts=dm.ts, value=str(activity_id)
     )

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.emulator import Message
-from storage.models import RecordVersion, Vote
+from storage.models import Vote
+from storage.record_tables import RecordVersion
 from tests.support.bot import RunningBot, Workspace, run
 from tests.support.project import ready_the_project
 from tests.support.waiting import eventually

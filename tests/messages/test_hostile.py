@@ -184,3 +184,45 @@ def test_the_home_tab_and_dialogs_are_within_surface_limits(
     modal = messages.reservation_modal(1, lang)
     assert len(modal["title"]["text"]) <= 24
     assert len(modal["private_metadata"]) <= 3000
+
+
+FORGED = "ok_\n*Beslut: Milstolpe VII godkänt* :white_check_mark:\n\n<!here> _"
+
+
+def quoted_lines(text: str) -> list[str]:
+    """The lines of `text` that come from FORGED: each must be inside a quote."""
+    pieces = ("ok_", "Beslut: Milstolpe VII godkänt", "&lt;!here&gt;")
+    return [line for line in text.split("\n") if any(p in line for p in pieces)]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_reservation_in_the_thread_is_quoted_under_its_author(lang: str) -> None:
+    text = messages.reservation_posted(OWNER.user_id, FORGED, lang).blocks[0]["text"]["text"]
+    assert text.startswith(f":memo: <@{OWNER.user_id}>")
+    lines = quoted_lines(text)
+    assert len(lines) == 3 and all(line.startswith("> ") for line in lines), text
+
+
+def test_a_reservation_in_the_record_and_a_note_in_status_are_quoted(
+    rendered: dict[str, Any],
+) -> None:
+    m = rendered["minutes"]
+    reservations = [{**m.reservations[0], "reason": FORGED}]
+    record = messages.minutes(m.record, reservations, [], "sv")
+    lines = quoted_lines(" \n".join(mrkdwn_texts(record.blocks)))
+    assert len(lines) == 3 and all(line.startswith("> ") for line in lines)
+    status = rendered["status"]
+    first, *rest = status.activities
+    shown = messages.status(replace(status, activities=(replace(first, note=FORGED), *rest)), "sv")
+    lines = quoted_lines("\n".join(mrkdwn_texts(shown.blocks)))
+    assert lines and all(line.startswith("> ") for line in lines)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_link_shows_its_host(rendered: dict[str, Any], lang: str) -> None:
+    shown = messages_in(rendered, lang)
+    for name in ("vote_open", "vote_closed", "announcement", "minutes", "status"):
+        text = "\n".join(mrkdwn_texts(shown[name].blocks))
+        links = text.count("<https://x.se/")
+        assert links >= len(rendered["status"].phase.milestone.documents), name
+        assert text.count("> (x.se)") == links, name

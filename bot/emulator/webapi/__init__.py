@@ -68,6 +68,7 @@ class WebApi:
         }
 
     def handle(self, method: str, params: JsonDict, bearer: str | None = None) -> ApiResult:
+        started = self.faults.now()
         params = decode_json_fields(params)
         token = bearer or (str(params["token"]) if params.get("token") else None)
         params.pop("token", None)
@@ -82,20 +83,34 @@ class WebApi:
                 team_id = self.state.token_team(token)
                 if team_id is None:
                     raise SlackError("invalid_auth")
+            limits = self.faults.limits
+            if limits.latency > 0:
+                self._sleep(limits.latency)  # outside the state lock, as the network is
+            retry_after = limits.refusal(method, team_id)
+            if retry_after is not None:
+                raise SlackError("ratelimited", status=429, retry_after=retry_after)
             fault = self.faults.take(method)
             if fault is not None:
                 if fault.delay > 0:
                     # Outside the state lock: a slow Slack must not stall the other calls.
                     self._sleep(fault.delay)
                 if fault.fails:
+                    failed = SlackError.from_fault(fault)
                     return self._finish(
-                        method, params, SlackError.from_fault(fault), faulted=True, team_id=team_id
+                        method, params, failed, faulted=True, team_id=team_id, started=started
                     )
             with self.state.lock:
                 ctx = Context(self.state, self.faults, params, team_id, self.base_url)
-                return self._finish(method, params, handler(ctx), team_id=team_id)
+                answer = handler(ctx)
+            status = limits.fails_after_posting(method, params)
+            if status is not None:  # posted, and answered as if it were not
+                failed = SlackError("internal_error", status=status)
+                return self._finish(
+                    method, params, failed, faulted=True, team_id=team_id, started=started
+                )
+            return self._finish(method, params, answer, team_id=team_id, started=started)
         except SlackError as err:
-            return self._finish(method, params, err, team_id=team_id)
+            return self._finish(method, params, err, team_id=team_id, started=started)
 
     def _finish(
         self,
@@ -105,6 +120,7 @@ class WebApi:
         *,
         faulted: bool = False,
         team_id: str | None = None,
+        started: float = 0.0,
     ) -> ApiResult:
         if isinstance(outcome, SlackError):
             body: JsonDict = {"ok": False, "error": outcome.error}
@@ -126,6 +142,11 @@ class WebApi:
                 error=result.body.get("error"),
                 faulted=faulted,
                 team_id=team_id,
+                started=started,
+                answered=self.faults.now(),
+                retry_after=int(result.headers["Retry-After"])
+                if "Retry-After" in result.headers
+                else None,
             )
         )
         return result

@@ -86,17 +86,20 @@ def conversations_history(ctx: Context) -> JsonDict:
     """Newest first, top-level messages only, as Slack; metadata only when asked for."""
     channel = ctx.channel(ctx.text("channel"))
     ctx.require_bot_in(channel)
-    limit = max(1, min(int(ctx.params.get("limit") or 100), 999))
+    limit = max(1, min(int(ctx.params.get("limit") or 100), ctx.faults.limits.history_max))
+    oldest = float(ctx.params.get("oldest") or 0)
     with_metadata = str(ctx.params.get("include_all_metadata", "")).lower() in ("1", "true")
-    found = [
+    # The newest `limit` after `oldest`: in a busy channel an older one is beyond reach.
+    since = [
         m.to_slack(ctx.state.team.id)
         for m in reversed(ctx.state.messages(channel.id))
-        if m.thread_ts in (None, m.ts)
-    ][:limit]
+        if m.thread_ts in (None, m.ts) and float(m.ts) > oldest
+    ]
+    found = since[:limit]
     if not with_metadata:
         for message in found:
             message.pop("metadata", None)
-    return {"messages": found, "has_more": False}
+    return {"messages": found, "has_more": len(since) > limit}
 
 
 def conversations_join(ctx: Context) -> JsonDict:

@@ -59,13 +59,13 @@ class Click:
         return self.locales.language(self.client, self.actor.team_id, self.actor.user_id)
 
     @property
-    def origin(self) -> dict[str, Any] | None:
-        return payload.reminder_origin(self.body)
+    def origin(self) -> tuple[str, str] | None:
+        return payload.message_origin(self.body)
 
 
 def set_status(deps: Deps, click: Click) -> None:
     activities.set_status_by_id(deps.services, click.actor, click.target, STATUS[click.action_id])
-    changed(deps, click.actor, click.origin)
+    changed(deps, click.actor, click.origin, click.target)
 
 
 def ask_reason(deps: Deps, click: Click) -> None:
@@ -77,7 +77,7 @@ def ask_reason(deps: Deps, click: Click) -> None:
 
 def snooze(deps: Deps, click: Click) -> None:
     reminders.snooze(deps.services, click.actor, click.target)
-    changed(deps, click.actor, click.origin)
+    changed(deps, click.actor, click.origin, click.target)
 
 
 def cast_vote(deps: Deps, click: Click) -> None:
@@ -142,12 +142,11 @@ def ask_change(deps: Deps, click: Click) -> None:
     click.client.views_open(trigger_id=click.body["trigger_id"], view=view)
 
 
-def changed(deps: Deps, actor: Actor, origin: dict[str, Any] | None) -> None:
-    """A change from a reminder DM redraws that DM; every change wakes the sender."""
+def changed(deps: Deps, actor: Actor, origin: tuple[str, str] | None, activity_id: int) -> None:
+    """A change from a reminder DM the bot sent this person redraws that DM; every change
+    wakes the sender."""
     if origin:
-        reminders.request_update(
-            deps.services, actor, origin["channel"], origin["ts"], origin["activities"]
-        )
+        reminders.request_update(deps.services, actor, *origin, activity_id)
     deps.notify()
 
 

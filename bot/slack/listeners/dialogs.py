@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 
 from bot.domain.errors import DomainError
 from bot.domain.jav import JavGround
+from bot.domain.text import written
 from bot.services import activities, decisions, jav, justering, votes
 from bot.services.context import Actor
 from bot.slack.listeners import payload
@@ -35,6 +36,14 @@ class Dialog:
     reason: str
     choice: str | None = None  # the option picked in a select (the jäv dialog's ground)
 
+    def origin(self) -> tuple[str, str] | None:
+        """The reminder DM the dialog was opened from, as its metadata claims: checked against
+        the bot's records before anything is redrawn."""
+        found = self.metadata.get("origin")
+        if not isinstance(found, dict):
+            return None
+        return payload.message_origin({"container": {"type": "message", **found}})
+
     def number(self, key: str) -> int | None:
         try:
             return int(self.metadata[key])
@@ -50,8 +59,7 @@ def reason_given(deps: Deps, dialog: Dialog) -> None:
         return  # not a dialog we opened
     target = STATUS[ActionId(action)]
     activities.set_status_by_id(deps.services, dialog.actor, activity_id, target, dialog.reason)
-    origin = dialog.metadata.get("origin")
-    changed(deps, dialog.actor, origin if isinstance(origin, dict) else None)
+    changed(deps, dialog.actor, dialog.origin(), activity_id)
 
 
 def reservation_given(deps: Deps, dialog: Dialog) -> None:
@@ -116,11 +124,14 @@ def _listener(
         context: BoltContext,
     ) -> None:
         actor = payload.actor(body, context)
-        dialog = Dialog(actor, payload.metadata(view), payload.reason(view), payload.choice(view))
+        # What was typed gets the same cleaning and limit as a command's text.
+        dialog = Dialog(
+            actor, payload.metadata(view), written(payload.reason(view)), payload.choice(view)
+        )
         try:
             handler(deps, dialog)
         except Exception as error:
-            lang = deps.locales.language(client, dialog.actor.team_id, dialog.actor.user_id)
+            lang = deps.locales.language(client, actor.team_id, actor.user_id)
             ack(**_refusal(error, lang))
             return
         ack()

@@ -45,7 +45,9 @@ def bot_joined(deps: Deps, happened: Happened) -> None:
     """Someone joined a channel; if it is the bot, what could not be posted there goes again."""
     user = happened.event.get("user")
     the_bot = bool(user) and user == happened.bot_user_id
-    if the_bot and decisions.bot_invited(deps.services, str(happened.event.get("channel"))):
+    if the_bot and decisions.bot_invited(
+        deps.services, happened.team_id, str(happened.event.get("channel"))
+    ):
         deps.notify()
 
 

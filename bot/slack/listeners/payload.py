@@ -12,7 +12,6 @@ from bot.services.context import Actor
 from messages.ids import ActionId, BlockId, InputId
 
 _ID = re.compile(r"[0-9]{1,12}")
-_REMINDER_ITEM = re.compile(rf"{BlockId.REMINDER}:([0-9]{{1,12}})")
 
 
 def actor(body: dict[str, Any], context: BoltContext) -> Actor:
@@ -33,17 +32,19 @@ def row_id(value: object) -> int | None:
     return int(value) if isinstance(value, str) and _ID.fullmatch(value) else None
 
 
-def reminder_origin(body: dict[str, Any]) -> dict[str, Any] | None:
-    """The reminder DM a click came from: its channel, ts and listed activities; else None."""
-    container = body.get("container") or {}
-    if container.get("type") != "message" or not container.get("message_ts"):
+def message_origin(body: dict[str, Any]) -> tuple[str, str] | None:
+    """The channel and ts of the message a click came from, as the payload claims them.
+
+    A claim only: the bot redraws a message it finds in its own records of what it posted
+    to the clicker (services.reminders.request_update), never what the payload lists.
+    """
+    container = body.get("container")
+    if not isinstance(container, dict) or container.get("type") != "message":
         return None
-    blocks = (body.get("message") or {}).get("blocks") or []
-    matches = (_REMINDER_ITEM.fullmatch(str(b.get("block_id", ""))) for b in blocks)
-    ids = [int(m[1]) for m in matches if m]
-    if not ids:
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if not isinstance(channel, str) or not isinstance(ts, str) or not channel or not ts:
         return None
-    return {"channel": container["channel_id"], "ts": container["message_ts"], "activities": ids}
+    return channel, ts
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -56,14 +57,15 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def reason(view: dict[str, Any]) -> str:
-    """The text typed in a dialog's reason field (the reason and the reservation dialogs)."""
+    """The text typed in a dialog's reason field (the reason and the reservation dialogs), as
+    typed: cleaning it is the domain's (bot.domain.text.written)."""
     value = (
         ((view.get("state") or {}).get("values") or {})
         .get(BlockId.REASON.value, {})
         .get(ActionId.REASON_TEXT.value, {})
         .get("value")
     )
-    return (value or "").strip()
+    return value if isinstance(value, str) else ""
 
 
 def choice(view: dict[str, Any]) -> str | None:

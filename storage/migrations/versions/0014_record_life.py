@@ -4,8 +4,8 @@ of the record (the first at the close, one more per rättelse), each justering, 
 Nothing is updated in place once justerat: a version row gets its checksum and canonical JSON
 once, when both have justerat it; a rättelse adds a version, never rewrites one.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from storage.types import UtcDateTime
 
-revision = "0012"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

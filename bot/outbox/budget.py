@@ -1,0 +1,140 @@
+"""Each workspace's budget: posts a second, looks back through history a minute, and the
+Retry-After windows Slack gave it.
+
+Slack limits every app per workspace and per method, so a workspace's budget is its own: a 429
+in one workspace never slows another. Calls are counted in sliding windows, and a 429's
+Retry-After closes that kind of call in that workspace until it has passed, so no call goes
+inside the window. Posts are budgeted at what Slack is known to allow: a 429 on a post does not
+say whose limit it was (the channel's, the workspace's, a hiccup), so it closes the window and
+shrinks nothing. History starts at Slack's usual tier and shrinks to what got through at its
+first 429, which only its own budget gives (growing back slowly after a quiet spell).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+# Slack takes about 8 posts a second per workspace.
+POSTS_PER_WINDOW = 8
+POST_WINDOW = 1.0
+# conversations.history: Tier 3 (50 a minute, with bursts) for an internal or Marketplace
+# app; one distributed outside the Marketplace gets 1 a minute, which its first 429 teaches.
+LOOKUPS_PER_WINDOW = 100
+LOOKUP_WINDOW = 60.0
+# Our calls reach Slack a little after we count them, and not all equally late: a margin on
+# each window, so that a ninth post never arrives within one second of the first.
+MARGIN = 0.1
+# After this long without a 429, a shrunk budget grows back by one call a window.
+RECOVERY = 10.0
+
+
+class Scope(StrEnum):
+    """What a workspace's budget limits: posting messages, or looking back through history."""
+
+    POST = "post"
+    LOOKUP = "lookup"
+
+
+@dataclass
+class _Window:
+    limit: int
+    seconds: float
+    calls: deque[float] = field(default_factory=deque)
+    in_flight: int = 0
+    closed_until: float = 0.0
+    last_refusal: float | None = None
+
+    def recent(self, now: float) -> deque[float]:
+        while self.calls and self.calls[0] <= now - self.seconds:
+            self.calls.popleft()
+        return self.calls
+
+    def wait(self, now: float, *, counting_in_flight: bool) -> float:
+        """Seconds until one more call fits (0: now)."""
+        calls = self.recent(now)
+        used = len(calls) + (self.in_flight if counting_in_flight else 0)
+        full = 0.0
+        if used >= self.limit:
+            # The call that must leave the window first; with calls in flight not yet counted,
+            # at least a short while.
+            oldest = calls[0] if calls else now
+            full = max(0.05, oldest + self.seconds - now)
+        return max(0.0, self.closed_until - now, full)
+
+
+class Budgets:
+    """The budgets of every workspace, on the sender's monotonic clock; thread-safe."""
+
+    def __init__(
+        self,
+        monotonic: Callable[[], float],
+        *,
+        posts_per_second: int = POSTS_PER_WINDOW,
+        lookups_per_minute: int = LOOKUPS_PER_WINDOW,
+        minute: float = LOOKUP_WINDOW,
+    ) -> None:
+        """`minute`: the history budget's window (a test's shorter one)."""
+        self._monotonic = monotonic
+        self._initial = {Scope.POST: posts_per_second, Scope.LOOKUP: lookups_per_minute}
+        self._seconds = {Scope.POST: POST_WINDOW + MARGIN, Scope.LOOKUP: minute + MARGIN}
+        self._lock = threading.Lock()
+        self._windows: dict[tuple[str, Scope], _Window] = {}
+
+    def _of(self, team_id: str, scope: Scope, now: float) -> _Window:
+        window = self._windows.get((team_id, scope))
+        if window is None:
+            window = _Window(limit=self._initial[scope], seconds=self._seconds[scope])
+            self._windows[(team_id, scope)] = window
+        refused = window.last_refusal
+        if window.limit < self._initial[scope] and refused is not None and now - refused > RECOVERY:
+            window.limit += 1
+            window.last_refusal = now
+        return window
+
+    def admit(self, team_id: str) -> float:
+        """Before an event that posts is handed to a worker: 0 and it counts as in flight, or
+        how long it should wait (calls counted in the window and those in flight fill it)."""
+        with self._lock:
+            now = self._monotonic()
+            window = self._of(team_id, Scope.POST, now)
+            wait = window.wait(now, counting_in_flight=True)
+            if wait == 0:
+                window.in_flight += 1
+            return wait
+
+    def admitted_done(self, team_id: str) -> None:
+        with self._lock:
+            window = self._of(team_id, Scope.POST, self._monotonic())
+            window.in_flight = max(0, window.in_flight - 1)
+
+    def take(self, team_id: str, scope: Scope) -> tuple[float, float]:
+        """Just before the call: (seconds the scope is still closed by a Retry-After, seconds
+        until the window has room). When both are 0 the call is counted and may go."""
+        with self._lock:
+            now = self._monotonic()
+            window = self._of(team_id, scope, now)
+            closed = max(0.0, window.closed_until - now)
+            full = window.wait(now, counting_in_flight=False)
+            if closed == 0 and full == 0:
+                window.calls.append(now)
+            return closed, full
+
+    def refused(self, team_id: str, scope: Scope, retry_after: float) -> None:
+        """Slack answered 429: close the scope for its Retry-After (and learn history's size)."""
+        with self._lock:
+            now = self._monotonic()
+            window = self._of(team_id, scope, now)
+            window.closed_until = max(window.closed_until, now + retry_after)
+            if scope is Scope.LOOKUP:
+                # History answers 429 for its budget alone: what got through is the budget.
+                window.limit = max(1, min(window.limit, len(window.recent(now)) - 1))
+                window.last_refusal = now
+
+    def limit(self, team_id: str, scope: Scope = Scope.POST) -> int:
+        """Calls per window the workspace is thought to take now."""
+        with self._lock:
+            return self._of(team_id, scope, self._monotonic()).limit
