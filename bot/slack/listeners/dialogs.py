@@ -124,11 +124,11 @@ def _listener(
         context: BoltContext,
     ) -> None:
         actor = payload.actor(body, context)
-        # What was typed gets the same cleaning and limit as a command's text.
-        dialog = Dialog(
-            actor, payload.metadata(view), written(payload.reason(view)), payload.choice(view)
-        )
         try:
+            # What was typed gets the same cleaning and limit as a command's text; a refusal
+            # of it (too long) keeps the dialog open like any other.
+            reason = written(payload.reason(view))
+            dialog = Dialog(actor, payload.metadata(view), reason, payload.choice(view))
             handler(deps, dialog)
         except Exception as error:
             lang = deps.locales.language(client, actor.team_id, actor.user_id)
