@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select  # sqlmodel's select types at most four columns
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import Activity, Project, ReminderMessage, ReminderSchedule
@@ -140,18 +142,19 @@ def record_message(
     activities: Sequence[int],
     now: datetime,
 ) -> None:
-    """The reminder DM as posted; posting the same message again (a retry) records it once."""
-    if posted_message(session=session, team_id=team_id, channel_id=channel_id, ts=ts) is None:
-        session.add(
-            ReminderMessage(
-                team_id=team_id,
-                user_id=user_id,
-                channel_id=channel_id,
-                ts=ts,
-                activities=list(activities),
-                posted_at=now,
-            )
-        )
+    """The reminder DM as posted; posting the same message again (a retry) records it once.
+    One INSERT on the table (not through the ORM): the sender writes one for every DM."""
+    table = ReminderMessage.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if _postgres(session) else sqlite_insert
+    row = dict(
+        team_id=team_id,
+        user_id=user_id,
+        channel_id=channel_id,
+        ts=ts,
+        activities=list(activities),
+        posted_at=now,
+    )
+    session.connection().execute(insert(table).values(**row).on_conflict_do_nothing())
 
 
 def posted_message(

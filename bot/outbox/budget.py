@@ -106,6 +106,18 @@ class Budgets:
                 window.in_flight += 1
             return wait
 
+    def spent(self) -> dict[str, float]:
+        """Workspaces that may post nothing now, each with the seconds until it may: their
+        window is full (calls in flight counted) or a Retry-After closes it."""
+        with self._lock:
+            now = self._monotonic()
+            waits = {
+                team: window.wait(now, counting_in_flight=True)
+                for (team, scope), window in self._windows.items()
+                if scope is Scope.POST
+            }
+        return {team: wait for team, wait in waits.items() if wait > 0}
+
     def admitted_done(self, team_id: str) -> None:
         with self._lock:
             window = self._of(team_id, Scope.POST, self._monotonic())

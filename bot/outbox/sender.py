@@ -15,6 +15,7 @@ import logging
 import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -22,7 +23,7 @@ from functools import partial
 
 from bot.metrics import Metrics
 from bot.outbox.attempt import Attempt, Delivery, Failed, Retry
-from bot.outbox.budget import Budgets, Scope
+from bot.outbox.budget import POSTS_PER_WINDOW, Budgets, Scope
 from bot.outbox.pacing import PER_TARGET_INTERVAL, Pacer
 from bot.services import delivery
 from bot.services.context import Services
@@ -41,6 +42,9 @@ HOLD = 2.0
 # Events held at most, per worker: claimed until a worker has something it may send. Few,
 # since a crash leaves every held event in doubt, and each costs a look through history.
 BACKLOG_FACTOR = 2
+# Events of one workspace held at most: about what its budget posts in one window, so that
+# every workspace has its next posts at hand and none fills the backlog for the others.
+PER_TEAM = POSTS_PER_WINDOW
 
 
 def backoff(attempt: int) -> float:
@@ -79,6 +83,8 @@ class OutboxSender:
         self._in_flight = 0
         self._busy: set[str] = set()  # targets a paced event is being delivered to
         self._backlog: list[tuple[Claimed, float]] = []  # claimed, held, and when claimed
+        self._unsettled: list[delivery.Sent] = []  # delivered, to be settled together
+        self._settling = threading.Lock()  # held by the one worker settling them
         self._claim_at = 0.0  # when the queue may next have something due
         self._queued = threading.Event()
         self._wake = threading.Event()
@@ -120,21 +126,43 @@ class OutboxSender:
         """Claim while a worker is free and nothing held may go; returns the seconds until
         the next pass is needed (a held event's wait, or the queue's next due time)."""
         while True:
-            # A wait for a workspace's budget goes back to the queue: the next claim then takes
-            # other workspaces' events, which may go now.
-            self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD, hold_budget=0)
-            if not self._may_claim():
+            # A short wait for a workspace's budget is held here: the claim skips that
+            # workspace meanwhile, so the backlog fills with others' events, which may go now.
+            self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD, hold_budget=HOLD)
+            room = self._workers * BACKLOG_FACTOR - len(self._backlog)
+            if not self._may_claim() or room <= 0:
                 break
-            claimed = delivery.claim(self._services, limit=self._batch, lease=self._lease)
+            limit = min(self._batch, room)
+            skip, opens = self._skipped()
+            claimed = delivery.claim(
+                self._services,
+                limit=limit,
+                lease=self._lease,
+                per_team=PER_TEAM,
+                skip_teams=skip,
+            )
             now = self._monotonic()
-            self._claim_at = now if len(claimed) == self._batch else now + self._poll
+            # A skipped workspace's due events are claimed once its budget has room again.
+            self._claim_at = now if len(claimed) == limit else now + min(self._poll, opens)
             self._backlog.extend((event, now) for event in claimed)
             if not claimed:
                 break
+        if self._free() == 0 or len(self._backlog) >= self._workers * BACKLOG_FACTOR:
+            # Nothing more may be claimed or handed out until a worker is done, and a worker
+            # that is done wakes the loop: waiting for the clock here would only spin.
+            return min(soonest, self._poll)
         return max(0.0, min(soonest, self._claim_at - self._monotonic()))
 
+    def _skipped(self) -> tuple[set[str], float]:
+        """Workspaces the next claim leaves alone (PER_TEAM of theirs held already, or their
+        budget spent), and the seconds until the soonest spent budget has room again."""
+        held = Counter(event.team_id for event, _ in self._backlog)
+        spent = self._budgets.spent()
+        skip = {team for team, n in held.items() if n >= PER_TEAM} | set(spent)
+        return skip, min(spent.values(), default=math.inf)
+
     def _may_claim(self) -> bool:
-        if self._free() == 0 or len(self._backlog) >= self._workers * BACKLOG_FACTOR:
+        if self._free() == 0:
             return False
         due = self._queued.is_set() or self._monotonic() >= self._claim_at
         self._queued.clear()
@@ -229,17 +257,38 @@ class OutboxSender:
 
     def _deliver_one(self, event: Claimed) -> None:
         try:
-            self._attempt(event)
+            attempt = self._attempt(event)
         except Retry as retry:
             self._retry(event, retry)
         except Failed as failed:
             log.warning("outbox %s %s failed: %s", event.kind, event.id, failed)
             self._give_up(event, str(failed), private=failed.private)
         else:
-            delivery.sent(self._services, event, event.attempts + 1)
-            self._metrics.delivered(event.kind, "sent")
+            self._sent(delivery.Sent(event, event.attempts + 1, tuple(attempt.records)))
 
-    def _attempt(self, event: Claimed) -> None:
+    def _sent(self, done: delivery.Sent) -> None:
+        """Settle a delivered event together with the others delivered meanwhile: one worker
+        at a time writes everything waiting in one transaction, the others only add to it (a
+        transaction each would cost every delivery a commit, and the GIL its bookkeeping)."""
+        with self._lock:
+            self._unsettled.append(done)
+        while self._settling.acquire(blocking=False):
+            try:
+                while True:
+                    with self._lock:
+                        batch, self._unsettled = self._unsettled, []
+                    if not batch:
+                        break
+                    delivery.sent_many(self._services, batch)
+                    for one in batch:
+                        self._metrics.delivered(one.event.kind, "sent")
+            finally:
+                self._settling.release()
+            with self._lock:
+                if not self._unsettled:  # else one was added after the last look: settle it
+                    return
+
+    def _attempt(self, event: Claimed) -> Attempt:
         try:
             deliver = self._deliveries[OutboxKind(event.kind)]
         except (ValueError, KeyError) as err:
@@ -263,6 +312,7 @@ class OutboxSender:
             deliver(attempt)
         except PayloadError as err:
             raise Failed(str(err)) from err
+        return attempt
 
     def _posting(self, event: Claimed) -> None:
         """Just before a post: wait for room in the workspace's window (the admission at

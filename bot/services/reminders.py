@@ -7,6 +7,7 @@ tick_jobs; this module's `facts` is what both hand the domain's plan.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -132,19 +133,26 @@ def snooze(services: Services, actor: Actor, activity_id: int) -> datetime:
     return transaction(services, work)
 
 
-def reminder_posted(
-    services: Services, team_id: str, user_id: str, channel: str, ts: str, ids: Sequence[int]
-) -> None:
-    """The sender posted a reminder DM: remembered, so a click in it can be told from a forgery."""
-    with services.db.session() as session:
+@dataclass(frozen=True, slots=True)
+class ReminderPosted:
+    """A reminder DM the sender posted, kept (as it settles the event) so that a click in it
+    can be told from a forgery. A `delivery.SentRecord`."""
+
+    team_id: str
+    user_id: str
+    channel: str
+    ts: str
+    activities: tuple[int, ...]
+
+    def write(self, session: Session, now: datetime) -> None:
         store.record_message(
             session=session,
-            team_id=team_id,
-            user_id=user_id,
-            channel_id=channel,
-            ts=ts,
-            activities=ids,
-            now=services.clock(),
+            team_id=self.team_id,
+            user_id=self.user_id,
+            channel_id=self.channel,
+            ts=self.ts,
+            activities=self.activities,
+            now=now,
         )
 
 
