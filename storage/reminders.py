@@ -132,29 +132,25 @@ def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def record_message(
-    *,
-    session: Session,
-    team_id: str,
-    user_id: str,
-    channel_id: str,
-    ts: str,
-    activities: Sequence[int],
-    now: datetime,
-) -> None:
-    """The reminder DM as posted; posting the same message again (a retry) records it once.
-    One INSERT on the table (not through the ORM): the sender writes one for every DM."""
+class PostedReminder(NamedTuple):
+    """A reminder DM as posted: whose, where, and the activities it lists."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    ts: str
+    activities: Sequence[int]
+
+
+def record_messages(*, session: Session, posted: Sequence[PostedReminder], now: datetime) -> None:
+    """Reminder DMs as posted, in one INSERT on the table (the sender settles many at once,
+    and the ORM would cost each its own); one posted again (a retry) is recorded once."""
+    if not posted:
+        return
     table = ReminderMessage.__table__  # type: ignore[attr-defined]
     insert = pg_insert if _postgres(session) else sqlite_insert
-    row = dict(
-        team_id=team_id,
-        user_id=user_id,
-        channel_id=channel_id,
-        ts=ts,
-        activities=list(activities),
-        posted_at=now,
-    )
-    session.connection().execute(insert(table).values(**row).on_conflict_do_nothing())
+    rows = [{**p._asdict(), "activities": list(p.activities), "posted_at": now} for p in posted]
+    session.connection().execute(insert(table).values(rows).on_conflict_do_nothing())
 
 
 def posted_message(

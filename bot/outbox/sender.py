@@ -84,6 +84,7 @@ class OutboxSender:
         self._busy: set[str] = set()  # targets a paced event is being delivered to
         self._backlog: list[tuple[Claimed, float]] = []  # claimed, held, and when claimed
         self._unsettled: list[delivery.Sent] = []  # delivered, to be settled together
+        self._calls: dict[int, list[tuple[Scope, float]]] = {}  # budgeted calls, by event id
         self._settling = threading.Lock()  # held by the one worker settling them
         self._claim_at = 0.0  # when the queue may next have something due
         self._queued = threading.Event()
@@ -257,7 +258,10 @@ class OutboxSender:
 
     def _deliver_one(self, event: Claimed) -> None:
         try:
-            attempt = self._attempt(event)
+            try:
+                attempt = self._attempt(event)
+            finally:
+                self._answered(event)
         except Retry as retry:
             self._retry(event, retry)
         except Failed as failed:
@@ -318,20 +322,34 @@ class OutboxSender:
         """Just before a post: wait for room in the workspace's window (the admission at
         dispatch made it short), but not through a Retry-After another event was given."""
         for _ in range(10):
-            closed, full = self._budgets.take(event.team_id, Scope.POST)
+            closed, full, made = self._budgets.take(event.team_id, Scope.POST)
             if closed > 0:
                 raise Retry(closed, "ratelimited", tried=False)
             if full == 0:
                 self._pacer.posting(event.target)
+                self._made(event).append((Scope.POST, made))
                 return
             self._sleep(full)
         raise Retry(full, "post budget", tried=False)
 
     def _looking(self, event: Claimed) -> None:
         """Just before a look back through history: only within the workspace's budget."""
-        closed, full = self._budgets.take(event.team_id, Scope.LOOKUP)
+        closed, full, made = self._budgets.take(event.team_id, Scope.LOOKUP)
         if closed or full:
             raise Retry(max(closed, full), "history budget", tried=False)
+        self._made(event).append((Scope.LOOKUP, made))
+
+    def _made(self, event: Claimed) -> list[tuple[Scope, float]]:
+        """The budgeted calls the event's attempt made, and when each was counted."""
+        with self._lock:
+            return self._calls.setdefault(event.id, [])
+
+    def _answered(self, event: Claimed) -> None:
+        """The attempt is over: its calls count in their windows from now (see budget.MARGIN)."""
+        with self._lock:
+            made = self._calls.pop(event.id, [])
+        for scope, at in made:
+            self._budgets.answered(event.team_id, scope, at)
 
     def _retry(self, event: Claimed, retry: Retry) -> None:
         if retry.limited is not None and retry.after is not None:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from sqlmodel import Session
 
@@ -84,9 +84,11 @@ def claim(
 
 class SentRecord(Protocol):
     """What a delivery learnt from the platform that the bot must keep (a reminder DM's
-    channel and ts, say), written in the transaction that settles its event as sent."""
+    channel and ts, say), written in the transaction that settles its event as sent: all
+    records of one kind together."""
 
-    def write(self, session: Session, now: datetime) -> None: ...
+    @classmethod
+    def write_many(cls, session: Session, records: Sequence[Self], now: datetime) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +119,13 @@ def sent_many(services: Services, done: Sequence[Sent]) -> None:
 
 
 def _sent_together(services: Services, done: Sequence[Sent], now: datetime) -> None:
+    kinds: dict[type, list[SentRecord]] = {}
+    for one in done:
+        for record in one.records:
+            kinds.setdefault(type(record), []).append(record)
     with services.db.session() as session:
-        for one in done:
-            for record in one.records:
-                record.write(session, now)
+        for records in kinds.values():
+            records[0].write_many(session, records, now)
         queue.settle_sent(
             session=session, sent=[(one.event.id, one.attempts) for one in done], now=now
         )
