@@ -131,7 +131,9 @@ class OutboxSender:
             # workspace meanwhile, so the backlog fills with others' events, which may go now.
             self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD, hold_budget=HOLD)
             room = self._workers * BACKLOG_FACTOR - len(self._backlog)
-            if not self._may_claim() or room <= 0:
+            # A claim is a transaction: not one for every worker that is done, but for a few
+            # at a time, unless nothing is held at all.
+            if room < (self._workers if self._backlog else 1) or not self._may_claim():
                 break
             limit = min(self._batch, room)
             skip, opens = self._skipped()
@@ -148,7 +150,7 @@ class OutboxSender:
             self._backlog.extend((event, now) for event in claimed)
             if not claimed:
                 break
-        if self._free() == 0 or len(self._backlog) >= self._workers * BACKLOG_FACTOR:
+        if self._free() == 0 or len(self._backlog) > self._workers * (BACKLOG_FACTOR - 1):
             # Nothing more may be claimed or handed out until a worker is done, and a worker
             # that is done wakes the loop: waiting for the clock here would only spin.
             return min(soonest, self._poll)
