@@ -37,7 +37,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # As many connections kept as the bot has threads at work on the database at once (its
     # request threads, the sender's workers, the tick): a connection beyond the pool is opened
     # and closed for each use, which costs PostgreSQL a new backend process every time.
-    return create_engine(url, pool_pre_ping=True, pool_size=24, max_overflow=24, **kwargs)
+    return create_engine(url, pool_pre_ping=True, pool_size=16, max_overflow=16, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy import select as sa_select  # sqlmodel's select types at most four columns
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -151,6 +151,18 @@ def record_messages(*, session: Session, posted: Sequence[PostedReminder], now: 
     insert = pg_insert if _postgres(session) else sqlite_insert
     rows = [{**p._asdict(), "activities": list(p.activities), "posted_at": now} for p in posted]
     session.connection().execute(insert(table).values(rows).on_conflict_do_nothing())
+
+
+def forget_messages_before(*, session: Session, before: datetime, limit: int) -> int:
+    """Forget up to `limit` reminder DMs posted before `before`, oldest first. Rows are
+    written in the order they are posted, so the oldest are the lowest ids: the look is a
+    probe of the primary key, not a scan, and costs an idle tick nothing."""
+    table = ReminderMessage.__table__  # type: ignore[attr-defined]
+    oldest = sa_select(table.c.id).order_by(table.c.id).limit(limit).scalar_subquery()
+    result = session.execute(
+        delete(table).where(table.c.id.in_(oldest), table.c.posted_at < before)
+    )
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]
 
 
 def posted_message(
