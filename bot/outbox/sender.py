@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
@@ -25,6 +26,7 @@ from bot.metrics import Metrics
 from bot.outbox.attempt import Attempt, Delivery, Failed, Retry
 from bot.outbox.budget import POSTS_PER_WINDOW, Budgets, Scope
 from bot.outbox.pacing import PER_TARGET_INTERVAL, Pacer
+from bot.outbox.settling import Settler
 from bot.services import delivery
 from bot.services.context import Services
 from bot.services.delivery import Claimed
@@ -83,9 +85,9 @@ class OutboxSender:
         self._in_flight = 0
         self._busy: set[str] = set()  # targets a paced event is being delivered to
         self._backlog: list[tuple[Claimed, float]] = []  # claimed, held, and when claimed
-        self._unsettled: list[delivery.Sent] = []  # delivered, to be settled together
+        self._settler = Settler(services, self._metrics)
+        self._returned: list[tuple[Claimed, float]] = []  # refused for a while, to be held
         self._calls: dict[int, list[tuple[Scope, float]]] = {}  # budgeted calls, by event id
-        self._settling = threading.Lock()  # held by the one worker settling them
         self._claim_at = 0.0  # when the queue may next have something due
         self._queued = threading.Event()
         self._wake = threading.Event()
@@ -107,6 +109,10 @@ class OutboxSender:
         if self._thread is not None:
             self._thread.join(timeout=timeout)
         self._drain(timeout)
+        try:
+            self._release()  # what a worker gave back to be held while the loop stopped
+        except Exception:  # their leases lapse instead: in doubt, which is safe
+            log.exception("outbox: could not give back the events held")
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self) -> None:
@@ -126,6 +132,9 @@ class OutboxSender:
     def _pass(self) -> float:
         """Claim while a worker is free and nothing held may go; returns the seconds until
         the next pass is needed (a held event's wait, or the queue's next due time)."""
+        with self._lock:  # what workers gave back to be held: a post the budget refused
+            returned, self._returned = self._returned, []
+        self._backlog.extend(returned)
         while True:
             # A short wait for a workspace's budget is held here: the claim skips that
             # workspace meanwhile, so the backlog fills with others' events, which may go now.
@@ -218,7 +227,7 @@ class OutboxSender:
                     self._lock.wait_for(lambda e=event: e.target not in self._busy)  # type: ignore[misc]
             wait, budget = self._reserve(event)
             if wait == 0:
-                self._pool.submit(self._task, event)
+                self._pool.submit(self._task, event, claimed_at)
             elif wait <= (hold_budget if budget else hold) and claimed_at > stale:
                 kept.append((event, claimed_at))
                 soonest = min(soonest, wait)
@@ -244,9 +253,9 @@ class OutboxSender:
             self._in_flight += 1
             return 0.0, False
 
-    def _task(self, event: Claimed) -> None:
+    def _task(self, event: Claimed, claimed_at: float) -> None:
         try:
-            self._deliver_one(event)
+            self._deliver_one(event, claimed_at)
         except Exception:  # settling failed (the database): the lease lapses, in doubt
             log.exception("outbox %s %s could not be settled", event.kind, event.id)
         finally:
@@ -258,41 +267,19 @@ class OutboxSender:
                 self._lock.notify_all()
             self._wake.set()
 
-    def _deliver_one(self, event: Claimed) -> None:
+    def _deliver_one(self, event: Claimed, claimed_at: float) -> None:
         try:
             try:
                 attempt = self._attempt(event)
             finally:
                 self._answered(event)
         except Retry as retry:
-            self._retry(event, retry)
+            self._retry(event, retry, claimed_at)
         except Failed as failed:
             log.warning("outbox %s %s failed: %s", event.kind, event.id, failed)
             self._give_up(event, str(failed), private=failed.private)
         else:
-            self._sent(delivery.Sent(event, event.attempts + 1, tuple(attempt.records)))
-
-    def _sent(self, done: delivery.Sent) -> None:
-        """Settle a delivered event together with the others delivered meanwhile: one worker
-        at a time writes everything waiting in one transaction, the others only add to it (a
-        transaction each would cost every delivery a commit, and the GIL its bookkeeping)."""
-        with self._lock:
-            self._unsettled.append(done)
-        while self._settling.acquire(blocking=False):
-            try:
-                while True:
-                    with self._lock:
-                        batch, self._unsettled = self._unsettled, []
-                    if not batch:
-                        break
-                    delivery.sent_many(self._services, batch)
-                    for one in batch:
-                        self._metrics.delivered(one.event.kind, "sent")
-            finally:
-                self._settling.release()
-            with self._lock:
-                if not self._unsettled:  # else one was added after the last look: settle it
-                    return
+            self._settler.add(delivery.Sent(event, event.attempts + 1, tuple(attempt.records)))
 
     def _attempt(self, event: Claimed) -> Attempt:
         try:
@@ -326,7 +313,7 @@ class OutboxSender:
         for _ in range(10):
             closed, full, made = self._budgets.take(event.team_id, Scope.POST)
             if closed > 0:
-                raise Retry(closed, "ratelimited", tried=False)
+                raise Retry(closed, "ratelimited", limited=Scope.POST, tried=False)
             if full == 0:
                 self._pacer.posting(event.target)
                 self._made(event).append((Scope.POST, made))
@@ -353,7 +340,7 @@ class OutboxSender:
         for scope, at in made:
             self._budgets.answered(event.team_id, scope, at)
 
-    def _retry(self, event: Claimed, retry: Retry) -> None:
+    def _retry(self, event: Claimed, retry: Retry, claimed_at: float) -> None:
         if retry.limited is not None and retry.after is not None:
             self._budgets.refused(event.team_id, retry.limited, retry.after)
         attempts = event.attempts + (1 if retry.tried else 0)
@@ -362,7 +349,15 @@ class OutboxSender:
             self._give_up(event, retry.reason, private=False)
             return
         after = backoff(attempts) if retry.after is None else retry.after
-        self._later(event, attempts, after, retry.reason, event.in_doubt or retry.doubt)
+        doubt = event.in_doubt or retry.doubt
+        running = self._thread is not None and not self._stopping.is_set()
+        if running and retry.limited is Scope.POST and after <= HOLD and not doubt:
+            # Refused for the workspace's posts, whose budget is now closed for `after`: held
+            # here, it goes the moment the window has passed, without a round trip to the queue.
+            with self._lock:
+                self._returned.append((replace(event, attempts=attempts), claimed_at))
+        else:
+            self._later(event, attempts, after, retry.reason, doubt)
         if retry.tried:
             self._metrics.delivered(event.kind, "retry", retry.reason)
 
@@ -373,7 +368,9 @@ class OutboxSender:
 
     def _release(self) -> None:
         """Stopping: give back what is held and was never tried, so it is not in doubt."""
-        held, self._backlog = self._backlog, []
+        with self._lock:
+            returned, self._returned = self._returned, []
+        held, self._backlog = [*self._backlog, *returned], []
         for event, _ in held:
             self._later(event, event.attempts, 0, "paced", event.in_doubt)
 
