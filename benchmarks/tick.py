@@ -48,6 +48,7 @@ def seed(db: Database, activities: int, keys: list[str]) -> int:
                     "team_id": "T1",
                     "channel_id": f"C{n:07d}",
                     "name": f"Projekt {n}",
+                    "name_key": f"projekt {n}",  # bot.domain.naming.normalize of the name
                     "phase_key": "etablera-forvaltning",
                     "lead_id": "ULEAD",
                     "created_at": NOW,
