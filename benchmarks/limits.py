@@ -218,8 +218,9 @@ FLOOR = (
     "conversations.open, and the owners' languages are known from their assignment DMs (calls "
     "per DM counts every call the round made, 429s included, per reminder posted). The bound "
     "of 32 calls in flight allows 600 calls of 100 ms in ceil(600 / 32) × 0.1 = 1.9 s, under "
-    "the windows' 3.1 s. The sender counts each window as 1.1 s (a margin for calls that "
-    "reach Slack late), so its own best is 3.4 s. Measured from the first `påminn` until the "
+    "the windows' 3.1 s. The sender counts a post in its window from its answer (Slack counted "
+    "it before that) with a margin of 0.05 s, so its own best is 4 windows of 1.15 s: about "
+    "3.55 s, 1.15×. Measured from the first `påminn` until the "
     "fake Slack answered the last reminder (its own clock, so the bench's polling costs "
     "nothing); the load average is the machine's 1-minute one as the round began."
 )
@@ -228,6 +229,6 @@ FIGURE = Figure(
     name="limits",
     title="Reminders to 600 owners in 20 workspaces at Slack's limits",
     issue="5/6",
-    budget_seconds=40,
+    budget_seconds=80,  # setting up 300 projects is half of it on the shared machine
     run=run,
 )
