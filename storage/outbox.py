@@ -14,6 +14,8 @@ from sqlmodel import Session, col, select
 from storage.models import OutboxEvent
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+# A claim draws its workspaces' turns among this many times its limit of the oldest due rows.
+SCAN_FACTOR = 20
 
 
 def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: datetime) -> None:
@@ -56,31 +58,33 @@ def claim_due(
     )
     if skip_teams:
         due = and_(due, col(OutboxEvent.team_id).not_in(list(skip_teams)))
+    # The oldest due rows nobody else holds, locked (another sender skips them, and takes the
+    # next ones): the turns are drawn among these, so two senders never pick the same rows.
+    candidates = (
+        select(col(OutboxEvent.id), col(OutboxEvent.team_id), col(OutboxEvent.next_attempt_at))
+        .where(due)
+        .order_by(col(OutboxEvent.next_attempt_at), col(OutboxEvent.id))
+        .limit(limit * SCAN_FACTOR)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    held = candidates.subquery("held")
     turn = (
         func.row_number()
-        .over(
-            partition_by=col(OutboxEvent.team_id),
-            order_by=(col(OutboxEvent.next_attempt_at), col(OutboxEvent.id)),
-        )
+        .over(partition_by=held.c.team_id, order_by=(held.c.next_attempt_at, held.c.id))
         .label("turn")
     )
-    ranked = select(col(OutboxEvent.id), col(OutboxEvent.next_attempt_at), turn).where(due)
-    turns = ranked.subquery("turns")
+    turns = select(held.c.id, held.c.next_attempt_at, turn).subquery("turns")
     chosen = select(turns.c.id, turns.c.turn, turns.c.next_attempt_at)
     if per_team is not None:
         chosen = chosen.where(turns.c.turn <= per_team)
     order = (turns.c.turn, turns.c.next_attempt_at, turns.c.id)
     picked = chosen.order_by(*order).limit(limit).subquery("picked")
-    # The outer query repeats `due`: a row another sender settled or took between the
-    # subquery's snapshot and this row lock is checked again, and skipped.
     query = (
         select(OutboxEvent)
         .join(picked, col(OutboxEvent.id) == picked.c.id)
-        .where(due)
         .order_by(picked.c.turn, picked.c.next_attempt_at, picked.c.id)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=OutboxEvent)
     claimed = [(event, event.locked_until is not None) for event in session.exec(query)]
     if not claimed:
         return []
