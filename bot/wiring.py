@@ -132,7 +132,12 @@ def build_services(settings: Settings, *, phase: Phase | None = None) -> Service
     phase = phase or load_phase(DEFAULT_PHASE)
     db = Database.from_url(settings.database_url)
     upgrade(db.engine)
-    return Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
+    return Services(
+        db=db,
+        phases={phase.key: phase},
+        default_phase=phase.key,
+        organisation=settings.organisation,
+    )
 
 
 def export_record(

@@ -149,7 +149,8 @@ def justera(services: Services, actor: Actor, vote_id: int) -> Minutes:
 
 
 def _seal(session: Session, project: Project, vote: Vote, minutes: Minutes, now: datetime) -> None:
-    """Both have justerat: store the canonical JSON and its checksum, and post the anslag."""
+    """Both have justerat: store the canonical JSON and its checksum, post the anslag, and
+    file this version as a PDF in the project's channel."""
     assert minutes.justering is not None
     document = minutes.document()
     version = store.current(session=session, vote_id=row_id(vote))
@@ -165,7 +166,12 @@ def _seal(session: Session, project: Project, vote: Vote, minutes: Minutes, now:
     stakeholders = projects.stakeholders_of(session=session, project_id=row_id(project))
     channels = dict.fromkeys([*stakeholders, project.channel_id])
     number = minutes.justering.version
-    enqueue(session, now, *(out.anslag(project.team_id, row_id(vote), number, c) for c in channels))
+    enqueue(
+        session,
+        now,
+        *(out.anslag(project.team_id, row_id(vote), number, c) for c in channels),
+        out.record_pdf(project.team_id, row_id(vote), number, project.channel_id),
+    )
 
 
 def request_change(services: Services, actor: Actor, vote_id: int, text: str) -> None:
