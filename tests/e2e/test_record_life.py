@@ -83,11 +83,12 @@ def anslag_in(b: Board, channel: str) -> bool:
 
 
 def filed(b: Board, count: int) -> list[UploadedFile]:
-    """The PDFs in the project's channel, once there are `count` of them."""
+    """The PDFs in the project's channel once there are `count` of them, by name (so by
+    version: two versions' files may be printed side by side and land in either order)."""
     # Printing a PDF takes a few seconds of a busy machine, and a retry waits its backoff.
     found = eventually(lambda: len(b.w.fake.state.files(b.w.project_channel)) >= count, 60)
     assert found, f"fewer than {count} PDFs in the project channel"
-    return b.w.fake.state.files(b.w.project_channel)
+    return sorted(b.w.fake.state.files(b.w.project_channel), key=lambda f: f.filename)
 
 
 def home(b: Board, user: str) -> str:

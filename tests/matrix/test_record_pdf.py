@@ -41,14 +41,16 @@ def test_the_justerat_record_is_filed_in_the_project_room_as_a_pdf(
             anna, _erik, sara, olle, karin = await cast.enter(stack)
             members = [sara, olle, karin]
             steering = await room(anna, "Styrgruppen", [bot_id, *(m.user_id for m in members)])
-            vote = await vote_open(anna, bot_id, members, steering)
+
+            def olle_justerar(project_room: str) -> None:
+                lead = Actor(team, anna.user_id)
+                justering.set_adjuster(services, lead, project_room, olle.user_id)
+
+            vote = await vote_open(anna, bot_id, members, steering, olle_justerar)
             with services.db.session() as session:
                 project = session.exec(select(Project)).one()
                 vote_id = session.exec(select(Vote.id)).one()
             assert vote_id is not None
-            justering.set_adjuster(
-                services, Actor(team, anna.user_id), project.channel_id, olle.user_id
-            )
             for member in members:
                 await member.say(steering, "!forvaltning rösta ja")
             await olle.hears(
