@@ -225,15 +225,20 @@ class Floor:
             ).fetchone()
             assert change is not None
             outgoing = [
-                (f"vote_receipt:{vote_id}:{user}:{change[0]}", "vote_receipt", user),
-                (f"vote_update:{vote_id}:pending", "vote_update", vote[3]),
+                (
+                    f"vote_receipt:{vote_id}:{user}:{change[0]}",
+                    "vote_receipt",
+                    user,
+                    {"vote": vote_id, "choice": choice},
+                ),
+                (f"vote_update:{vote_id}:pending", "vote_update", vote[3], {"vote": vote_id}),
             ]
-            for outbox_key, kind, target in outgoing:
+            for outbox_key, kind, target, payload in outgoing:
                 cur.execute(
                     "INSERT INTO outbox (key, team_id, kind, target, payload, status, attempts,"
                     " created_at, next_attempt_at) VALUES (%s, %s, %s, %s, %s, 'pending', 0,"
                     " %s, %s) ON CONFLICT DO NOTHING RETURNING id",
-                    (outbox_key, team, kind, target, json.dumps({"vote_id": vote_id}), now, now),
+                    (outbox_key, team, kind, target, json.dumps(payload), now, now),
                 )
 
 
