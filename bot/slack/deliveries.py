@@ -210,7 +210,9 @@ def reminder(slack: SlackOut, attempt: Attempt) -> None:
     channel, ts = slack.post_in(attempt, message)
     # What a click in this DM may redraw is what the bot recorded here, not what it claims.
     ids = tuple(item.activity_id for item in view.items)
-    reminders.reminder_posted(slack.services, attempt.team_id, attempt.target, channel, ts, ids)
+    attempt.records.append(
+        reminders.ReminderPosted(attempt.team_id, attempt.target, channel, ts, ids)
+    )
 
 
 def reminder_update(slack: SlackOut, attempt: Attempt) -> None:

@@ -79,8 +79,10 @@ def test_who_has_not_justerat_is_reminded_once_after_two_business_days(
     tick(services, clock())
     assert reminded(services) == []
     clock.set(sthlm(2026, 11, 25, 9))
-    tick(services, clock())
+    report = tick(services, clock())
     assert reminded(services) == [MARIA.user_id]
+    # Counted as what they are, not among the reminders to vote.
+    assert (report.justering_reminders, report.vote_reminders) == (1, 0)
     clock.advance(days=1)
     tick(services, clock())
     assert reminded(services) == [MARIA.user_id]
