@@ -32,13 +32,13 @@ from mautrix.types import (
 
 import messages
 from bot.commands import Command, SetChannels, SetVoteChannel
+from bot.conversation import Answer, Asked, Visibility, run
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.platform import Platform
 from bot.domain.voting import Choice
-from bot.matrix import commands
-from bot.matrix.answer import Answer, Asked, Where
+from bot.matrix import words
 from bot.matrix.client import RateLimited
 from bot.matrix.client import content as content_of
-from bot.matrix.commands import CHOICE_WORDS
 from bot.matrix.dialect import command_text, parse
 from bot.matrix.directory import MatrixDirectory
 from bot.matrix.rooms import LANGUAGES_KNOWN, Rooms
@@ -118,7 +118,7 @@ class Listener:
         if vote_id is None or not await self._first(str(event.event_id)):
             return
         asked = self._asked(sender, room)
-        await self._answer(asked, lambda: commands.vote(asked, choice, vote_id))
+        await self._answer(asked, lambda: words.vote(asked, choice, vote_id))
 
     async def _first(self, event_id: str) -> bool:
         """A second replica syncing the same account sees every event too: the database lets
@@ -131,33 +131,33 @@ class Listener:
     def _asked(self, sender: str, room: str) -> Asked:
         actor = Actor(team_id=self._adapter.team_id, user_id=sender)
         return Asked(
-            self._adapter.services,
-            actor,
-            room,
-            self._rooms.language(sender),
-            self._adapter.notify,
-            MatrixDirectory(self._client, self._adapter.call),
+            services=self._adapter.services,
+            actor=actor,
+            channel=room,
+            lang=self._rooms.language(sender),
+            directory=MatrixDirectory(self._client, self._adapter.call),
+            notify=self._adapter.notify,
         )
 
     async def _command(self, sender: str, room: str, text: str) -> None:
         asked = self._asked(sender, room)
-        own = commands.matrix_word(text)
+        own = words.matrix_word(text)
         if own is not None and own[0] == "language":
             await self._language(asked, own[1])
             return
         if own is not None:
-            choice = CHOICE_WORDS.get(own[1])
+            choice = words.CHOICE_WORDS.get(own[1])
             if choice is None:
                 await self._private(asked, vote_usage(asked.lang))
                 return
-            await self._answer(asked, lambda: commands.vote(asked, choice))
+            await self._answer(asked, lambda: words.vote(asked, choice))
             return
         try:
             command = await self._resolved(parse(text))
         except DomainError as error:
             await self._private(asked, notice(_failure(error, asked.lang)))
             return
-        await self._answer(asked, lambda: commands.run(asked, command))
+        await self._answer(asked, lambda: run(asked, command))
 
     async def _resolved(self, command: Command) -> Command:
         """Rooms named by alias as the room ids they are now: what the project keeps."""
@@ -192,8 +192,8 @@ class Listener:
             await self._private(asked, notice(_failure(error, asked.lang)))
             return
         shown = notice(answer.message)
-        if answer.where is Where.ROOM:
-            await self._send(asked.room, shown)
+        if answer.visibility is Visibility.SHARED:
+            await self._send(asked.channel, shown)
         else:
             await self._private(asked, shown)
 
@@ -221,7 +221,7 @@ class Listener:
 
 def _failure(error: Exception, lang: str) -> messages.Message:
     if isinstance(error, DomainError):
-        return messages.error_message(error, lang)
+        return messages.error_message(error, lang, Platform.MATRIX)
     reference = uuid.uuid4().hex[:8]
     log.error("unexpected error, reference %s", reference, exc_info=error)
     return messages.internal_error(reference, lang)

@@ -13,6 +13,7 @@ from bot.matrix.dialect import command_text, parse
 from bot.outbox import Attempt, Failed, Retry
 from bot.outbox.routing import routed
 from bot.services.outbox_events import OutboxKind
+from messages.help import help_message
 from messages.matrix import mrkdwn_html, mrkdwn_plain, notice
 from messages.message import Message
 
@@ -124,3 +125,17 @@ def test_the_command_is_named_as_matrix_writes_it() -> None:
     shown = notice(Message(text="Skapa ett med `/forvaltning nytt Kommunen X`."))
     assert "`!forvaltning nytt Kommunen X`" in shown.body
     assert "<code>!forvaltning nytt Kommunen X</code>" in shown.html
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_help_is_written_for_the_platform_it_is_read_on(lang: str) -> None:
+    matrix = notice(help_message(lang, platform=Platform.MATRIX))
+    slack = help_message(lang)
+    vote, language = ("rösta ja", "språk sv") if lang == "sv" else ("vote yes", "language sv")
+    assert f"!forvaltning {vote}" in matrix.body and f"!forvaltning {language}" in matrix.body
+    assert "Slack" not in matrix.body and "/forvaltning" not in matrix.body
+    assert "Element" in matrix.body
+    assert "/forvaltning" in slack.text and vote not in slack.text and "Slack" in str(slack.blocks)
+    # Every subcommand is in the help, on both platforms.
+    justera = "justera" if lang == "sv" else "approve-minutes"
+    assert f"!forvaltning {justera}" in matrix.body and f"/forvaltning {justera}" in slack.text
