@@ -185,6 +185,16 @@ def reminder_hint(lang: str) -> str:
     return _say("reminder_hint", lang)
 
 
+def justering_hint(lang: str) -> str:
+    """What replaces *Justera* / *Begär ändring…*: a reaction, or the commands."""
+    return _say("justering_hint", lang)
+
+
+def jav_ruling_hint(lang: str) -> str:
+    """What replaces *Jävig* / *Inte jävig*: a reaction."""
+    return _say("jav_ruling_hint", lang)
+
+
 def language_set(code: str, lang: str) -> Notice:
     return notice(Message(text=_say("language_set", lang, code)))
 

@@ -6,6 +6,8 @@ Slack's and Matrix's listeners only translate: each parses in its dialect, calls
 """
 
 from bot.conversation.answer import Answer, Asked, Visibility
+from bot.conversation.meeting import rule_on_jav
+from bot.conversation.record import justera_record
 from bot.conversation.table import ROUTES, run
 
-__all__ = ["ROUTES", "Answer", "Asked", "Visibility", "run"]
+__all__ = ["ROUTES", "Answer", "Asked", "Visibility", "justera_record", "rule_on_jav", "run"]

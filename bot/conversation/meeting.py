@@ -45,6 +45,13 @@ def raise_conflict(asked: Asked, command: RaiseConflict) -> Answer:
     return Answer(messages.jav_step(step, asked.lang))
 
 
+def rule_on_jav(asked: Asked, question_id: int, *, javig: bool) -> Answer:
+    """*Jävig* / *Inte jävig* on a raised jäv, however it was asked (a button, a reaction)."""
+    step = jav.rule_on(asked.services, asked.actor, question_id, javig=javig)
+    asked.notify()
+    return Answer(messages.jav_step(step, asked.lang))
+
+
 def report_absence(asked: Asked, command: ReportAbsence) -> Answer:
     view = jav.report_absence(asked.services, asked.actor, channel_id=asked.channel)
     asked.notify()

@@ -20,21 +20,23 @@ from mautrix.types import EventType, PaginationDirection, RoomID
 import messages
 from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView, still_in_digest
+from bot.matrix import record_deliveries
 from bot.matrix.client import content as content_of
 from bot.matrix.client import outcome, txn_id
 from bot.matrix.rooms import DEFAULT_LANGUAGE, Rooms
 from bot.outbox import Attempt, Delivery, Failed, Retry
+from bot.services import jav, votes
 from bot.services import outbox_events as out
-from bot.services import votes
 from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
 from bot.services.reminders import reminder_view
-from messages.matrix import Notice, notice, reminder_hint, vote_hint
+from messages.matrix import Notice, jav_ruling_hint, notice, reminder_hint, vote_hint
 
 log = logging.getLogger(__name__)
 
 KEY_FIELD = "se.forvaltningsbot.outbox_key"
 LOOKBACK = 50
+OWN_PAGES = 10  # the bot's last 500 messages in a room
 T = TypeVar("T")
 
 
@@ -76,10 +78,20 @@ class MatrixOut:
             return self.run(self.rooms.direct(target))
         return RoomID(target)
 
-    def send(self, attempt: Attempt, shown: Notice, *, room: str | None = None) -> str:
-        """Send the notice to `room` (default: the attempt's target); return its event id."""
+    def send(
+        self,
+        attempt: Attempt,
+        shown: Notice,
+        *,
+        room: str | None = None,
+        relates_to: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Send the notice to `room` (default: the attempt's target), in relation `relates_to`
+        to another event (a thread) if given; return its event id."""
         where = RoomID(room) if room else self.room_of(attempt.target)
         content: dict[str, Any] = {**shown.content(), KEY_FIELD: attempt.key}
+        if relates_to is not None:
+            content["m.relates_to"] = dict(relates_to)
         if attempt.in_doubt:
             found = self.run(self._sent_before(where, attempt.key))
             if found is not None:
@@ -112,12 +124,33 @@ class MatrixOut:
             )
         )
 
-    async def _sent_before(self, room: RoomID, key: str) -> str | None:
-        page = await self.client.get_messages(room, PaginationDirection.BACKWARD, limit=LOOKBACK)
-        for event in page._asdict()["events"]:
-            content = getattr(event, "content", None)
-            if content is not None and content.serialize().get(KEY_FIELD) == key:
-                return str(event.event_id)
+    def sent_with_key(self, room: str, key: str) -> str | None:
+        """The event id of the bot's own message carrying `key` in the room, looking further
+        back than a retry does (an anslag follows its announcement by days): the bot's own
+        messages only, a bounded number of pages."""
+        return self.run(self._sent_before(RoomID(room), key, pages=OWN_PAGES, own=True))
+
+    async def _sent_before(
+        self, room: RoomID, key: str, *, pages: int = 1, own: bool = False
+    ) -> str | None:
+        only = {"senders": [str(self.client.mxid)]} if own else None
+        token = None
+        for _ in range(pages):
+            page = await self.client.get_messages(
+                room,
+                PaginationDirection.BACKWARD,
+                from_token=token,
+                limit=LOOKBACK,
+                filter_json=only,
+            )
+            found = page._asdict()  # mautrix's NamedTuple is typed without its fields
+            for event in found["events"]:
+                content = getattr(event, "content", None)
+                if content is not None and content.serialize().get(KEY_FIELD) == key:
+                    return str(event.event_id)
+            if not found["events"] or not found["end"]:
+                return None
+            token = found["end"]
         return None
 
 
@@ -225,6 +258,18 @@ def reservation(mx: MatrixOut, attempt: Attempt) -> None:
     mx.send(attempt, notice(messages.reservation_posted(p.user, p.reason, DEFAULT_LANGUAGE)))
 
 
+def jav_ruling(mx: MatrixOut, attempt: Attempt) -> None:
+    """The one who rules on a raised jäv is asked in the direct room, to react ✅ or ❌."""
+    question = attempt.payload(out.JavRuling).question
+    found = jav.pending_question(mx.services, question)
+    if found is None:
+        return  # ruled, or the vote closed, since this was queued
+    view, raised = found
+    lang = mx.language(attempt.target)
+    message = messages.jav_ruling_request(view, raised, question, lang)
+    mx.send(attempt, notice(message, footer=jav_ruling_hint(lang)))
+
+
 def delivery_failed(mx: MatrixOut, attempt: Attempt) -> None:
     p = attempt.payload(out.DeliveryFailed)
     view = _vote(mx, p.vote)
@@ -249,6 +294,10 @@ BY_KIND: Mapping[OutboxKind, Callable[[MatrixOut, Attempt], None]] = {
     OutboxKind.ANNOUNCEMENT: announcement,
     OutboxKind.RESERVATION: reservation,
     OutboxKind.DELIVERY_FAILED: delivery_failed,
+    OutboxKind.JAV_RULING: jav_ruling,
+    OutboxKind.JUSTERING: record_deliveries.justering_request,
+    OutboxKind.CHANGE_REQUEST: record_deliveries.change_request,
+    OutboxKind.ANSLAG: record_deliveries.anslag,
 }
 
 

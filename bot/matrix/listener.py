@@ -12,12 +12,14 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from mautrix.client import Client
-from mautrix.errors import MNotFound
+from mautrix.errors import MatrixRequestError, MNotFound
 from mautrix.types import (
     EncryptedEvent,
+    EventID,
     EventType,
     Membership,
     MemberStateEventContent,
@@ -32,18 +34,21 @@ from mautrix.types import (
 
 import messages
 from bot.commands import Command, SetChannels, SetVoteChannel
-from bot.conversation import Answer, Asked, Visibility, run
+from bot.conversation import Answer, Asked, Visibility, justera_record, rule_on_jav, run
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.platform import Platform
 from bot.domain.voting import Choice
 from bot.matrix import words
 from bot.matrix.client import RateLimited
 from bot.matrix.client import content as content_of
+from bot.matrix.deliveries import KEY_FIELD
 from bot.matrix.dialect import command_text, parse
 from bot.matrix.directory import MatrixDirectory
 from bot.matrix.rooms import LANGUAGES_KNOWN, Rooms
 from bot.services import ballots, events
+from bot.services import outbox_events as out
 from bot.services.context import Actor
+from bot.services.outbox_events import OutboxKind
 from messages.matrix import Notice, encrypted_room, language_set, language_usage, notice, vote_usage
 
 if TYPE_CHECKING:
@@ -110,15 +115,49 @@ class Listener:
         choice = REACTIONS.get((relation.key or "").replace("\ufe0f", ""))
         if choice is None:
             return
-        sender, room = str(event.sender), str(event.room_id)
+        sender, room, target = str(event.sender), str(event.room_id), str(relation.event_id)
         services, team = self._adapter.services, self._adapter.team_id
         vote_id = await self._adapter.in_worker(
-            lambda: ballots.vote_of_message(services, team, room, str(relation.event_id))
+            lambda: ballots.vote_of_message(services, team, room, target)
         )
-        if vote_id is None or not await self._first(str(event.event_id)):
-            return
         asked = self._asked(sender, room)
-        await self._answer(asked, lambda: words.vote(asked, choice, vote_id))
+        work: Callable[[], Answer] | None = None
+        if vote_id is not None:
+            work = partial(words.vote, asked, choice, vote_id)
+        elif choice is not Choice.abstain:
+            work = await self._asked_in(asked, room, target, choice is Choice.yes)
+        if work is None or not await self._first(str(event.event_id)):
+            return
+        await self._answer(asked, work)
+
+    async def _asked_in(
+        self, asked: Asked, room: str, target: str, yes: bool
+    ) -> Callable[[], Answer] | None:
+        """A ✅ or ❌ on one of the bot's own questions in a direct room: the justering message
+        (✅ justerar) or a jäv to rule on (✅ jävig, ❌ inte jävig). Which record or question it
+        is comes from the outbox key in the bot's own message; the use case checks that this
+        person may answer it, as for Slack's buttons."""
+        key = await self._key_of(room, target)
+        if key is None:
+            return None
+        record = out.id_in_key(OutboxKind.JUSTERING, key)
+        if record is not None and yes:
+            return partial(justera_record, asked, record)
+        question = out.id_in_key(OutboxKind.JAV_RULING, key)
+        if question is not None:
+            return partial(rule_on_jav, asked, question, javig=yes)
+        return None
+
+    async def _key_of(self, room: str, event_id: str) -> str | None:
+        """The outbox key of a message the bot sent, None for anyone else's."""
+        try:
+            event = await self._client.get_event(RoomID(room), EventID(event_id))
+        except MatrixRequestError:
+            return None
+        if event.sender != self._client.mxid:
+            return None
+        key = event.content.serialize().get(KEY_FIELD)
+        return key if isinstance(key, str) else None
 
     async def _first(self, event_id: str) -> bool:
         """A second replica syncing the same account sees every event too: the database lets

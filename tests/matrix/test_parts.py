@@ -9,10 +9,12 @@ from mautrix.errors import MForbidden
 from bot.commands import SetChannels, SetOwner, SetSteering
 from bot.domain.platform import Platform, matrix_team, platform_of
 from bot.matrix.client import RateLimited, outcome, txn_id
+from bot.matrix.deliveries import BY_KIND
 from bot.matrix.dialect import command_text, parse
 from bot.outbox import Attempt, Failed, Retry
 from bot.outbox.routing import routed
-from bot.services.outbox_events import OutboxKind
+from bot.services import outbox_events as out
+from bot.services.outbox_events import OutboxKind, id_in_key
 from messages.help import help_message
 from messages.matrix import mrkdwn_html, mrkdwn_plain, notice
 from messages.message import Message
@@ -125,6 +127,19 @@ def test_the_command_is_named_as_matrix_writes_it() -> None:
     shown = notice(Message(text="Skapa ett med `/forvaltning nytt Kommunen X`."))
     assert "`!forvaltning nytt Kommunen X`" in shown.body
     assert "<code>!forvaltning nytt Kommunen X</code>" in shown.html
+
+
+def test_every_outbox_kind_has_a_matrix_delivery() -> None:
+    # A kind without one fails on Matrix with "no matrix delivery", however well Slack does.
+    assert set(BY_KIND) == set(OutboxKind)
+
+
+def test_a_reaction_finds_its_question_in_the_key_of_the_message_reacted_to() -> None:
+    assert id_in_key(OutboxKind.JUSTERING, out.justering("m", 7, 2, "@s:x").key) == 7
+    assert id_in_key(OutboxKind.JUSTERING, out.justering_reminder("m", 7, 2, "@s:x").key) == 7
+    assert id_in_key(OutboxKind.JAV_RULING, out.jav_ruling("m", 12, "@s:x").key) == 12
+    assert id_in_key(OutboxKind.JUSTERING, out.jav_ruling("m", 12, "@s:x").key) is None
+    assert id_in_key(OutboxKind.JUSTERING, "justering:x:1") is None
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
