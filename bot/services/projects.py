@@ -285,6 +285,7 @@ def project_view(services: Services, session: Session, project: Project) -> Proj
         members=tuple(projects.members_of(session=session, project_id=project.id)),
         chair=project.chair_id,
         today=services.today(services.clock()),
+        adjuster=project.adjuster_id,
     )
 
 

@@ -29,15 +29,20 @@ async def ready(anna: Person, bot_id: str, project: str, lines: list[str]) -> No
 
 
 async def vote_open(anna: Person, bot_id: str, members: list[Person], steering: str) -> Said:
-    """A project of Anna's, ready, with `members` (the first the chair), voting in `steering`;
-    the vote message as the chair sees it."""
+    """A project of Anna's, ready, with `members` (the first the chair, the second justerare),
+    voting in `steering`; the vote message as the chair sees it."""
     project = await room(anna, "Projektet", [bot_id])
     for member in members:
         await member.sync()
     await anna.say(project, f"!forvaltning nytt Projekt {secrets.token_hex(3)}")
     await anna.hears(lambda s: s.room == project, sender=bot_id)
     ids = " ".join(m.user_id for m in members)
-    lines = [f"styrgrupp {ids}", f"ordförande {members[0].user_id}", f"styrgruppskanal {steering}"]
+    lines = [
+        f"styrgrupp {ids}",
+        f"ordförande {members[0].user_id}",
+        f"justerare {members[1].user_id}",
+        f"styrgruppskanal {steering}",
+    ]
     await ready(anna, bot_id, project, lines)
     await anna.say(project, "!forvaltning milstolpe")
     return await members[0].hears(says("rösta ja", steering), sender=bot_id)

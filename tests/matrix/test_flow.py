@@ -64,6 +64,7 @@ def test_a_milestone_decided_in_matrix(synapse: Synapse, cast: Cast, bot: Bot) -
                 [
                     f"styrgrupp {members}",
                     f"ordförande {sara.user_id}",
+                    f"justerare {olle.user_id}",
                     f"styrgruppskanal {steering}",
                     f"kanaler {alias}",
                 ],
