@@ -30,7 +30,15 @@ from bot.services import outbox_events as out
 from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
 from bot.services.reminders import reminder_view
-from messages.matrix import Notice, jav_ruling_hint, notice, reminder_hint, vote_hint
+from messages.matrix import (
+    Notice,
+    jav_ruling_hint,
+    notice,
+    owner_hint,
+    reminder_hint,
+    rooms_in,
+    vote_hint,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +79,12 @@ class MatrixOut:
 
     def language(self, user_id: str) -> str:
         return self.rooms.language(user_id)
+
+    def notice(self, message: messages.Message, *, footer: str | None = None) -> Notice:
+        """The message as a notice, each room it names shown by the room's name."""
+        rooms_named = rooms_in(message)
+        names = self.run(self.rooms.names(rooms_named)) if rooms_named else {}
+        return notice(message, footer=footer, names=names)
 
     def room_of(self, target: str) -> RoomID:
         """A person's direct room, or the room itself."""
@@ -159,7 +173,7 @@ def owner_assigned(mx: MatrixOut, attempt: Attempt) -> None:
     activity = mx.services.phase(p.phase).activity(p.activity)
     lang = mx.language(attempt.target)
     message = messages.owner_assigned(activity, p.project, p.channel, p.due, p.by, lang)
-    mx.send(attempt, notice(message, footer=reminder_hint(lang)))
+    mx.send(attempt, mx.notice(message, footer=owner_hint(lang)))
 
 
 def home_refresh(mx: MatrixOut, attempt: Attempt) -> None:
@@ -177,7 +191,7 @@ def reminder(mx: MatrixOut, attempt: Attempt) -> None:
         return
     lang = mx.language(attempt.target)
     message = messages.reminder(view, lang, snoozed_only=listed.snoozed)
-    mx.send(attempt, notice(message, footer=reminder_hint(lang)))
+    mx.send(attempt, mx.notice(message, footer=reminder_hint(lang)))
 
 
 def reminder_update(mx: MatrixOut, attempt: Attempt) -> None:
@@ -190,7 +204,7 @@ def digest(mx: MatrixOut, attempt: Attempt) -> None:
         return
     still = still_in_digest(view.items, mx.services.today(mx.services.clock()))
     if still:
-        mx.send(attempt, notice(messages.digest(replace(view, items=still), DEFAULT_LANGUAGE)))
+        mx.send(attempt, mx.notice(messages.digest(replace(view, items=still), DEFAULT_LANGUAGE)))
 
 
 def escalation(mx: MatrixOut, attempt: Attempt) -> None:
@@ -198,7 +212,7 @@ def escalation(mx: MatrixOut, attempt: Attempt) -> None:
     if view is None or not view.open_items:
         return
     message = messages.escalation(view, view.open_items[0], mx.language(attempt.target))
-    mx.send(attempt, notice(message))
+    mx.send(attempt, mx.notice(message))
 
 
 def _vote(mx: MatrixOut, vote_id: int) -> VoteView:
@@ -208,14 +222,14 @@ def _vote(mx: MatrixOut, vote_id: int) -> VoteView:
     return view
 
 
-def _vote_notice(view: VoteView) -> Notice:
+def _vote_notice(mx: MatrixOut, view: VoteView) -> Notice:
     message = messages.vote_message(view, DEFAULT_LANGUAGE)
-    return notice(message, footer=vote_hint(DEFAULT_LANGUAGE) if view.is_open else None)
+    return mx.notice(message, footer=vote_hint(DEFAULT_LANGUAGE) if view.is_open else None)
 
 
 def vote_message(mx: MatrixOut, attempt: Attempt) -> None:
     view = _vote(mx, attempt.payload(out.VoteRef).vote)
-    event_id = mx.send(attempt, _vote_notice(view))
+    event_id = mx.send(attempt, _vote_notice(mx, view))
     votes.message_posted(mx.services, view.vote_id, event_id)
 
 
@@ -223,21 +237,21 @@ def vote_update(mx: MatrixOut, attempt: Attempt) -> None:
     view = _vote(mx, attempt.payload(out.VoteRef).vote)
     if view.message_ts is None:
         raise Retry(2.0, "the vote message is not sent yet")
-    mx.edit(attempt, view.channel_id, view.message_ts, _vote_notice(view))
+    mx.edit(attempt, view.channel_id, view.message_ts, _vote_notice(mx, view))
 
 
 def vote_receipt(mx: MatrixOut, attempt: Attempt) -> None:
     p = attempt.payload(out.VoteReceipt)
     view = _vote(mx, p.vote)
     lang = mx.language(attempt.target)
-    mx.send(attempt, notice(messages.vote_receipt(view, p.choice, True, False, lang)))
+    mx.send(attempt, mx.notice(messages.vote_receipt(view, p.choice, True, False, lang)))
 
 
 def vote_reminder(mx: MatrixOut, attempt: Attempt) -> None:
     view = _vote(mx, attempt.payload(out.VoteRef).vote)
     if not view.is_open or attempt.target not in view.tally.not_voted:
         return
-    mx.send(attempt, notice(messages.vote_reminder(view, mx.language(attempt.target))))
+    mx.send(attempt, mx.notice(messages.vote_reminder(view, mx.language(attempt.target))))
 
 
 def _link(view: VoteView) -> str | None:
@@ -250,12 +264,12 @@ def announcement(mx: MatrixOut, attempt: Attempt) -> None:
     view = _vote(mx, attempt.payload(out.VoteRef).vote)
     message = messages.announcement(view, _link(view), DEFAULT_LANGUAGE)
     # Announcements must never come twice: always look first, as Slack's does.
-    mx.send(replace(attempt, in_doubt=True), notice(message))
+    mx.send(replace(attempt, in_doubt=True), mx.notice(message))
 
 
 def reservation(mx: MatrixOut, attempt: Attempt) -> None:
     p = attempt.payload(out.ReservationPosted)
-    mx.send(attempt, notice(messages.reservation_posted(p.user, p.reason, DEFAULT_LANGUAGE)))
+    mx.send(attempt, mx.notice(messages.reservation_posted(p.user, p.reason, DEFAULT_LANGUAGE)))
 
 
 def jav_ruling(mx: MatrixOut, attempt: Attempt) -> None:
@@ -267,7 +281,7 @@ def jav_ruling(mx: MatrixOut, attempt: Attempt) -> None:
     view, raised = found
     lang = mx.language(attempt.target)
     message = messages.jav_ruling_request(view, raised, question, lang)
-    mx.send(attempt, notice(message, footer=jav_ruling_hint(lang)))
+    mx.send(attempt, mx.notice(message, footer=jav_ruling_hint(lang)))
 
 
 def delivery_failed(mx: MatrixOut, attempt: Attempt) -> None:
@@ -277,7 +291,7 @@ def delivery_failed(mx: MatrixOut, attempt: Attempt) -> None:
     message = messages.delivery_failed(
         view, p.channel, p.private, p.error, lang, vote_message=p.vote_message
     )
-    mx.send(attempt, notice(message))
+    mx.send(attempt, mx.notice(message))
 
 
 BY_KIND: Mapping[OutboxKind, Callable[[MatrixOut, Attempt], None]] = {

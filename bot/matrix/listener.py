@@ -42,14 +42,22 @@ from bot.matrix import words
 from bot.matrix.client import RateLimited
 from bot.matrix.client import content as content_of
 from bot.matrix.deliveries import KEY_FIELD
-from bot.matrix.dialect import command_text, parse
+from bot.matrix.dialect import command_text, parse, reply_text
 from bot.matrix.directory import MatrixDirectory
 from bot.matrix.rooms import LANGUAGES_KNOWN, Rooms
-from bot.services import ballots, events
+from bot.services import ballots, events, projects
 from bot.services import outbox_events as out
 from bot.services.context import Actor
 from bot.services.outbox_events import OutboxKind
-from messages.matrix import Notice, encrypted_room, language_set, language_usage, notice, vote_usage
+from messages.matrix import (
+    Notice,
+    encrypted_room,
+    language_set,
+    language_usage,
+    notice,
+    rooms_in,
+    vote_usage,
+)
 
 if TYPE_CHECKING:
     from bot.matrix.adapter import MatrixAdapter
@@ -81,6 +89,10 @@ class Listener:
         if isinstance(content, MemberStateEventContent) and content.membership == Membership.INVITE:
             await self.join(event.room_id)
 
+    async def on_room_named(self, event: StateEvent) -> None:
+        """A room's name or alias changed: messages show the new one from now on."""
+        self._rooms.forget_name(str(event.room_id))
+
     async def on_encrypted(self, event: EncryptedEvent) -> None:
         await self._tell_encrypted(event.room_id, str(event.sender))
 
@@ -103,10 +115,25 @@ class Listener:
         if content.msgtype != MessageType.TEXT or content.get_edit() is not None:
             return  # a notice is a bot's; an edited command is not run again
         formatted = content.formatted_body if content.format else None
+        sender, room = str(event.sender), str(event.room_id)
         text = command_text(content.body, formatted)
+        answered = content.get_reply_to()
+        if answered is not None and self._rooms.is_direct_with(sender, room):
+            project_room = await self._reminded_of(room, str(answered))
+            if project_room is not None:  # a reply to a reminder: as if in the project's room
+                room, text = project_room, reply_text(content.body, formatted)
         if text is None or not await self._first(str(event.event_id)):
             return
-        await self._command(str(event.sender), str(event.room_id), text)
+        await self._command(sender, room, text)
+
+    async def _reminded_of(self, room: str, event_id: str) -> str | None:
+        """The project room of the reminder `event_id` (the bot's own message in `room`)."""
+        key = await self._key_of(room, event_id)
+        project = out.id_in_key(OutboxKind.REMINDER, key) if key else None
+        if project is None:
+            return None
+        services, team = self._adapter.services, self._adapter.team_id
+        return await self._adapter.in_worker(lambda: projects.channel_of(services, team, project))
 
     async def on_reaction(self, event: ReactionEvent) -> None:
         if event.sender == self._client.mxid:
@@ -194,7 +221,7 @@ class Listener:
         try:
             command = await self._resolved(parse(text))
         except DomainError as error:
-            await self._private(asked, notice(_failure(error, asked.lang)))
+            await self._private(asked, await self._notice(_failure(error, asked.lang)))
             return
         await self._answer(asked, lambda: run(asked, command))
 
@@ -228,13 +255,18 @@ class Listener:
         try:
             answer = await self._adapter.in_worker(work)
         except Exception as error:
-            await self._private(asked, notice(_failure(error, asked.lang)))
+            await self._private(asked, await self._notice(_failure(error, asked.lang)))
             return
-        shown = notice(answer.message)
+        shown = await self._notice(answer.message)
         if answer.visibility is Visibility.SHARED:
             await self._send(asked.channel, shown)
         else:
             await self._private(asked, shown)
+
+    async def _notice(self, message: messages.Message) -> Notice:
+        """The message as a notice, each room it names shown by the room's name."""
+        rooms_named = rooms_in(message)
+        return notice(message, names=await self._rooms.names(rooms_named) if rooms_named else {})
 
     async def _private(self, asked: Asked, shown: Notice) -> None:
         room = await self._rooms.direct(asked.actor.user_id)

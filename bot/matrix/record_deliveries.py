@@ -18,7 +18,7 @@ from bot.matrix.rooms import DEFAULT_LANGUAGE
 from bot.outbox import Attempt, Failed, Retry
 from bot.services import justering
 from bot.services import outbox_events as out
-from messages.matrix import justering_hint, notice
+from messages.matrix import justering_hint
 
 if TYPE_CHECKING:
     from bot.matrix.deliveries import MatrixOut
@@ -45,7 +45,7 @@ def justering_request(mx: MatrixOut, attempt: Attempt) -> None:
         return
     lang = mx.language(attempt.target)
     message = messages.justering_request(record, ref.vote, lang)
-    mx.send(attempt, notice(message, footer=justering_hint(lang)))
+    mx.send(attempt, mx.notice(message, footer=justering_hint(lang)))
 
 
 def change_request(mx: MatrixOut, attempt: Attempt) -> None:
@@ -53,7 +53,7 @@ def change_request(mx: MatrixOut, attempt: Attempt) -> None:
     record = _record(mx, out.RecordRef(p.vote, p.version))
     project = str(record.record.get("project", ""))
     lang = mx.language(attempt.target)
-    mx.send(attempt, notice(messages.change_requested(project, p.user, p.text, lang)))
+    mx.send(attempt, mx.notice(messages.change_requested(project, p.user, p.text, lang)))
 
 
 def anslag(mx: MatrixOut, attempt: Attempt) -> None:
@@ -74,6 +74,6 @@ def anslag(mx: MatrixOut, attempt: Attempt) -> None:
             "is_falling_back": True,
             "m.in_reply_to": {"event_id": announced},
         }
-    shown = notice(messages.anslag(record, DEFAULT_LANGUAGE))
+    shown = mx.notice(messages.anslag(record, DEFAULT_LANGUAGE))
     # Like the announcement, an anslag must never come twice: always look first.
     mx.send(replace(attempt, in_doubt=True), shown, relates_to=thread)

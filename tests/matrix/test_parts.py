@@ -16,7 +16,7 @@ from bot.outbox.routing import routed
 from bot.services import outbox_events as out
 from bot.services.outbox_events import OutboxKind, id_in_key
 from messages.help import help_message
-from messages.matrix import mrkdwn_html, mrkdwn_plain, notice
+from messages.matrix import mrkdwn_html, mrkdwn_plain, notice, rooms_in
 from messages.message import Message
 
 ROOM_V12 = "!OMWeWb4oto73RA1_ockCEGDtmKcTo5PZjou7CaemQe0"
@@ -154,3 +154,12 @@ def test_help_is_written_for_the_platform_it_is_read_on(lang: str) -> None:
     # Every subcommand is in the help, on both platforms.
     justera = "justera" if lang == "sv" else "approve-minutes"
     assert f"!forvaltning {justera}" in matrix.body and f"/forvaltning {justera}" in slack.text
+
+
+def test_a_room_is_shown_by_its_name_and_linked_by_its_id() -> None:
+    message = Message(text="Omröstningen är öppen i <#!abc:x.se> till fredag; se <#!def:x.se>.")
+    assert rooms_in(message) == {"!abc:x.se", "!def:x.se"}
+    shown = notice(message, names={"!abc:x.se": "Styrgruppen <i>"})
+    assert shown.body == "Omröstningen är öppen i Styrgruppen <i> till fredag; se !def:x.se."
+    assert '<a href="https://matrix.to/#/!abc:x.se">Styrgruppen &lt;i&gt;</a>' in shown.html
+    assert '<a href="https://matrix.to/#/!def:x.se">!def:x.se</a>' in shown.html
