@@ -182,6 +182,7 @@ class ServerProcess:
     COMMANDS: Mapping[str, Sequence[str]] = {
         "ours": ("-m", "bot", "serve"),
         "bare": ("-m", "benchmarks.bare"),
+        "floor": ("-m", "benchmarks.floor"),
     }
 
     def __init__(self, kind: str, *, fake: FakeSlack, database_url: str, logdir: Path) -> None:
@@ -302,6 +303,25 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def database_copy(url: str) -> Iterator[str]:
+    """A PostgreSQL copy of the database at `url` (nobody may be connected to it meanwhile)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    source = make_url(url)
+    name = f"{source.database}_copy"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}"'))
+    try:
+        yield source.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

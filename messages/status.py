@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.domain.project import ProjectView
 from messages.blocks import (
     MAX_BLOCKS_MESSAGE,
@@ -18,6 +20,10 @@ from messages.ids import BlockId
 from messages.message import Message
 
 
+# A status is asked for again and again while nothing in it changed, and drawing it (the
+# templates) costs more than reading it. The view is still read from the database every time;
+# only the drawing of an equal view (same rows, same day, same language) is kept.
+@lru_cache(maxsize=512)
 def status(view: ProjectView, lang: str) -> Message:
     m = macros("status.md.j2", lang)
     lines = [m.activity(s, view.today, view.is_sub_activity(s)).strip() for s in view.activities]

@@ -34,7 +34,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+    # No pre-ping: it is a round trip before every transaction, on the ack's path. A connection
+    # the server dropped (a restart) fails its one request, which changes nothing, and the
+    # failure makes the pool replace every connection older than it; `pool_recycle` retires
+    # connections before a server's or a proxy's idle timeout can cut them.
+    return create_engine(
+        url, pool_size=10, max_overflow=10, pool_recycle=600, pool_use_lifo=True, **kwargs
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -98,6 +104,14 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # PostgreSQL's READ COMMITTED gives each statement a snapshot of its own, inside a
+        # transaction or not, so a read-only one's BEGIN and COMMIT buy nothing but two round
+        # trips: reads run in autocommit there. SQLite keeps its deferred BEGIN, which holds
+        # one WAL snapshot across the statements.
+        options: dict[str, Any] = {READ_ONLY: True}
+        if engine.dialect.name == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"
+        self._reader = engine.execution_options(**options)
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -144,9 +158,8 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A transaction that only reads (a status, a view to render): on SQLite it does not
-        take the write lock, so it never queues behind writers."""
-        engine = self.engine.execution_options(**{READ_ONLY: True})
-        with Session(engine, expire_on_commit=False) as session, session.begin():
+        take the write lock, so it never queues behind writers; on PostgreSQL, no BEGIN."""
+        with Session(self._reader, expire_on_commit=False) as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, update
+from sqlalchemy import select as select_columns
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.domain.naming import normalize
@@ -73,6 +75,30 @@ def activities_of(*, session: Session, project_id: int) -> list[Activity]:
     )
 
 
+class ActivityRow(NamedTuple):
+    key: str
+    status: str
+    owner_id: str | None
+    due: date | None
+    note: str | None
+
+
+def activity_rows(*, session: Session, project_id: int) -> list[ActivityRow]:
+    """What a status shows of each activity, as plain rows (no ORM objects to build)."""
+    rows = session.execute(
+        select_columns(
+            col(Activity.key),
+            col(Activity.status),
+            col(Activity.owner_id),
+            col(Activity.due),
+            col(Activity.note),
+        )
+        .where(col(Activity.project_id) == project_id)
+        .order_by(col(Activity.id))
+    )
+    return [ActivityRow(*row) for row in rows]
+
+
 def activity(*, session: Session, project_id: int, key: str) -> Activity | None:
     return session.exec(
         select(Activity).where(Activity.project_id == project_id, Activity.key == key)
@@ -100,14 +126,19 @@ def compare_and_set(*, session: Session, activity: Activity, values: dict[str, A
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return False
+    # The row holds these now; as the committed state, so the flush does not write them again.
     for name, value in values.items():
-        setattr(activity, name, value)
+        set_committed_value(activity, name, value)
     return True
 
 
 def documents_of(*, session: Session, project_id: int) -> dict[str, str]:
-    rows = session.exec(select(Document).where(Document.project_id == project_id))
-    return {d.key: d.url for d in rows}
+    # Columns, not objects: a status reads these on every request, and an ORM object costs
+    # more than the row it is built from.
+    rows = session.execute(
+        select(col(Document.key), col(Document.url)).where(Document.project_id == project_id)
+    )
+    return {key: url for key, url in rows}
 
 
 def document(*, session: Session, project_id: int, key: str) -> Document | None:
@@ -117,12 +148,12 @@ def document(*, session: Session, project_id: int, key: str) -> Document | None:
 
 
 def members_of(*, session: Session, project_id: int) -> list[str]:
-    rows = session.exec(
-        select(SteeringMember)
+    rows = session.execute(
+        select(col(SteeringMember.user_id))
         .where(SteeringMember.project_id == project_id)
         .order_by(col(SteeringMember.position))
     )
-    return [m.user_id for m in rows]
+    return list(rows.scalars())
 
 
 def replace_members(*, session: Session, project_id: int, ids: Sequence[str]) -> None:

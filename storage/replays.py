@@ -24,6 +24,12 @@ def first_time(*, session: Session, key: str, kind: str, team_id: str, now: date
     )
 
 
+def seen(*, session: Session, key: str) -> bool:
+    """Whether the request was remembered before."""
+    found = session.execute(select(SlackRequest.key).where(col(SlackRequest.key) == key))
+    return found.first() is not None
+
+
 def forget(*, session: Session, key: str) -> None:
     """Handling failed, so nothing was applied: the same request may try again."""
     session.execute(delete(SlackRequest).where(col(SlackRequest.key) == key))

@@ -47,6 +47,17 @@ def latest_closed(*, session: Session, project_id: int) -> Vote | None:
     ).first()
 
 
+def latest_closed_id(*, session: Session, project_id: int) -> int | None:
+    """Only the id: the vote row carries its whole record, which a status does not need."""
+    found: int | None = session.execute(
+        select(col(Vote.id))
+        .where(Vote.project_id == project_id, Vote.status == CLOSED)
+        .order_by(col(Vote.id).desc())
+        .limit(1)
+    ).scalar()
+    return found
+
+
 def latest_closed_in_channel(*, session: Session, team_id: str, channel_id: str) -> Vote | None:
     return session.exec(
         select(Vote)

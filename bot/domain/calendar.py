@@ -172,3 +172,8 @@ def _require_aware(instant: datetime) -> datetime:
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError("expected a timezone-aware datetime")
     return instant
+
+
+def local_minute(instant: datetime) -> str:
+    """A moment as people in Sweden read it, to the minute: 2027-01-15 17:00."""
+    return instant.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")

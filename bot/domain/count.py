@@ -51,6 +51,13 @@ class Referral:
     motivation: str
     at: datetime
 
+    @classmethod
+    def stored(cls, data: Mapping[str, str] | None) -> Referral | None:
+        """As the vote row keeps it (by, motivation, ISO time), or None."""
+        if not data:
+            return None
+        return cls(data["by"], data["motivation"], datetime.fromisoformat(data["at"]))
+
 
 @dataclass(frozen=True, slots=True)
 class SeatTally:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.jav import Jav
 
 
@@ -230,3 +231,16 @@ def may_raise(user: str, member: str, seating: Seating, project_lead: str) -> bo
     if user == member or member not in seating.group or member in seating.javs:
         return False
     return user in seating.group.members or user in seating.serving or user == project_lead
+
+
+def check_standing(user: str, standing: Standing) -> None:
+    """Raise why `user` has no vote now, unless they serve in a seat."""
+    refusal = {
+        Standing.outside: ErrorCode.NOT_A_MEMBER,
+        Standing.javig: ErrorCode.CONFLICT_DECLARED,
+        Standing.absent: ErrorCode.ABSENT,
+        Standing.not_called: ErrorCode.NOT_SERVING,
+        Standing.suspended: ErrorCode.JAV_PENDING,
+    }.get(standing)
+    if refusal is not None:
+        raise DomainError(refusal, user=user)

@@ -23,7 +23,7 @@ from functools import partial
 from bot.metrics import Metrics
 from bot.outbox.attempt import Attempt, Delivery, Failed, Retry
 from bot.outbox.budget import Budgets, Scope
-from bot.outbox.pacing import PER_TARGET_INTERVAL, Pacer
+from bot.outbox.pacing import PER_TARGET_INTERVAL, HomeThrottle, Pacer
 from bot.services import delivery
 from bot.services.context import Services
 from bot.services.delivery import Claimed
@@ -71,6 +71,7 @@ class OutboxSender:
         self._monotonic = monotonic
         self._sleep = sleep
         self._pacer = Pacer(monotonic)
+        self._homes = HomeThrottle(monotonic)
         self._budgets = budgets or Budgets(monotonic)
         self._lease = lease
         self._workers = workers
@@ -200,6 +201,9 @@ class OutboxSender:
         budget) is the event's; or how long it must wait, and whether for the budget."""
         paced = event.kind in PACED
         with self._lock:
+            home_wait = self._homes.wait(event.kind, event.team_id, event.target)
+            if home_wait > 0:
+                return home_wait, False
             if paced:
                 if event.target in self._busy:
                     return PER_TARGET_INTERVAL, False

@@ -18,7 +18,7 @@ from bot.domain.schedule import DEFAULT_SCHEDULE, next_occurrence, parse_schedul
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.directory import Directory, check_channel_count, require_member_of
-from bot.services.unit import project_of_channel, record_change, row_id, transaction
+from bot.services.unit import project_of_channel, record_change, row_id, transaction, writing
 from storage import outbox as queue
 from storage import projects
 from storage import reminders as reminder_store
@@ -31,7 +31,7 @@ def create_project(services: Services, actor: Actor, channel_id: str, name: str)
     phase = services.phase()
     now = services.clock()
     try:
-        with services.db.session() as session:
+        with writing(services) as session:
             existing = projects.project_in_channel(
                 session=session, team_id=actor.team_id, channel_id=channel_id
             )
@@ -242,13 +242,13 @@ def project_status(services: Services, team_id: str, channel_id: str) -> Project
         if project is None:
             raise DomainError(ErrorCode.NO_PROJECT)
         view = project_view(services, session, project)
-        vote = vote_store.latest_closed(session=session, project_id=view.id)
-        if vote is None or vote.id is None:
+        vote_id = vote_store.latest_closed_id(session=session, project_id=view.id)
+        if vote_id is None:
             return view
         failed = queue.failed_for(
             session=session,
             kind=out.OutboxKind.ANNOUNCEMENT,
-            key_prefix=out.announcement_prefix(vote.id),
+            key_prefix=out.announcement_prefix(vote_id),
         )
         return replace(view, undelivered=tuple(e.target for e in failed))
 
@@ -271,7 +271,7 @@ def channel_of(services: Services, team_id: str, project_id: int) -> str | None:
 def project_view(services: Services, session: Session, project: Project) -> ProjectView:
     assert project.id is not None
     phase = services.phase(project.phase_key)
-    rows = {a.key: a for a in projects.activities_of(session=session, project_id=project.id)}
+    rows = {a.key: a for a in projects.activity_rows(session=session, project_id=project.id)}
     # An activity added to the template after the project was created shows as not started.
     states = [
         ActivityState(d, ActivityStatus(r.status), r.owner_id, r.due, r.note)

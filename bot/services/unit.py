@@ -6,7 +6,8 @@ entry of a change, and queueing what must be sent in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.domain.errors import DomainError, ErrorCode
+from bot.services import replays
 from bot.services.context import Actor, Services
 from bot.services.outbox_events import Outgoing
 from storage import audit, projects
@@ -24,11 +26,22 @@ T = TypeVar("T")
 MAX_ATTEMPTS = 3
 
 
+@contextmanager
+def writing(services: Services) -> Iterator[Session]:
+    """The transaction of a request's change; its first statement remembers the request, so a
+    replay of it raises `Replayed` (bot/services/replays.py)."""
+    with services.db.session() as session:
+        claim = replays.claim(session, services.clock())
+        yield session
+    if claim is not None:  # committed: the request is remembered
+        claim.taken = True
+
+
 def transaction(services: Services, work: Callable[[Session], T]) -> T:
     """Run `work` in a transaction, again if a concurrent request won a race on a unique key."""
     for attempt in range(MAX_ATTEMPTS):
         try:
-            with services.db.session() as session:
+            with writing(services) as session:
                 return work(session)
         except (IntegrityError, Raced):
             if attempt == MAX_ATTEMPTS - 1:

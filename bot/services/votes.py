@@ -9,18 +9,19 @@ conditional UPDATE (`WHERE status = 'open'`), so whoever gets there first closes
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from sqlmodel import Session
 
-from bot.domain.calendar import STOCKHOLM, at_local, default_vote_deadline, into_business_hours
+from bot.domain.calendar import at_local, default_vote_deadline, into_business_hours, local_minute
 from bot.domain.count import Referral, everyone_serving_voted
 from bot.domain.decision import VoteView, decision_record, split_ballots
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.project import ProjectView
 from bot.domain.rules import Role, require_lead
-from bot.domain.seats import Standing, SteeringGroup, may_close, serving
+from bot.domain.seats import SteeringGroup, check_standing, may_close, serving
 from bot.domain.voting import Choice, CloseReason
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
@@ -52,18 +53,20 @@ class BallotCast:
     closed_now: bool
 
 
-def _local(instant: datetime) -> str:
-    return instant.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-
-
-def view_of(services: Services, session: Session, vote: Vote, project: Project) -> VoteView:
+def view_of(
+    services: Services,
+    session: Session,
+    vote: Vote,
+    project: Project,
+    stored: Mapping[str, str] | None = None,
+) -> VoteView:
+    """The vote as its rules see it; `stored` are its ballots when the caller read them."""
     phase = services.phase(project.phase_key)
     vote_id = row_id(vote)
     documents = projects.documents_of(session=session, project_id=row_id(project))
     group = SteeringGroup(tuple(vote.members), tuple(vote.substitutes or ()), vote.chair_id)
     javs = [meeting.as_jav(q) for q in meeting.questions(session=session, vote_id=vote_id)]
     absent = tuple(meeting.absences(session=session, vote_id=vote_id))
-    referral = vote.referral
     return VoteView(
         vote_id=vote_id,
         team_id=project.team_id,
@@ -73,7 +76,9 @@ def view_of(services: Services, session: Session, vote: Vote, project: Project) 
         milestone=phase.milestone,
         documents=tuple((d, documents.get(d.key)) for d in phase.milestone.documents),
         seating=serving(group, javs, absent),
-        ballots=split_ballots(store.ballots(session=session, vote_id=vote_id)),
+        ballots=split_ballots(
+            store.ballots(session=session, vote_id=vote_id) if stored is None else stored
+        ),
         channel_id=vote.channel_id,
         message_ts=vote.message_ts,
         opened_by=vote.opened_by,
@@ -87,11 +92,7 @@ def view_of(services: Services, session: Session, vote: Vote, project: Project) 
         presenter=vote.presenter_id,
         coopted=tuple(vote.coopted or ()),
         forhinder=absent,
-        referral=None
-        if not referral
-        else Referral(
-            referral["by"], referral["motivation"], datetime.fromisoformat(referral["at"])
-        ),
+        referral=Referral.stored(vote.referral),
     )
 
 
@@ -139,13 +140,13 @@ def open_milestone(
             raise DomainError(
                 ErrorCode.VOTE_ALREADY_OPEN,
                 channel=existing.channel_id,
-                deadline=_local(existing.deadline),
+                deadline=local_minute(existing.deadline),
             )
         view = project_view(services, session, project)
         if not view.readiness.ready:
             return NotReady(view)
         if closes <= now:
-            raise DomainError(ErrorCode.DEADLINE_IN_PAST, deadline=_local(closes))
+            raise DomainError(ErrorCode.DEADLINE_IN_PAST, deadline=local_minute(closes))
         remind = into_business_hours(closes - NON_VOTER_REMINDER_BEFORE, services.calendar)
         vote = store.add_vote(
             session=session,
@@ -227,11 +228,11 @@ def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> Ball
 
     def work(session: Session) -> BallotCast:
         vote, project = locate(session, actor, vote_id, None)
-        view = view_of(services, session, vote, project)
+        stored = store.ballots(session=session, vote_id=row_id(vote))
+        view = view_of(services, session, vote, project, stored)
         check_standing(actor.user_id, view.seating.standing(actor.user_id))
         if not view.is_open:
             raise DomainError(ErrorCode.VOTE_CLOSED, user=actor.user_id)
-        stored = store.ballots(session=session, vote_id=row_id(vote))
         before = stored.get(actor.user_id)
         if before == choice.value:
             return BallotCast(view, choice.value, changed=False, closed_now=False)
@@ -243,24 +244,14 @@ def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> Ball
         )
         receipt = out.vote_receipt(project.team_id, row_id(vote), actor.user_id, change, choice)
         enqueue(session, now, receipt)
-        closed_now = after_change(services, session, vote, project)
-        view = view_of(services, session, vote, project)
+        # The rest is as read under the vote's lock: only this ballot changed.
+        view = replace(view, ballots=split_ballots({**stored, actor.user_id: choice.value}))
+        closed_now = after_change(services, session, vote, project, view)
+        if closed_now:
+            view = view_of(services, session, vote, project)
         return BallotCast(view, choice.value, changed=True, closed_now=closed_now)
 
     return transaction(services, work)
-
-
-def check_standing(user: str, standing: Standing) -> None:
-    """Raise why `user` has no vote now, unless they serve in a seat."""
-    refusal = {
-        Standing.outside: ErrorCode.NOT_A_MEMBER,
-        Standing.javig: ErrorCode.CONFLICT_DECLARED,
-        Standing.absent: ErrorCode.ABSENT,
-        Standing.not_called: ErrorCode.NOT_SERVING,
-        Standing.suspended: ErrorCode.JAV_PENDING,
-    }.get(standing)
-    if refusal is not None:
-        raise DomainError(refusal, user=user)
 
 
 def record_step_ins(
@@ -281,11 +272,18 @@ def record_step_ins(
             )
 
 
-def after_change(services: Services, session: Session, vote: Vote, project: Project) -> bool:
-    """Redraw the vote message; close the vote if everyone serving has now voted and no jäv
-    waits for a ruling. True if this closed it."""
+def after_change(
+    services: Services,
+    session: Session,
+    vote: Vote,
+    project: Project,
+    view: VoteView | None = None,
+) -> bool:
+    """Redraw the vote message; close the vote if everyone serving (in `view`, when the caller
+    has the vote as changed) has voted and no jäv waits for a ruling. True if this closed it."""
     _redraw(services, session, project, vote)
-    view = view_of(services, session, vote, project)
+    if view is None:
+        view = view_of(services, session, vote, project)
     if view.is_open and everyone_serving_voted(view.ballots, view.seating):
         return close_once(services, session, vote, project, CloseReason.all_voted, None)
     return False

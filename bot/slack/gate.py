@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -101,7 +102,7 @@ class Gate:
     ) -> Iterable[bytes]:
         key = envelope.replay_key
         kind = envelope.kind.value
-        if key and not replays.first_time(self._services, key, kind, envelope.team_id):
+        if key and replays.seen(self._services, key):
             passage.note = f"a replay of a {kind} handled before; nothing done"
             return _answer(start_response, "200 OK", b"")
         answered: list[tuple[str, list[tuple[str, str]]]] = []
@@ -113,16 +114,24 @@ class Gate:
         body = self._for_bolt(envelope, environ, passage.body)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        try:
+        handling = replays.handling(key, kind, envelope.team_id) if key else nullcontext()
+        with handling as claim:
+            # The change's own transaction remembers the request (bot/services/replays.py).
             result = list(self._bolt(environ, start))
-        except BaseException:
-            if key:
-                replays.forget(self._services, key)
-            raise
         status, headers = answered[-1] if answered else ("500 Internal Server Error", [])
-        if key and status[:1] == "5":
-            # A listener failed, so its transaction was rolled back: nothing was applied.
-            replays.forget(self._services, key)
+        if claim is not None and claim.replayed:
+            passage.note = f"a replay of a {kind} handled before; nothing done"
+            return _answer(start_response, "200 OK", b"")
+        if (
+            key
+            and claim is not None
+            and not claim.taken
+            and status[:1] == "2"
+            and not replays.first_time(self._services, key, kind, envelope.team_id)
+        ):
+            # Handled without a change of its own (a dialog opened, a refusal): remembered
+            # now, so a later copy is told apart from a new request.
+            passage.note = f"a replay of a {kind} handled at the same time"
         if status.startswith("404"):
             # Of Slack's shape, but no listener takes it (a button of an old message, an event
             # not subscribed to): nothing to do, and Slack counts a 404 as a failure to retry.

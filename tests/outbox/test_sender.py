@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.outbox import MAX_ATTEMPTS, MAX_BACKOFF, Delivery, Failed, OutboxSender, Retry, backoff
+from bot.outbox.pacing import HOME_INTERVAL
 from bot.services import delivery
 from bot.services import outbox_events as out
 from bot.services.context import Services
@@ -163,6 +164,25 @@ def test_pacing_per_target_is_a_wait_not_an_attempt(services: Services, clock: C
     clock.advance(1)
     assert outbox.deliver_due() == 1
     assert (reminders.seen[-1].key, reminders.seen[-1].number) == (second.key, 1)
+
+
+def test_a_home_tab_is_drawn_at_once_and_then_at_most_every_interval(
+    services: Services, clock: Clock
+) -> None:
+    homes = Scripted()
+    outbox = sender(services, clock, {OutboxKind.HOME_REFRESH: homes})
+    put(services, out.home_refresh(TEAM, OWNER))
+    assert outbox.deliver_due() == 1
+    # Two more changes of the owner's at once fold into one refresh; another person's goes now.
+    put(services, out.home_refresh(TEAM, OWNER), out.home_refresh(TEAM, OTHER))
+    put(services, out.home_refresh(TEAM, OWNER))
+    outbox.deliver_due()
+    assert [a.target for a in homes.seen] == [OWNER, OTHER]
+    clock.advance(HOME_INTERVAL)
+    outbox.deliver_due()
+    assert [a.target for a in homes.seen] == [OWNER, OTHER, OWNER]
+    clock.advance(HOME_INTERVAL)
+    assert outbox.deliver_due() == 0  # the two changes were one refresh
 
 
 def test_an_unknown_kind_or_a_misfit_payload_fails_only_that_event(

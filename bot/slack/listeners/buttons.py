@@ -21,6 +21,7 @@ from bot.domain.activities import ActivityStatus
 from bot.domain.voting import Choice
 from bot.services import activities, jav, justering, reminders, votes
 from bot.services.context import Actor
+from bot.services.replays import Replayed
 from bot.slack.listeners import payload
 from bot.slack.listeners.deps import Deps
 from bot.slack.listeners.reply import Ack, failure, notice_modal
@@ -206,6 +207,8 @@ def _listener(
         )
         try:
             handler(deps, click)
+        except Replayed:
+            return  # handled before: the first copy did what the click asks
         except Exception as error:
             tell(click, failure(error, click.lang))
 

@@ -20,6 +20,7 @@ from bot.domain.jav import JavGround
 from bot.domain.text import written
 from bot.services import activities, decisions, jav, justering, votes
 from bot.services.context import Actor
+from bot.services.replays import Replayed
 from bot.slack.listeners import payload
 from bot.slack.listeners.buttons import STATUS, changed
 from bot.slack.listeners.deps import Deps
@@ -130,6 +131,8 @@ def _listener(
             reason = written(payload.reason(view))
             dialog = Dialog(actor, payload.metadata(view), reason, payload.choice(view))
             handler(deps, dialog)
+        except Replayed:
+            pass  # handled before: the first copy closed the dialog too
         except Exception as error:
             lang = deps.locales.language(client, actor.team_id, actor.user_id)
             ack(**_refusal(error, lang))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.domain.errors import DomainError
+from bot.services.replays import Replayed
 from messages import error_message, internal_error
 from messages.message import Message
 
@@ -38,9 +39,13 @@ def failure(error: Exception, lang: str) -> Message:
 
 
 def answer(ack: Ack, lang: str, work: Callable[[], dict[str, Any]]) -> None:
-    """Run the work and ack with its reply; a refusal or a failure is told to the user alone."""
+    """Run the work and ack with its reply; a refusal or a failure is told to the user alone,
+    and a replay of a request handled before gets an empty ack."""
     try:
         reply = work()
+    except Replayed:
+        ack()
+        return
     except Exception as error:
         ack(**ephemeral(failure(error, lang)))
         return

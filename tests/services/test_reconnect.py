@@ -1,0 +1,62 @@
+"""A connection the database server dropped (a restart, an idle timeout) costs one request.
+
+The pool does not ping before each transaction (a round trip on the ack's path): the request
+that finds its connection gone fails, changes nothing, and the pool replaces its connections,
+so the next request works.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from bot.domain.activities import ActivityStatus
+from bot.services import activities, projects
+from bot.services.context import Services
+from storage.models import AuditEntry
+from tests.services.support import ANNA, CHANNEL, build_services
+from tests.support.clock import Clock
+
+
+def drop_connections(url: str) -> int:
+    """What a server restart does to the bot: every connection to its database is cut."""
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            return len(
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": make_url(url).database},
+                ).all()
+            )
+    finally:
+        admin.dispose()
+
+
+def audit_rows(services: Services) -> int:
+    with services.db.reading() as session:
+        return int(session.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
+
+
+@pytest.mark.postgres
+def test_a_dropped_connection_fails_one_request_and_the_next_one_works(
+    database_url: str, clock: Clock
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to drop a connection")
+    services = build_services(database_url, clock)
+    try:
+        projects.create_project(services, ANNA, CHANNEL, "Kommunen X")
+        before = audit_rows(services)
+        assert drop_connections(database_url) >= 1
+        with pytest.raises(DBAPIError):
+            activities.set_status(services, ANNA, CHANNEL, "1.1", ActivityStatus.DONE)
+        activities.set_status(services, ANNA, CHANNEL, "1.1", ActivityStatus.DONE)
+        assert audit_rows(services) == before + 1
+    finally:
+        services.db.dispose()
