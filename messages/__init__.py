@@ -26,6 +26,7 @@ from messages.project_created import project_created
 from messages.record import (
     anslag,
     change_modal,
+    change_request_sent,
     change_requested,
     corrected,
     justerat_receipt,
@@ -51,6 +52,7 @@ __all__ = [
     "anslag",
     "change_confirmed",
     "change_modal",
+    "change_request_sent",
     "change_requested",
     "corrected",
     "delivery_failed",

@@ -75,6 +75,11 @@ def change_requested(project: str, user: str, text: str, lang: str) -> Message:
     return _say("change_requested", lang, project, user, text)
 
 
+def change_request_sent(lead: str, lang: str) -> Message:
+    """The receipt of a written Begär ändring: who was told."""
+    return _say("change_request_sent", lang, lead)
+
+
 def anslag(x: Minutes, lang: str) -> Message:
     return _say("anslag", lang, x)
 

@@ -34,7 +34,7 @@ def _minutes(session: Session, vote: Vote) -> Minutes:
 def minutes(services: Services, actor: Actor, channel_id: str) -> Minutes:
     """`protokoll`: the latest decision of the channel's project (or of the vote held here)."""
     with services.db.reading() as session:
-        project, vote = _latest_closed(session, actor, channel_id)
+        project, vote = latest_closed(session, actor, channel_id)
         if vote is None:
             if project is None:
                 raise DomainError(ErrorCode.NO_PROJECT)
@@ -42,7 +42,7 @@ def minutes(services: Services, actor: Actor, channel_id: str) -> Minutes:
         return _minutes(session, vote)
 
 
-def _latest_closed(
+def latest_closed(
     session: Session, actor: Actor, channel_id: str
 ) -> tuple[Project | None, Vote | None]:
     """The channel's project and its latest closed vote, or the latest closed vote held here."""
@@ -149,7 +149,7 @@ def _noted_vote(session: Session, actor: Actor, channel_id: str) -> tuple[Vote, 
     except DomainError as error:
         if error.code is not ErrorCode.NO_OPEN_VOTE:
             raise
-    _, vote = _latest_closed(session, actor, channel_id)
+    _, vote = latest_closed(session, actor, channel_id)
     if vote is None:
         raise DomainError(ErrorCode.NO_OPEN_VOTE)
     found = store.vote_with_project(session=session, vote_id=row_id(vote), lock=True)

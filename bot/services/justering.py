@@ -19,6 +19,7 @@ from bot.domain.minutes import Minutes
 from bot.domain.rules import require_lead
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
+from bot.services.decisions import latest_closed
 from bot.services.projects import set_project_field
 from bot.services.record import begin_version, justering_of, minutes_of
 from bot.services.unit import enqueue, project_of_channel, record_change, row_id, transaction
@@ -103,6 +104,24 @@ def _renumber_justerat(
     return sealed.paragraph
 
 
+def record_meant(services: Services, actor: Actor, channel_id: str) -> int:
+    """Which record a written `justera` or `ändring` means (the vote's id): the latest decision
+    of the channel's project, or of the vote held in the channel; anywhere else (a direct
+    room) the one record that waits for this person's justering."""
+    with services.db.reading() as session:
+        _, vote = latest_closed(session, actor, channel_id)
+        if vote is not None:
+            return row_id(vote)
+        waiting = store.waiting_for(session=session, team_id=actor.team_id, user_id=actor.user_id)
+        if len(waiting) == 1:
+            return row_id(waiting[0])
+        if not waiting:
+            raise DomainError(ErrorCode.NOTHING_TO_JUSTERA)
+        found = projects.projects_by_id(session=session, ids=[v.project_id for v in waiting])
+        names = ", ".join(sorted(found[v.project_id].name for v in waiting))
+        raise DomainError(ErrorCode.WHICH_RECORD, projects=names)
+
+
 def _closed(session: Session, actor: Actor, vote_id: int) -> tuple[Vote, Project]:
     found = vote_store.vote_with_project(session=session, vote_id=vote_id, lock=True)
     if found is None or found[1].team_id != actor.team_id or found[0].status != vote_store.CLOSED:
@@ -174,12 +193,13 @@ def _seal(session: Session, project: Project, vote: Vote, minutes: Minutes, now:
     )
 
 
-def request_change(services: Services, actor: Actor, vote_id: int, text: str) -> None:
-    """*Begär ändring…*: one who justerar tells the projektledare what to correct."""
+def request_change(services: Services, actor: Actor, vote_id: int, text: str) -> str:
+    """*Begär ändring…*: one who justerar tells the projektledare what to correct; the
+    projektledare's id, whom the request goes to."""
     text = text.strip()
     now = services.clock()
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> str:
         vote, project = _closed(session, actor, vote_id)
         current = _justerare(session, actor, vote_id)
         if not text:
@@ -199,8 +219,9 @@ def request_change(services: Services, actor: Actor, vote_id: int, text: str) ->
             project.team_id, project.lead_id, vote_id, current.version, actor.user_id, text, change
         )
         enqueue(session, now, request)
+        return project.lead_id
 
-    transaction(services, work)
+    return transaction(services, work)
 
 
 def correct(services: Services, actor: Actor, channel_id: str, text: str) -> Minutes:

@@ -355,6 +355,15 @@ def justering_reminder(team_id: str, vote_id: int, version: int, user: str) -> O
     return Outgoing(OutboxKind.JUSTERING, key, team_id, user, RecordRef(vote_id, version))
 
 
+def id_in_key(kind: OutboxKind, key: str) -> int | None:
+    """The first id in an event's key (the vote of a justering message, the question of a
+    ruling request), for a platform whose messages carry their key but no buttons; None if
+    the key is not of that kind."""
+    head, _, rest = key.partition(":")
+    first = rest.partition(":")[0]
+    return int(first) if head == kind.value and first.isdigit() else None
+
+
 def change_request(
     team_id: str, lead: str, vote_id: int, version: int, user: str, text: str, seq: int
 ) -> Outgoing:

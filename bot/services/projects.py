@@ -264,6 +264,13 @@ def _name_taken(project: Project) -> DomainError:
     return DomainError(ErrorCode.NAME_TAKEN, name=project.name, channel=project.channel_id)
 
 
+def channel_of(services: Services, team_id: str, project_id: int) -> str | None:
+    """The channel a project of `team_id` is bound to (for a reply to one of its reminders)."""
+    with services.db.reading() as session:
+        found = projects.projects_by_id(session=session, ids=[project_id]).get(project_id)
+        return found.channel_id if found is not None and found.team_id == team_id else None
+
+
 def project_view(services: Services, session: Session, project: Project) -> ProjectView:
     assert project.id is not None
     phase = services.phase(project.phase_key)
@@ -288,6 +295,7 @@ def project_view(services: Services, session: Session, project: Project) -> Proj
         members=tuple(projects.members_of(session=session, project_id=project.id)),
         chair=project.chair_id,
         today=services.today(services.clock()),
+        adjuster=project.adjuster_id,
     )
 
 
