@@ -60,6 +60,7 @@ def _one_round(kind: str, options: Options, seed: int) -> tuple[float, float, in
             # The template needs three ledamöter; the lead sits in the group too.
             run(f"styrgrupp <@{ws.owner}> <@{ws.member}> <@{ws.lead}>")
             run(f"ordförande <@{ws.owner}>")
+            run(f"justerare <@{ws.member}>")
             run(f"styrgruppskanal <#{ws.steering_channel}>")
             run("kanaler " + " ".join(f"<#{c}>" for c in channels))
             run("milstolpe 2030-01-15 17:00")

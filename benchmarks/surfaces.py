@@ -157,6 +157,7 @@ def seed_commands(ws: Workspace, channel: str, index: int, phase: Phase) -> list
     commands += [
         f"styrgrupp <@{ws.owner}|erik> <@{ws.member}|sara> <@{ws.lead}|anna>",
         f"ordförande <@{ws.owner}|erik>",
+        f"justerare <@{ws.member}|sara>",
         f"styrgruppskanal <#{ws.steering_channel}|styrgrupp>",
         f"kanaler <#{channel}> <#{ws.steering_channel}>",
     ]

@@ -26,10 +26,13 @@ from messages.project_created import project_created
 from messages.record import (
     anslag,
     change_modal,
+    change_request_sent,
     change_requested,
     corrected,
     justerat_receipt,
     justering_request,
+    record_file_title,
+    record_filed,
 )
 from messages.reminder import digest, escalation, reminder, reminders_sent, schedule_set
 from messages.status import status
@@ -49,6 +52,7 @@ __all__ = [
     "anslag",
     "change_confirmed",
     "change_modal",
+    "change_request_sent",
     "change_requested",
     "corrected",
     "delivery_failed",
@@ -70,6 +74,8 @@ __all__ = [
     "owner_assigned",
     "project_created",
     "reason_modal",
+    "record_file_title",
+    "record_filed",
     "refer_back_modal",
     "referred_back",
     "reminder",

@@ -10,9 +10,11 @@ Matrix form: the adapter says what to write or react instead.
 from __future__ import annotations
 
 import html
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import quote
 
 from messages.blocks import Block
@@ -43,6 +45,9 @@ EMOJI = {
     "mailbox": "📫",
 }
 _ENTITY = re.compile(r"<([^<>]*)>")
+_ROOM = re.compile(r"<#(![^<>|]+)>")
+Names = Mapping[str, str]
+NO_NAMES: Names = {}
 _EMOJI = re.compile(r":([a-z0-9_+-]+):")
 _STYLES = (
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), "b"),
@@ -72,21 +77,23 @@ def _emoji(text: str) -> str:
     return _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
 
 
-def _entity_html(match: re.Match[str]) -> str:
+def _entity_html(match: re.Match[str], names: Names = NO_NAMES) -> str:
     inner = match.group(1)
     if inner.startswith(("@", "#")) and "|" not in inner:
         target = html.unescape(inner[1:])
         href = MATRIX_TO + quote(target, safe="@:!#")
-        return f'<a href="{html.escape(href)}">{html.escape(target)}</a>'
+        label = names.get(target, target)
+        return f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
     url, _, label = inner.partition("|")
     # The text is mrkdwn-escaped already, so `url` and `label` are safe inside HTML as they are.
     return f'<a href="{url.replace(chr(34), "%22")}">{label or url}</a>'
 
 
-def _entity_plain(match: re.Match[str]) -> str:
+def _entity_plain(match: re.Match[str], names: Names = NO_NAMES) -> str:
     inner = match.group(1)
     if inner.startswith(("@", "#")) and "|" not in inner:
-        return inner[1:]
+        target = html.unescape(inner[1:])
+        return names.get(target, target)
     url, _, label = inner.partition("|")
     return f"{label} ({url})" if label and label != url else url
 
@@ -97,8 +104,9 @@ def _styled(text: str) -> str:
     return text
 
 
-def mrkdwn_html(text: str) -> str:
-    """One mrkdwn text as HTML: entities as links and pills, styles as tags, lines kept."""
+def mrkdwn_html(text: str, names: Names = NO_NAMES) -> str:
+    """One mrkdwn text as HTML: entities as links and pills (a room by its name in `names`,
+    if it has one), styles as tags, lines kept."""
     lines: list[str] = []
     for line in _emoji(text).split("\n"):
         quoted = line.startswith("&gt; ")
@@ -106,19 +114,20 @@ def mrkdwn_html(text: str) -> str:
         parts = _ENTITY.split(body)
         # Styles apply to the text between entities only, so a URL's `_` stays a `_`.
         rendered = "".join(
-            _styled(part) if i % 2 == 0 else _entity_html(_ENTITY.match(f"<{part}>"))  # type: ignore[arg-type]
+            _styled(part) if i % 2 == 0 else _entity_html(_ENTITY.match(f"<{part}>"), names)  # type: ignore[arg-type]
             for i, part in enumerate(parts)
         )
         lines.append(f"<blockquote>{rendered}</blockquote>" if quoted else rendered)
     return "<br>".join(lines).replace("</blockquote><br><blockquote>", "<br>")
 
 
-def mrkdwn_plain(text: str) -> str:
-    """One mrkdwn text as plain text: entities as ids and `label (url)`, styles dropped (but
-    code's backticks, which say "write this"), escapes undone."""
+def mrkdwn_plain(text: str, names: Names = NO_NAMES) -> str:
+    """One mrkdwn text as plain text: entities as ids (a room by its name in `names`) and
+    `label (url)`, styles dropped (but code's backticks, which say "write this"), escapes
+    undone."""
     parts = _ENTITY.split(_emoji(text))
     plain = "".join(
-        _unstyled(part) if i % 2 == 0 else _entity_plain(_ENTITY.match(f"<{part}>"))  # type: ignore[arg-type]
+        _unstyled(part) if i % 2 == 0 else _entity_plain(_ENTITY.match(f"<{part}>"), names)  # type: ignore[arg-type]
         for i, part in enumerate(parts)
     )
     return html.unescape(plain)
@@ -151,17 +160,25 @@ def _as_matrix(text: str) -> str:
     return text.replace("/forvaltning", PREFIX)
 
 
-def notice(message: Message, *, footer: str | None = None) -> Notice:
-    """The message as a Matrix notice; `footer` (plain text) replaces its buttons, if any."""
+def rooms_in(message: Message) -> frozenset[str]:
+    """The room ids a message mentions (`<#!abc:x.se>`), for the adapter to look their names up."""
+    texts = [message.text, json.dumps(message.blocks, ensure_ascii=False)]
+    return frozenset(html.unescape(m) for t in texts for m in _ROOM.findall(t))
+
+
+def notice(message: Message, *, footer: str | None = None, names: Names = NO_NAMES) -> Notice:
+    """The message as a Matrix notice; `footer` (plain text) replaces its buttons, if any;
+    a room is shown by its name in `names` (room id -> name), else by its id."""
+    as_html, as_plain = partial(mrkdwn_html, names=names), partial(mrkdwn_plain, names=names)
     if not message.blocks:
-        html_parts = [mrkdwn_html(message.text)]
-        plain_parts = [mrkdwn_plain(message.text)]
+        html_parts = [as_html(message.text)]
+        plain_parts = [as_plain(message.text)]
     else:
         html_parts = [
-            p for b in message.blocks if (p := _block(b, mrkdwn_html, plain=False)) is not None
+            p for b in message.blocks if (p := _block(b, as_html, plain=False)) is not None
         ]
         plain_parts = [
-            p for b in message.blocks if (p := _block(b, mrkdwn_plain, plain=True)) is not None
+            p for b in message.blocks if (p := _block(b, as_plain, plain=True)) is not None
         ]
     if footer:
         html_parts.append(f"<i>{html.escape(footer)}</i>")
@@ -181,8 +198,24 @@ def vote_hint(lang: str) -> str:
     return _say("vote_hint", lang)
 
 
+def owner_hint(lang: str) -> str:
+    """Under "you own …": the commands, in the project's room."""
+    return _say("owner_hint", lang)
+
+
 def reminder_hint(lang: str) -> str:
+    """What replaces a reminder's buttons: a reply to it, an activity's number the choice."""
     return _say("reminder_hint", lang)
+
+
+def justering_hint(lang: str) -> str:
+    """What replaces *Justera* / *Begär ändring…*: a reaction, or the commands."""
+    return _say("justering_hint", lang)
+
+
+def jav_ruling_hint(lang: str) -> str:
+    """What replaces *Jävig* / *Inte jävig*: a reaction."""
+    return _say("jav_ruling_hint", lang)
 
 
 def language_set(code: str, lang: str) -> Notice:

@@ -44,6 +44,8 @@ class Subcommand(StrEnum):
     ADJUSTER = "adjuster"
     CASE_NUMBER = "case_number"
     CORRECTION = "correction"
+    JUSTERA = "justera"
+    REQUEST_CHANGE = "request_change"
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,21 @@ class AddCorrection:
 
 
 @dataclass(frozen=True)
+class Justera:
+    """*Justera* written: the record of the project in this channel, or the one waiting."""
+
+    subcommand: ClassVar[Subcommand] = Subcommand.JUSTERA
+
+
+@dataclass(frozen=True)
+class RequestChange:
+    """*Begär ändring…* written: what is wrong in the record, for the projektledare."""
+
+    text: str
+    subcommand: ClassVar[Subcommand] = Subcommand.REQUEST_CHANGE
+
+
+@dataclass(frozen=True)
 class CloseVote:
     subcommand: ClassVar[Subcommand] = Subcommand.CLOSE
 
@@ -287,4 +304,6 @@ Command = (
     | SetAdjuster
     | SetCaseNumber
     | AddCorrection
+    | Justera
+    | RequestChange
 )

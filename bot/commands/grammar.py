@@ -19,6 +19,7 @@ from bot.commands.command import (
     Command,
     DeclareConflict,
     Help,
+    Justera,
     LinkDocument,
     LocalDeadline,
     MarkBlocked,
@@ -33,6 +34,7 @@ from bot.commands.command import (
     ReferBack,
     Remind,
     ReportAbsence,
+    RequestChange,
     SetAdjuster,
     SetCaseNumber,
     SetChair,
@@ -254,6 +256,10 @@ def _correction(args: Args) -> Command:
     return AddCorrection(text=_required_text(args, "text"))
 
 
+def _request_change(args: Args) -> Command:
+    return RequestChange(text=_required_text(args, "text"))
+
+
 def _conflict(args: Args) -> Command:
     """`jäv [grund] [motivering]` about oneself; `jäv @x <grund> <motivering>` about another."""
     if len(args) == 0:
@@ -307,4 +313,6 @@ _PARSERS: dict[Subcommand, Callable[[Args], Command]] = {
     Subcommand.ADJUSTER: _adjuster,
     Subcommand.CASE_NUMBER: _case_number,
     Subcommand.CORRECTION: _correction,
+    Subcommand.JUSTERA: _no_arguments(Justera),
+    Subcommand.REQUEST_CHANGE: _request_change,
 }

@@ -43,6 +43,8 @@ ALIASES: dict[Subcommand, tuple[str, ...]] = {
     Subcommand.ADJUSTER: ("justerare", "adjuster"),
     Subcommand.CASE_NUMBER: ("diarienummer", "case-number", "case_number"),
     Subcommand.CORRECTION: ("rättelse", "correction"),
+    Subcommand.JUSTERA: ("justera", "approve-minutes", "approve_minutes"),
+    Subcommand.REQUEST_CHANGE: ("ändring", "request-change", "request_change"),
 }
 
 _BY_WORD: dict[str, Subcommand] = {

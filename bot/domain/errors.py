@@ -68,6 +68,8 @@ class ErrorCode(StrEnum):
     NOT_A_JUSTERARE = "not_a_justerare"
     RECORD_JUSTERAT = "record_justerat"
     ALREADY_JUSTERAT = "already_justerat"
+    NOTHING_TO_JUSTERA = "nothing_to_justera"
+    WHICH_RECORD = "which_record"
     # Phase template
     BAD_TEMPLATE = "bad_template"
 

@@ -25,6 +25,7 @@ class ProjectView:
     today: date
     # Stakeholder channels the latest decision could not be announced in.
     undelivered: tuple[str, ...] = ()
+    adjuster: str | None = None
 
     @property
     def progress(self) -> Progress:
@@ -38,6 +39,7 @@ class ProjectView:
             {d.key: url for d, url in self.documents if url},
             self.members,
             self.chair,
+            self.adjuster,
         )
 
     def is_sub_activity(self, state: ActivityState) -> bool:

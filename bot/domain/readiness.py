@@ -15,6 +15,8 @@ class Readiness:
     documents: tuple[DocumentDef, ...]
     no_steering_group: bool
     no_chair: bool
+    # The ledamot (not the chair) who justerar the record with the chair.
+    no_adjuster: bool
     # The template's minimum number of ledamöter, and how many the group has now.
     min_members: int = 1
     member_count: int = 0
@@ -32,6 +34,7 @@ class Readiness:
             or self.no_steering_group
             or self.too_few_members
             or self.no_chair
+            or self.no_adjuster
         )
 
 
@@ -41,8 +44,12 @@ def readiness(
     documents: Mapping[str, str],
     members: Sequence[str],
     chair: str | None,
+    adjuster: str | None,
 ) -> Readiness:
-    """List exactly what is missing; a parent is covered by listing its open sub-activities."""
+    """List exactly what is missing; a parent is covered by listing its open sub-activities.
+
+    The justerare must be a ledamot and not the chair (who justerar anyway): a record is
+    justerat by two, so the steering group's decision is not the chair's word alone."""
     return Readiness(
         activities=tuple(
             s.definition
@@ -52,6 +59,7 @@ def readiness(
         documents=tuple(d for d in phase.milestone.documents if not documents.get(d.key)),
         no_steering_group=not members,
         no_chair=chair is None or chair not in members,
+        no_adjuster=adjuster is None or adjuster not in members or adjuster == chair,
         min_members=phase.min_members,
         member_count=len(members),
     )

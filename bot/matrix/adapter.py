@@ -151,6 +151,8 @@ class MatrixAdapter:
         client.add_event_handler(EventType.REACTION, listener.on_reaction)
         client.add_event_handler(EventType.ROOM_ENCRYPTED, listener.on_encrypted)
         client.add_event_handler(EventType.ROOM_ENCRYPTION, listener.on_encryption)
+        client.add_event_handler(EventType.ROOM_NAME, listener.on_room_named)
+        client.add_event_handler(EventType.ROOM_CANONICAL_ALIAS, listener.on_room_named)
         client.add_event_handler(InternalEventType.SYNC_ERRORED, listener.on_sync_error)
         client.start(None)
 

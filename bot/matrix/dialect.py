@@ -24,6 +24,7 @@ _ROOM = re.compile(
     r"#[^\s:#!]+:[A-Za-z0-9.\-\[\]:]+|![A-Za-z0-9_\-+/=.]+(?::[A-Za-z0-9.\-\[\]:]+)?"
 )
 _PILL = re.compile(r"https://matrix\.to/#/([@#!][^/?\s]+)")
+_ACTIVITY_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 
 
 class MatrixDialect:
@@ -87,16 +88,32 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def command_text(body: str, formatted_body: str | None = None) -> str | None:
-    """What follows `!forvaltning` in a message, pills as ids; None if it is no command."""
-    text = body
+def _written(body: str, formatted_body: str | None) -> str:
+    """What the person wrote, pills as ids, a quoted reply left out."""
     if formatted_body:
         reader = _Text()
         reader.feed(formatted_body)
         reader.close()
-        text = "".join(reader.parts)
-    text = text.strip()
-    head, _, rest = text.partition(" ")
+        return "".join(reader.parts).strip()
+    # A plain reply may quote what it answers first (`> …` lines, then a blank line).
+    lines = body.split("\n")
+    while lines and lines[0].startswith(">"):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
+def command_text(body: str, formatted_body: str | None = None) -> str | None:
+    """What follows `!forvaltning` in a message, pills as ids; None if it is no command."""
+    head, _, rest = _written(body, formatted_body).partition(" ")
     if head.lower() != PREFIX:
         return None
     return rest.strip()
+
+
+def reply_text(body: str, formatted_body: str | None = None) -> str:
+    """A reply to a reminder, read as a command with or without `!forvaltning`: the numbered
+    choice, an activity's number alone (`1.2`), means `klar 1.2`."""
+    text = command_text(body, formatted_body)
+    if text is None:
+        text = _written(body, formatted_body)
+    return f"klar {text}" if _ACTIVITY_NUMBER.fullmatch(text) else text

@@ -12,12 +12,14 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from mautrix.client import Client
-from mautrix.errors import MNotFound
+from mautrix.errors import MatrixRequestError, MNotFound
 from mautrix.types import (
     EncryptedEvent,
+    EventID,
     EventType,
     Membership,
     MemberStateEventContent,
@@ -32,19 +34,30 @@ from mautrix.types import (
 
 import messages
 from bot.commands import Command, SetChannels, SetVoteChannel
+from bot.conversation import Answer, Asked, Visibility, justera_record, rule_on_jav, run
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.platform import Platform
 from bot.domain.voting import Choice
-from bot.matrix import commands
-from bot.matrix.answer import Answer, Asked, Where
+from bot.matrix import words
 from bot.matrix.client import RateLimited
 from bot.matrix.client import content as content_of
-from bot.matrix.commands import CHOICE_WORDS
-from bot.matrix.dialect import command_text, parse
+from bot.matrix.deliveries import KEY_FIELD
+from bot.matrix.dialect import command_text, parse, reply_text
 from bot.matrix.directory import MatrixDirectory
 from bot.matrix.rooms import LANGUAGES_KNOWN, Rooms
-from bot.services import ballots, events
+from bot.services import ballots, events, projects
+from bot.services import outbox_events as out
 from bot.services.context import Actor
-from messages.matrix import Notice, encrypted_room, language_set, language_usage, notice, vote_usage
+from bot.services.outbox_events import OutboxKind
+from messages.matrix import (
+    Notice,
+    encrypted_room,
+    language_set,
+    language_usage,
+    notice,
+    rooms_in,
+    vote_usage,
+)
 
 if TYPE_CHECKING:
     from bot.matrix.adapter import MatrixAdapter
@@ -76,6 +89,10 @@ class Listener:
         if isinstance(content, MemberStateEventContent) and content.membership == Membership.INVITE:
             await self.join(event.room_id)
 
+    async def on_room_named(self, event: StateEvent) -> None:
+        """A room's name or alias changed: messages show the new one from now on."""
+        self._rooms.forget_name(str(event.room_id))
+
     async def on_encrypted(self, event: EncryptedEvent) -> None:
         await self._tell_encrypted(event.room_id, str(event.sender))
 
@@ -98,10 +115,25 @@ class Listener:
         if content.msgtype != MessageType.TEXT or content.get_edit() is not None:
             return  # a notice is a bot's; an edited command is not run again
         formatted = content.formatted_body if content.format else None
+        sender, room = str(event.sender), str(event.room_id)
         text = command_text(content.body, formatted)
+        answered = content.get_reply_to()
+        if answered is not None and self._rooms.is_direct_with(sender, room):
+            project_room = await self._reminded_of(room, str(answered))
+            if project_room is not None:  # a reply to a reminder: as if in the project's room
+                room, text = project_room, reply_text(content.body, formatted)
         if text is None or not await self._first(str(event.event_id)):
             return
-        await self._command(str(event.sender), str(event.room_id), text)
+        await self._command(sender, room, text)
+
+    async def _reminded_of(self, room: str, event_id: str) -> str | None:
+        """The project room of the reminder `event_id` (the bot's own message in `room`)."""
+        key = await self._key_of(room, event_id)
+        project = out.id_in_key(OutboxKind.REMINDER, key) if key else None
+        if project is None:
+            return None
+        services, team = self._adapter.services, self._adapter.team_id
+        return await self._adapter.in_worker(lambda: projects.channel_of(services, team, project))
 
     async def on_reaction(self, event: ReactionEvent) -> None:
         if event.sender == self._client.mxid:
@@ -110,15 +142,49 @@ class Listener:
         choice = REACTIONS.get((relation.key or "").replace("\ufe0f", ""))
         if choice is None:
             return
-        sender, room = str(event.sender), str(event.room_id)
+        sender, room, target = str(event.sender), str(event.room_id), str(relation.event_id)
         services, team = self._adapter.services, self._adapter.team_id
         vote_id = await self._adapter.in_worker(
-            lambda: ballots.vote_of_message(services, team, room, str(relation.event_id))
+            lambda: ballots.vote_of_message(services, team, room, target)
         )
-        if vote_id is None or not await self._first(str(event.event_id)):
-            return
         asked = self._asked(sender, room)
-        await self._answer(asked, lambda: commands.vote(asked, choice, vote_id))
+        work: Callable[[], Answer] | None = None
+        if vote_id is not None:
+            work = partial(words.vote, asked, choice, vote_id)
+        elif choice is not Choice.abstain:
+            work = await self._asked_in(asked, room, target, choice is Choice.yes)
+        if work is None or not await self._first(str(event.event_id)):
+            return
+        await self._answer(asked, work)
+
+    async def _asked_in(
+        self, asked: Asked, room: str, target: str, yes: bool
+    ) -> Callable[[], Answer] | None:
+        """A ✅ or ❌ on one of the bot's own questions in a direct room: the justering message
+        (✅ justerar) or a jäv to rule on (✅ jävig, ❌ inte jävig). Which record or question it
+        is comes from the outbox key in the bot's own message; the use case checks that this
+        person may answer it, as for Slack's buttons."""
+        key = await self._key_of(room, target)
+        if key is None:
+            return None
+        record = out.id_in_key(OutboxKind.JUSTERING, key)
+        if record is not None and yes:
+            return partial(justera_record, asked, record)
+        question = out.id_in_key(OutboxKind.JAV_RULING, key)
+        if question is not None:
+            return partial(rule_on_jav, asked, question, javig=yes)
+        return None
+
+    async def _key_of(self, room: str, event_id: str) -> str | None:
+        """The outbox key of a message the bot sent, None for anyone else's."""
+        try:
+            event = await self._client.get_event(RoomID(room), EventID(event_id))
+        except MatrixRequestError:
+            return None
+        if event.sender != self._client.mxid:
+            return None
+        key = event.content.serialize().get(KEY_FIELD)
+        return key if isinstance(key, str) else None
 
     async def _first(self, event_id: str) -> bool:
         """A second replica syncing the same account sees every event too: the database lets
@@ -131,33 +197,33 @@ class Listener:
     def _asked(self, sender: str, room: str) -> Asked:
         actor = Actor(team_id=self._adapter.team_id, user_id=sender)
         return Asked(
-            self._adapter.services,
-            actor,
-            room,
-            self._rooms.language(sender),
-            self._adapter.notify,
-            MatrixDirectory(self._client, self._adapter.call),
+            services=self._adapter.services,
+            actor=actor,
+            channel=room,
+            lang=self._rooms.language(sender),
+            directory=MatrixDirectory(self._client, self._adapter.call),
+            notify=self._adapter.notify,
         )
 
     async def _command(self, sender: str, room: str, text: str) -> None:
         asked = self._asked(sender, room)
-        own = commands.matrix_word(text)
+        own = words.matrix_word(text)
         if own is not None and own[0] == "language":
             await self._language(asked, own[1])
             return
         if own is not None:
-            choice = CHOICE_WORDS.get(own[1])
+            choice = words.CHOICE_WORDS.get(own[1])
             if choice is None:
                 await self._private(asked, vote_usage(asked.lang))
                 return
-            await self._answer(asked, lambda: commands.vote(asked, choice))
+            await self._answer(asked, lambda: words.vote(asked, choice))
             return
         try:
             command = await self._resolved(parse(text))
         except DomainError as error:
-            await self._private(asked, notice(_failure(error, asked.lang)))
+            await self._private(asked, await self._notice(_failure(error, asked.lang)))
             return
-        await self._answer(asked, lambda: commands.run(asked, command))
+        await self._answer(asked, lambda: run(asked, command))
 
     async def _resolved(self, command: Command) -> Command:
         """Rooms named by alias as the room ids they are now: what the project keeps."""
@@ -189,13 +255,18 @@ class Listener:
         try:
             answer = await self._adapter.in_worker(work)
         except Exception as error:
-            await self._private(asked, notice(_failure(error, asked.lang)))
+            await self._private(asked, await self._notice(_failure(error, asked.lang)))
             return
-        shown = notice(answer.message)
-        if answer.where is Where.ROOM:
-            await self._send(asked.room, shown)
+        shown = await self._notice(answer.message)
+        if answer.visibility is Visibility.SHARED:
+            await self._send(asked.channel, shown)
         else:
             await self._private(asked, shown)
+
+    async def _notice(self, message: messages.Message) -> Notice:
+        """The message as a notice, each room it names shown by the room's name."""
+        rooms_named = rooms_in(message)
+        return notice(message, names=await self._rooms.names(rooms_named) if rooms_named else {})
 
     async def _private(self, asked: Asked, shown: Notice) -> None:
         room = await self._rooms.direct(asked.actor.user_id)
@@ -221,7 +292,7 @@ class Listener:
 
 def _failure(error: Exception, lang: str) -> messages.Message:
     if isinstance(error, DomainError):
-        return messages.error_message(error, lang)
+        return messages.error_message(error, lang, Platform.MATRIX)
     reference = uuid.uuid4().hex[:8]
     log.error("unexpected error, reference %s", reference, exc_info=error)
     return messages.internal_error(reference, lang)

@@ -1,18 +1,22 @@
 """What the bot keeps on the homeserver itself: its direct room with each person (`m.direct`,
-as every Matrix client keeps it) and each person's language (`språk en|sv`).
+as every Matrix client keeps it) and each person's language (`språk en|sv`); and the rooms'
+names, as the homeserver has them, to show a room by its name rather than its id.
 
-Both live in the bot account's own account data, so they survive a restart and are shared by a
-second replica without a table of ours; the database keeps what the rules and the record need.
+The first two live in the bot account's own account data, so they survive a restart and are
+shared by a second replica without a table of ours; the database keeps what the rules and the
+record need. The names are read when first shown and forgotten when a room's name changes.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 
 from mautrix.client import Client
-from mautrix.errors import MNotFound
+from mautrix.errors import MatrixRequestError, MNotFound
 from mautrix.types import EventType, RoomCreatePreset, RoomID, UserID
 
+from bot.domain.text import clean
 from bot.matrix.client import content
 
 DIRECT = EventType.find("m.direct", EventType.Class.ACCOUNT_DATA)
@@ -35,6 +39,7 @@ class Rooms:
         self._client = client
         self._direct: dict[str, str] = {}
         self._languages: dict[str, str] = {}
+        self._names: dict[str, str | None] = {}
         self._lock = asyncio.Lock()
 
     async def load(self) -> None:
@@ -75,3 +80,32 @@ class Rooms:
 
     def is_direct(self, room_id: str) -> bool:
         return room_id in self._direct.values()
+
+    def is_direct_with(self, user_id: str, room_id: str) -> bool:
+        return self._direct.get(user_id) == room_id
+
+    async def names(self, room_ids: Iterable[str]) -> dict[str, str]:
+        """Each room's name (else its canonical alias) by its id; a room without either, or
+        one the bot cannot see, is left out and shown by its id."""
+        for room_id in set(room_ids) - self._names.keys():
+            self._names[room_id] = await self._name(RoomID(room_id))
+        return {r: name for r in room_ids if (name := self._names.get(r))}
+
+    def forget_name(self, room_id: str) -> None:
+        """The room's name or alias changed: read it again when it is next shown."""
+        self._names.pop(room_id, None)
+
+    async def _name(self, room_id: RoomID) -> str | None:
+        for kind, field in (
+            (EventType.ROOM_NAME, "name"),
+            (EventType.ROOM_CANONICAL_ALIAS, "alias"),
+        ):
+            try:
+                found = await self._client.get_state_event(room_id, kind)
+            except MatrixRequestError:
+                continue
+            # Someone wrote it: no control or bidirectional characters, one line.
+            value = " ".join(clean(str(found.serialize().get(field) or "")).split())
+            if value:
+                return value
+        return None

@@ -62,6 +62,7 @@ def script(today: date) -> list[Step]:
         anna(f"underlag driftplan {DOCUMENTS}/driftplan.pdf"),
         anna("styrgrupp @karin @lars @maria"),
         anna("ordförande @karin"),
+        anna("justerare @lars"),
         anna("ersättare @ingrid @olle"),
         anna("adjungerade @nils"),
         anna("styrgruppskanal #styrgrupp"),

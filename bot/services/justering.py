@@ -7,6 +7,7 @@ announcement gets a reply saying so. A rättelse begins the next version, never 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -18,6 +19,7 @@ from bot.domain.minutes import Minutes
 from bot.domain.rules import require_lead
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
+from bot.services.decisions import latest_closed
 from bot.services.projects import set_project_field
 from bot.services.record import begin_version, justering_of, minutes_of
 from bot.services.unit import enqueue, project_of_channel, record_change, row_id, transaction
@@ -54,12 +56,24 @@ def set_adjuster(services: Services, actor: Actor, channel_id: str, user_id: str
 
 
 def set_case_number(services: Services, actor: Actor, channel_id: str, number: str) -> Change:
-    """`diarienummer <nr>`: what the registrar files the record under, e.g. `KS 2026/1234`."""
+    """`diarienummer <nr>`: what the registrar files the record under, e.g. `KS 2026/1234`.
+
+    A justerat record keeps the number it was justerat with: its checksum covers it. When the
+    latest decision's record is justerat under another number, the new one reaches it as a
+    rättelse (who, when, from what to what), which the chair and the justerare justera again,
+    as for any correction; a record not yet justerat simply shows the new number.
+    """
     number = " ".join(number.split())
     if len(number) > MAX_CASE_NUMBER:
         raise DomainError(
             ErrorCode.TEXT_TOO_LONG, length=str(len(number)), limit=str(MAX_CASE_NUMBER)
         )
+    now = services.clock()
+
+    def renumber(session: Session, project: Project, change: Change) -> Change:
+        reopened = _renumber_justerat(services, session, actor, project, number, now)
+        return replace(change, reopened=reopened)
+
     return set_project_field(
         services,
         actor,
@@ -68,7 +82,44 @@ def set_case_number(services: Services, actor: Actor, channel_id: str, number: s
         number,
         ChangeKind.CASE_NUMBER,
         "record.case_number",
+        then=renumber,
     )
+
+
+def _renumber_justerat(
+    services: Services, session: Session, actor: Actor, project: Project, number: str, now: datetime
+) -> int | None:
+    """The latest decision's record justerat under another diarienummer gets the new one by a
+    rättelse; its § n, or None when there was nothing to correct."""
+    latest = vote_store.latest_closed(session=session, project_id=row_id(project))
+    if latest is None:
+        return None
+    vote, _ = _closed(session, actor, row_id(latest))
+    sealed = minutes_of(session, vote)
+    if not sealed.justerat or sealed.case_number == number:
+        return None
+    # The record's own language: its ärendemening is Swedish too (bot.domain.justering).
+    text = f"Diarienummer ändrat från {sealed.case_number or '–'} till {number}."
+    _append_correction(services, session, actor, project, vote, text, now)
+    return sealed.paragraph
+
+
+def record_meant(services: Services, actor: Actor, channel_id: str) -> int:
+    """Which record a written `justera` or `ändring` means (the vote's id): the latest decision
+    of the channel's project, or of the vote held in the channel; anywhere else (a direct
+    room) the one record that waits for this person's justering."""
+    with services.db.reading() as session:
+        _, vote = latest_closed(session, actor, channel_id)
+        if vote is not None:
+            return row_id(vote)
+        waiting = store.waiting_for(session=session, team_id=actor.team_id, user_id=actor.user_id)
+        if len(waiting) == 1:
+            return row_id(waiting[0])
+        if not waiting:
+            raise DomainError(ErrorCode.NOTHING_TO_JUSTERA)
+        found = projects.projects_by_id(session=session, ids=[v.project_id for v in waiting])
+        names = ", ".join(sorted(found[v.project_id].name for v in waiting))
+        raise DomainError(ErrorCode.WHICH_RECORD, projects=names)
 
 
 def _closed(session: Session, actor: Actor, vote_id: int) -> tuple[Vote, Project]:
@@ -117,7 +168,8 @@ def justera(services: Services, actor: Actor, vote_id: int) -> Minutes:
 
 
 def _seal(session: Session, project: Project, vote: Vote, minutes: Minutes, now: datetime) -> None:
-    """Both have justerat: store the canonical JSON and its checksum, and post the anslag."""
+    """Both have justerat: store the canonical JSON and its checksum, post the anslag, and
+    file this version as a PDF in the project's channel."""
     assert minutes.justering is not None
     document = minutes.document()
     version = store.current(session=session, vote_id=row_id(vote))
@@ -133,15 +185,21 @@ def _seal(session: Session, project: Project, vote: Vote, minutes: Minutes, now:
     stakeholders = projects.stakeholders_of(session=session, project_id=row_id(project))
     channels = dict.fromkeys([*stakeholders, project.channel_id])
     number = minutes.justering.version
-    enqueue(session, now, *(out.anslag(project.team_id, row_id(vote), number, c) for c in channels))
+    enqueue(
+        session,
+        now,
+        *(out.anslag(project.team_id, row_id(vote), number, c) for c in channels),
+        out.record_pdf(project.team_id, row_id(vote), number, project.channel_id),
+    )
 
 
-def request_change(services: Services, actor: Actor, vote_id: int, text: str) -> None:
-    """*Begär ändring…*: one who justerar tells the projektledare what to correct."""
+def request_change(services: Services, actor: Actor, vote_id: int, text: str) -> str:
+    """*Begär ändring…*: one who justerar tells the projektledare what to correct; the
+    projektledare's id, whom the request goes to."""
     text = text.strip()
     now = services.clock()
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> str:
         vote, project = _closed(session, actor, vote_id)
         current = _justerare(session, actor, vote_id)
         if not text:
@@ -161,8 +219,9 @@ def request_change(services: Services, actor: Actor, vote_id: int, text: str) ->
             project.team_id, project.lead_id, vote_id, current.version, actor.user_id, text, change
         )
         enqueue(session, now, request)
+        return project.lead_id
 
-    transaction(services, work)
+    return transaction(services, work)
 
 
 def correct(services: Services, actor: Actor, channel_id: str, text: str) -> Minutes:
@@ -179,21 +238,34 @@ def correct(services: Services, actor: Actor, channel_id: str, text: str) -> Min
         if latest is None:
             raise DomainError(ErrorCode.NO_DECISION)
         vote, _ = _closed(session, actor, row_id(latest))
-        current = justering_of(session, row_id(vote))
-        number = (current.version if current else 0) + 1
-        store.add_correction(
-            session=session,
-            correction=RecordCorrection(
-                vote_id=row_id(vote), version=number, user_id=actor.user_id, text=text, at=now
-            ),
-        )
-        chair = current.chair if current else vote.chair_id
-        begin_version(services, session, project, row_id(vote), number, chair, now)
-        target = vote_target(vote)
-        record_change(services, session, actor, project, "record.correction", target, None, text)
+        _append_correction(services, session, actor, project, vote, text, now)
         return minutes_of(session, vote)
 
     return transaction(services, work)
+
+
+def _append_correction(
+    services: Services,
+    session: Session,
+    actor: Actor,
+    project: Project,
+    vote: Vote,
+    text: str,
+    now: datetime,
+) -> None:
+    """A rättelse: appended with who, when and why; it begins the record's next version."""
+    current = justering_of(session, row_id(vote))
+    number = (current.version if current else 0) + 1
+    store.add_correction(
+        session=session,
+        correction=RecordCorrection(
+            vote_id=row_id(vote), version=number, user_id=actor.user_id, text=text, at=now
+        ),
+    )
+    chair = current.chair if current else vote.chair_id
+    begin_version(services, session, project, row_id(vote), number, chair, now)
+    target = vote_target(vote)
+    record_change(services, session, actor, project, "record.correction", target, None, text)
 
 
 def _check_length(text: str) -> None:

@@ -148,8 +148,10 @@ def _set_project_field(
     kind: ChangeKind,
     action: str,
     check: Callable[[Session, Project], None] | None = None,
+    then: Callable[[Session, Project, Change], Change] | None = None,
 ) -> Change:
-    """Set one of the project's own settings (the lead's call), audited, once."""
+    """Set one of the project's own settings (the lead's call), audited, once. `then`: what
+    follows from a change in the same transaction, and the change as the lead is told it."""
 
     def work(session: Session) -> Change:
         project = project_of_channel(session, actor, channel_id)
@@ -162,7 +164,8 @@ def _set_project_field(
         setattr(project, field, value)
         session.flush()
         record_change(services, session, actor, project, action, project.channel_id, before, value)
-        return Change(kind, project.name, True, value, before)
+        change = Change(kind, project.name, True, value, before)
+        return change if then is None else then(session, project, change)
 
     return transaction(services, work)
 
@@ -261,6 +264,13 @@ def _name_taken(project: Project) -> DomainError:
     return DomainError(ErrorCode.NAME_TAKEN, name=project.name, channel=project.channel_id)
 
 
+def channel_of(services: Services, team_id: str, project_id: int) -> str | None:
+    """The channel a project of `team_id` is bound to (for a reply to one of its reminders)."""
+    with services.db.reading() as session:
+        found = projects.projects_by_id(session=session, ids=[project_id]).get(project_id)
+        return found.channel_id if found is not None and found.team_id == team_id else None
+
+
 def project_view(services: Services, session: Session, project: Project) -> ProjectView:
     assert project.id is not None
     phase = services.phase(project.phase_key)
@@ -285,6 +295,7 @@ def project_view(services: Services, session: Session, project: Project) -> Proj
         members=tuple(projects.members_of(session=session, project_id=project.id)),
         chair=project.chair_id,
         today=services.today(services.clock()),
+        adjuster=project.adjuster_id,
     )
 
 

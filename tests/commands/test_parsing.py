@@ -14,6 +14,7 @@ from bot.commands import (
     Command,
     DeclareConflict,
     Help,
+    Justera,
     LinkDocument,
     LocalDeadline,
     MarkBlocked,
@@ -28,6 +29,7 @@ from bot.commands import (
     ReferBack,
     Remind,
     ReportAbsence,
+    RequestChange,
     SetAdjuster,
     SetCaseNumber,
     SetChair,
@@ -129,6 +131,13 @@ HAPPY: list[tuple[str, str, Command]] = [
     (f"justerare {ANNA}", f"adjuster {ANNA}", SetAdjuster(user_id="U0ANNA")),
     ("diarienummer KS 2026/1234", "case-number KS 2026/1234", SetCaseNumber(number="KS 2026/1234")),
     ("rättelse § 1 ska läsas", "correction § 1 ska läsas", AddCorrection(text="§ 1 ska läsas")),
+    # Justera and Begär ändring written, where there are no buttons (Matrix) or one would rather.
+    ("justera", "approve-minutes", Justera()),
+    (
+        "ändring § 1 har fel datum",
+        "request-change § 1 har fel datum",
+        RequestChange("§ 1 har fel datum"),
+    ),
     ("jäv part min bror", "conflict party min bror", DeclareConflict("part", "min bror")),
     (
         "jäv 3 satt i nämnden",
@@ -234,6 +243,8 @@ ERRORS: list[tuple[str, ErrorCode, dict[str, str]]] = [
     ("mina alla", ErrorCode.TOO_MANY_ARGUMENTS, {"usage": "mine"}),
     ("mine all", ErrorCode.TOO_MANY_ARGUMENTS, {"usage": "mine"}),
     ("påminn x", ErrorCode.TOO_MANY_ARGUMENTS, {"value": "x", "usage": "remind"}),
+    ("justera nu", ErrorCode.TOO_MANY_ARGUMENTS, {"value": "nu", "usage": "justera"}),
+    ("ändring", ErrorCode.MISSING_ARGUMENT, {"usage": "request_change"}),
     ("remind x y", ErrorCode.TOO_MANY_ARGUMENTS, {"value": "x y", "usage": "remind"}),
     # The second round: `jäv [grund] [motivering]`, so a first word that is no ground is refused.
     ("jäv nu", ErrorCode.BAD_GROUND, {"usage": "conflict"}),

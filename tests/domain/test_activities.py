@@ -60,7 +60,7 @@ def test_readiness_lists_exactly_what_is_missing() -> None:
         overlamning=S.DONE,
         aterstaende_arbete=S.BLOCKED,
     )
-    r = readiness(PHASE, shown, {"driftplan": "https://x.se/d"}, ["U1", "U2"], "U3")
+    r = readiness(PHASE, shown, {"driftplan": "https://x.se/d"}, ["U1", "U2"], "U3", None)
     assert [a.number for a in r.activities] == ["3", "4"]
     assert [d.key for d in r.documents] == [
         "forvaltningsplan",
@@ -70,13 +70,30 @@ def test_readiness_lists_exactly_what_is_missing() -> None:
     ]
     assert not r.no_steering_group
     assert r.no_chair  # the chair must be one of the members
+    assert r.no_adjuster
     assert not r.ready
 
 
 def test_ready_when_nothing_is_missing() -> None:
     shown = states(**{a.key.replace("-", "_"): S.DONE for a in PHASE.activities})
     docs = {d.key: f"https://x.se/{d.key}" for d in PHASE.milestone.documents}
-    assert readiness(PHASE, shown, docs, ["U1", "U2", "U3"], "U1").ready
+    assert readiness(PHASE, shown, docs, ["U1", "U2", "U3"], "U1", "U2").ready
+
+
+@pytest.mark.parametrize(
+    ("adjuster", "missing"),
+    [(None, True), ("U1", True), ("U9", True), ("U2", False)],
+    ids=["none", "the chair", "not a member", "a ledamot"],
+)
+def test_readiness_needs_a_justerare_who_is_a_ledamot_and_not_the_chair(
+    adjuster: str | None, missing: bool
+) -> None:
+    """PRODUCT's second round: readiness requires a justerare (the chair no longer justerar
+    alone when none is named)."""
+    shown = states(**{a.key.replace("-", "_"): S.DONE for a in PHASE.activities})
+    docs = {d.key: f"https://x.se/{d.key}" for d in PHASE.milestone.documents}
+    r = readiness(PHASE, shown, docs, ["U1", "U2", "U3"], "U1", adjuster)
+    assert (r.no_adjuster, r.ready) == (missing, not missing)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +110,8 @@ def test_readiness_needs_the_templates_minimum_of_members(
 ) -> None:
     shown = states(**{a.key.replace("-", "_"): S.DONE for a in PHASE.activities})
     docs = {d.key: f"https://x.se/{d.key}" for d in PHASE.milestone.documents}
-    r = readiness(PHASE, shown, docs, members, members[0] if members else None)
+    adjuster = members[1] if len(members) > 1 else None
+    r = readiness(PHASE, shown, docs, members, members[0] if members else None, adjuster)
     assert PHASE.min_members == 3
     assert (r.too_few_members, r.no_steering_group, r.ready) == (
         too_few,

@@ -264,6 +264,7 @@ def test_status_shows_owners_documents_and_readiness(
     assert f"Ansvarig: <@{w.erik}>" in shown
     assert "<https://intra.kommun.se/driftplan|Driftplan>" in shown
     assert "1.2, 1.3, 2, 3, 4" in shown
+    assert "Ingen justerare" in shown and "/forvaltning justerare @person" in shown
     assert "1 av 6 klara" in body["text"]
 
 

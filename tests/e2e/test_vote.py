@@ -83,6 +83,7 @@ def test_readiness_then_vote_jav_free_tie_decided_by_the_chair(board: Board) -> 
     assert "Saknas inför Milstolpe VII" in missing["text"]
     assert "1.1, 1.2, 1.3, 2, 3, 4" in missing["text"]
     assert ", ".join(DOCUMENTS) in missing["text"]
+    assert "Ingen justerare" in missing["text"]
     assert stored_vote_count(b) == 0
 
     ready_the_project(b.running, w, [w.erik, w.sara, b.maria, b.olof], w.sara, b.channel)

@@ -16,7 +16,9 @@ from mautrix.types import (
     EventID,
     EventType,
     Format,
+    InReplyTo,
     MessageType,
+    RelatesTo,
     RoomAlias,
     RoomCreatePreset,
     RoomID,
@@ -86,11 +88,15 @@ class Person:
                     return said
             await self.sync()
 
-    async def say(self, room: str, text: str, html: str | None = None) -> EventID:
+    async def say(
+        self, room: str, text: str, html: str | None = None, *, reply_to: str | None = None
+    ) -> EventID:
         content = TextMessageEventContent(msgtype=MessageType.TEXT, body=text)
         if html is not None:
             content.format = Format.HTML
             content.formatted_body = html
+        if reply_to is not None:  # as Element replies now: the relation, no quoted fallback
+            content.relates_to = RelatesTo(in_reply_to=InReplyTo(event_id=EventID(reply_to)))
         return await self.api.send_message_event(RoomID(room), EventType.ROOM_MESSAGE, content)
 
 

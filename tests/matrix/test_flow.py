@@ -64,6 +64,7 @@ def test_a_milestone_decided_in_matrix(synapse: Synapse, cast: Cast, bot: Bot) -
                 [
                     f"styrgrupp {members}",
                     f"ordförande {sara.user_id}",
+                    f"justerare {olle.user_id}",
                     f"styrgruppskanal {steering}",
                     f"kanaler {alias}",
                 ],
@@ -73,7 +74,10 @@ def test_a_milestone_decided_in_matrix(synapse: Synapse, cast: Cast, bot: Bot) -
             assert "https://intra.kommun.se/driftplan" in status.html
 
             await anna.say(project, "!forvaltning milstolpe")
-            await anna.hears(says(steering, project), sender=bot_id)
+            # The room the vote is in is shown by its name, linked by its id.
+            opened = await anna.hears(says("Styrgruppen", project), sender=bot_id)
+            assert f'href="https://matrix.to/#/{steering}"' in opened.html
+            assert steering not in opened.body
             vote = await sara.hears(says("rösta ja", steering), sender=bot_id)
 
             # Sara, the chair, votes by reaction; the vote message is edited in place.

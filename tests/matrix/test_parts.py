@@ -9,11 +9,14 @@ from mautrix.errors import MForbidden
 from bot.commands import SetChannels, SetOwner, SetSteering
 from bot.domain.platform import Platform, matrix_team, platform_of
 from bot.matrix.client import RateLimited, outcome, txn_id
+from bot.matrix.deliveries import BY_KIND
 from bot.matrix.dialect import command_text, parse
 from bot.outbox import Attempt, Failed, Retry
 from bot.outbox.routing import routed
-from bot.services.outbox_events import OutboxKind
-from messages.matrix import mrkdwn_html, mrkdwn_plain, notice
+from bot.services import outbox_events as out
+from bot.services.outbox_events import OutboxKind, id_in_key
+from messages.help import help_message
+from messages.matrix import mrkdwn_html, mrkdwn_plain, notice, rooms_in
 from messages.message import Message
 
 ROOM_V12 = "!OMWeWb4oto73RA1_ockCEGDtmKcTo5PZjou7CaemQe0"
@@ -124,3 +127,39 @@ def test_the_command_is_named_as_matrix_writes_it() -> None:
     shown = notice(Message(text="Skapa ett med `/forvaltning nytt Kommunen X`."))
     assert "`!forvaltning nytt Kommunen X`" in shown.body
     assert "<code>!forvaltning nytt Kommunen X</code>" in shown.html
+
+
+def test_every_outbox_kind_has_a_matrix_delivery() -> None:
+    # A kind without one fails on Matrix with "no matrix delivery", however well Slack does.
+    assert set(BY_KIND) == set(OutboxKind)
+
+
+def test_a_reaction_finds_its_question_in_the_key_of_the_message_reacted_to() -> None:
+    assert id_in_key(OutboxKind.JUSTERING, out.justering("m", 7, 2, "@s:x").key) == 7
+    assert id_in_key(OutboxKind.JUSTERING, out.justering_reminder("m", 7, 2, "@s:x").key) == 7
+    assert id_in_key(OutboxKind.JAV_RULING, out.jav_ruling("m", 12, "@s:x").key) == 12
+    assert id_in_key(OutboxKind.JUSTERING, out.jav_ruling("m", 12, "@s:x").key) is None
+    assert id_in_key(OutboxKind.JUSTERING, "justering:x:1") is None
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_help_is_written_for_the_platform_it_is_read_on(lang: str) -> None:
+    matrix = notice(help_message(lang, platform=Platform.MATRIX))
+    slack = help_message(lang)
+    vote, language = ("rösta ja", "språk sv") if lang == "sv" else ("vote yes", "language sv")
+    assert f"!forvaltning {vote}" in matrix.body and f"!forvaltning {language}" in matrix.body
+    assert "Slack" not in matrix.body and "/forvaltning" not in matrix.body
+    assert "Element" in matrix.body
+    assert "/forvaltning" in slack.text and vote not in slack.text and "Slack" in str(slack.blocks)
+    # Every subcommand is in the help, on both platforms.
+    justera = "justera" if lang == "sv" else "approve-minutes"
+    assert f"!forvaltning {justera}" in matrix.body and f"/forvaltning {justera}" in slack.text
+
+
+def test_a_room_is_shown_by_its_name_and_linked_by_its_id() -> None:
+    message = Message(text="Omröstningen är öppen i <#!abc:x.se> till fredag; se <#!def:x.se>.")
+    assert rooms_in(message) == {"!abc:x.se", "!def:x.se"}
+    shown = notice(message, names={"!abc:x.se": "Styrgruppen <i>"})
+    assert shown.body == "Omröstningen är öppen i Styrgruppen <i> till fredag; se !def:x.se."
+    assert '<a href="https://matrix.to/#/!abc:x.se">Styrgruppen &lt;i&gt;</a>' in shown.html
+    assert '<a href="https://matrix.to/#/!def:x.se">!def:x.se</a>' in shown.html

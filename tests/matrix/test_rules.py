@@ -94,3 +94,34 @@ def test_jav_declared_in_the_room_keeps_the_seat_and_refuses_the_vote(cast: Cast
             assert "jäv" in refused.body.lower(), refused.body
 
     scenario(conversation())
+
+
+def test_a_raised_jav_is_ruled_with_a_reaction_in_the_direct_room(cast: Cast, bot: Bot) -> None:
+    """Slack's *Jävig* / *Inte jävig* buttons are a ✅ or ❌ on the ruling request on Matrix:
+    Karin raises jäv about Olle, Sara (the chair) rules him jävig, and his vote is refused."""
+    bot_id = cast.bot.user_id
+
+    async def conversation() -> None:
+        async with AsyncExitStack() as stack:
+            anna, _erik, sara, olle, karin = await cast.enter(stack)
+            steering = await room(
+                anna, "Styrgrupp", [bot_id, sara.user_id, olle.user_id, karin.user_id]
+            )
+            await vote_open(anna, bot_id, [sara, olle, karin], steering)
+            await karin.sync()
+            await olle.sync()
+
+            await karin.say(steering, f"!forvaltning jäv {olle.user_id} part Hans firma levererar")
+            asked = await sara.hears(
+                lambda s: "Hans firma levererar" in s.body and s.room != steering, sender=bot_id
+            )
+            assert "✅" in asked.body
+            await sara.api.react(RoomID(asked.room), EventID(asked.event_id), "✅")
+            ruled = await sara.hears(says("prövat jävig", asked.room), sender=bot_id)
+            assert olle.user_id in ruled.body
+
+            await olle.say(steering, "!forvaltning rösta ja")
+            refused = await olle.hears(lambda s: s.room != steering, sender=bot_id)
+            assert "jäv" in refused.body.lower(), refused.body
+
+    scenario(conversation())

@@ -19,7 +19,7 @@ from bot.domain.activities import ActivityStatus
 from bot.domain.phase import Phase, Text
 from bot.domain.voting import Choice
 from bot.phases import load_phase
-from bot.services import activities, decisions, projects, reminders, votes
+from bot.services import activities, decisions, justering, projects, reminders, votes
 from bot.services.context import Actor, Services
 from messages.blocks import MAX_BLOCKS_MESSAGE, MAX_BLOCKS_SURFACE
 from messages.message import Message
@@ -80,6 +80,7 @@ def rendered() -> Iterator[dict[str, Any]]:
         activities.link_document(services, LEAD, CHANNEL, d.key, f"https://x.se/{d.key}?a=<b>&c|d")
     projects.set_steering(services, LEAD, CHANNEL, [OWNER.user_id, CHAIR.user_id, LEAD.user_id])
     projects.set_chair(services, LEAD, CHANNEL, CHAIR.user_id)
+    justering.set_adjuster(services, LEAD, CHANNEL, OWNER.user_id)
     status = projects.project_status(services, TEAM, CHANNEL)
     opened = votes.open_milestone(services, LEAD, CHANNEL)
     assert isinstance(opened, votes.VoteOpened)

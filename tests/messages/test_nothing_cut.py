@@ -14,7 +14,7 @@ import messages
 from bot.domain.activities import ActivityStatus
 from bot.domain.voting import Choice
 from bot.phases import load_phase
-from bot.services import activities, decisions, projects, votes
+from bot.services import activities, decisions, justering, projects, votes
 from bot.services.context import Actor, Services
 from messages.blocks import MAX_BLOCKS_MESSAGE, MAX_HEADER_TEXT, MAX_SECTION_TEXT
 from messages.message import Message
@@ -47,6 +47,7 @@ def closed() -> Iterator[dict[str, Any]]:
         activities.link_document(services, LEAD, CHANNEL, d.key, url)
     projects.set_steering(services, LEAD, CHANNEL, MEMBERS)
     projects.set_chair(services, LEAD, CHANNEL, MEMBERS[0])
+    justering.set_adjuster(services, LEAD, CHANNEL, MEMBERS[1])
     opened = votes.open_milestone(services, LEAD, CHANNEL)
     assert isinstance(opened, votes.VoteOpened)
     vote_id = opened.vote.vote_id

@@ -175,6 +175,8 @@ def anna_sets_the_steering_group(s: Screen) -> None:
     s.last_reply("Styrgruppen: @Karin Berg, @Lars Nilsson, @Maria Holm")
     s.type("/forvaltning ordförande @karin")
     s.last_reply("är styrgruppens ordförande")
+    s.type("/forvaltning justerare @lars")
+    s.last_reply("justerar protokollet tillsammans med ordföranden")
     s.type("/forvaltning styrgruppskanal #styrgrupp")
     s.type("/forvaltning kanaler #forvaltning #drift")
     s.last_reply("Beslutet meddelas i #forvaltning, #drift")

@@ -243,6 +243,7 @@ def test_demo_seeds_a_project_half_way_to_the_milestone() -> None:
         assert "1.2, 2, 4" in html
         assert "effekthemtagningsplan, slutrapport" in html
         assert "Ingen styrgrupp" not in html and "Ingen ordförande" not in html
+        assert "Ingen justerare" not in html
         # Seeding went through the bot: the owners' DMs were sent by its outbox.
         erik_dm = dm(page, "erik")
         assert eventually(lambda: "made you owner" in page.state("erik", erik_dm)["html"])

@@ -190,6 +190,7 @@ def test_two_replicas_share_requests_and_ticks_without_duplicates(
         run(f"underlag {key} <https://x.se/{key}>")
     run("styrgrupp " + " ".join(f"<@{m}>" for m in members))
     run(f"ordförande <@{members[0]}>")
+    run(f"justerare <@{members[1]}>")
     run(f"styrgruppskanal <#{board}>")
     run("kanaler " + " ".join(f"<#{c}>" for c in stakeholders))
     assert "2030-01-15 17:00" in run("milstolpe 2030-01-15 17:00")["text"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.activities import ActivityStatus
 from bot.phases import load_phase
-from bot.services import activities, projects
+from bot.services import activities, justering, projects
 from bot.services.context import Actor, Services
 from storage.db import Database, upgrade
 from tests.support.clock import Clock
@@ -26,7 +26,7 @@ def build_services(database_url: str, clock: Clock) -> Services:
 
 def ready_project(services: Services, name: str = "Kommunen X") -> None:
     """A project in CHANNEL ready for Milstolpe VII: activities done, the five documents linked,
-    Erik, Sara and Maria in the steering group, Sara the chair."""
+    Erik, Sara and Maria in the steering group, Sara the chair, Erik the justerare."""
     projects.create_project(services, ANNA, CHANNEL, name)
     for ref in ("1.1", "1.2", "1.3", "2", "3", "4"):
         activities.set_status(services, ANNA, CHANNEL, ref, ActivityStatus.DONE)
@@ -35,3 +35,4 @@ def ready_project(services: Services, name: str = "Kommunen X") -> None:
     activities.link_document(services, ANNA, CHANNEL, "slutrapport", "https://x.se/s")
     projects.set_steering(services, ANNA, CHANNEL, [ERIK.user_id, SARA.user_id, MARIA.user_id])
     projects.set_chair(services, ANNA, CHANNEL, SARA.user_id)
+    justering.set_adjuster(services, ANNA, CHANNEL, ERIK.user_id)

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.voting import Choice
-from bot.services import projects, votes
+from bot.services import justering, projects, votes
 from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
 from bot.services.tick import tick
@@ -45,7 +45,7 @@ def test_not_ready_lists_what_is_missing_and_opens_nothing(services: Services) -
     result = votes.open_milestone(services, ANNA, CHANNEL)
     assert isinstance(result, votes.NotReady)
     readiness = result.project.readiness
-    assert readiness.no_steering_group and readiness.no_chair
+    assert readiness.no_steering_group and readiness.no_chair and readiness.no_adjuster
     assert len(readiness.documents) == 5
     with services.db.session() as session:
         assert session.exec(select(Vote)).all() == []
@@ -127,3 +127,15 @@ def test_the_chair_and_the_deadline_racing_close_it_once(
     with ready.db.session() as session:
         closes = [e for e in session.exec(select(Vote)) if e.status == "closed"]
     assert len(closes) == 1
+
+
+def test_a_project_whose_justerare_became_the_chair_is_not_ready(services: Services) -> None:
+    """Readiness requires a justerare who is a ledamot and not the chair (PRODUCT's second
+    round): making the justerare chair leaves the record with one who justerar, so no vote."""
+    ready_project(services)
+    projects.set_chair(services, ANNA, CHANNEL, ERIK.user_id)  # Erik was the justerare
+    result = votes.open_milestone(services, ANNA, CHANNEL)
+    assert isinstance(result, votes.NotReady)
+    assert result.project.readiness.no_adjuster and not result.project.readiness.no_chair
+    justering.set_adjuster(services, ANNA, CHANNEL, SARA.user_id)
+    assert isinstance(votes.open_milestone(services, ANNA, CHANNEL), votes.VoteOpened)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import get_args
 
 from bot.commands import Command
+from bot.conversation import ROUTES
 from bot.slack.listeners.buttons import BUTTONS
-from bot.slack.listeners.commands import ROUTES
 from bot.slack.listeners.dialogs import DIALOGS
 from messages.ids import ActionId, CallbackId
 
