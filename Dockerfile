@@ -18,6 +18,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DATABASE_URL=sqlite:////data/forvaltningsbot.db \
     PORT=3000
+# The PDF/A records (`export --format pdf`, and the justerat record the bot files in a project's
+# channel) are printed by WeasyPrint, which needs Pango; the PDF embeds Debian's DejaVu files by
+# path (messages/pdf.py), and HarfBuzz's subsetter keeps the embedded fonts small.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin bot \
  && mkdir -p /data && chown bot /data
 COPY --from=build /opt/venv /opt/venv

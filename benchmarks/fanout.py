@@ -10,6 +10,7 @@ its announcement, the floor that the rate limit and the 429s set for that, and d
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 
@@ -110,10 +111,24 @@ def _one_round(kind: str, options: Options, seed: int) -> tuple[float, float, in
             duplicates = sum(n - 1 for n in keys.values())
             calls = fake.state.calls("chat.postMessage")[before:]
             refused = Counter(str(c.params.get("channel")) for c in calls if c.status == 429)
-        # With one message per channel, the rate limit itself costs nothing; what a channel
-        # cannot beat is waiting out each Retry-After it was given.
-        floor = max((n * RETRY_AFTER for n in refused.values()), default=0)
+        floor = RETRY_AFTER * retry_after_windows([c.answered for c in calls if c.status == 429])
         return elapsed, float(floor), duplicates, sum(refused.values())
+
+
+def retry_after_windows(refusals: list[float]) -> int:
+    """How many Retry-After windows the 429s answered at these times open one after another.
+
+    With one message per channel the rate limit itself costs nothing. A 429 closes the whole
+    workspace for that method until its Retry-After has passed (Slack limits per workspace and
+    method), so no post of any channel may go inside it; 429s answered inside an open window
+    share it. The windows that follow one another add up: what no sender can beat, given the
+    429s Slack gave."""
+    windows, closes = 0, -math.inf
+    for answered in sorted(refusals):
+        if answered >= closes:
+            windows += 1
+            closes = answered + RETRY_AFTER
+    return windows
 
 
 def run(options: Options, budget: Budget) -> Result:
@@ -148,12 +163,16 @@ def run(options: Options, budget: Budget) -> Result:
     return Result(
         tables=[table],
         meaning=[
-            "Floor: one message per channel is within the rate limit, so what no sender can "
-            "beat is the Retry-After of the channel that got the most 429s. The sender paces "
-            "each channel on its own and re-queues a refused post for its Retry-After instead "
-            "of waiting, so the other channels go on meanwhile. Every announcement carries its "
-            "outbox key in its metadata; duplicates count messages with the same key "
-            "(must be 0).",
+            "Floor: one message per channel is within the rate limit; a 429 closes the whole "
+            "workspace for chat.postMessage until its Retry-After has passed (Slack's limits "
+            "are per workspace and method), so no channel may post inside it, and 429s "
+            "answered inside an open window share it. The floor is the Retry-After windows "
+            "the round's 429s open one after another, added up (never less than the most "
+            "429s one channel got). The sender closes the workspace on a 429 and re-queues "
+            "the refused post for its Retry-After; the other channels' posts wait in their "
+            "workers' hands or go back to the queue until the window has passed. Every "
+            "announcement carries its outbox key in its metadata; duplicates count messages "
+            "with the same key (must be 0).",
             *notes,
         ],
     )

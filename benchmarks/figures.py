@@ -7,7 +7,7 @@ add up to less than ten minutes; a new figure takes its share from there.
 
 from __future__ import annotations
 
-from benchmarks import ack, fanout, limits, memory, queries, tick
+from benchmarks import ack, fanout, history, limits, memory, queries, tick
 from benchmarks.figure import Figure, Pending
 
 FIGURES: list[Figure] = [
@@ -16,12 +16,12 @@ FIGURES: list[Figure] = [
     memory.FIGURE,
     tick.FIGURE,
     fanout.FIGURE,
-    limits.REMINDERS,
+    limits.FIGURE,
 ]
 
 # Figures too long for the ten minutes, run by name (`--only history`): Slack's history budget
 # is one look a minute, so a decision with three posts in doubt takes over two minutes.
-LONG_FIGURES: list[Figure] = [limits.ANNOUNCEMENTS]
+LONG_FIGURES: list[Figure] = [history.FIGURE]
 
 NOT_YET_MEASURED: list[Pending] = []
 

@@ -104,6 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_parser.add_argument(
         "--team", help="the workspace (T…) whose project is meant, when names are shared"
     )
+    export_parser.add_argument(
+        "--all-versions",
+        action="store_true",
+        help="every justerat version of each decision as it was sealed (default: as it stands)",
+    )
     playground = commands.add_parser(
         "playground",
         help="the bot with a fake Slack in the browser, on 127.0.0.1 (no Slack needed)",
@@ -127,7 +132,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "export":
         if args.output:
             _check_output(export_parser, Path(args.output), force=args.force)
-        return export(settings, args.project, args.format, args.lang, args.output, args.team)
+        return export(
+            settings,
+            args.project,
+            args.format,
+            args.lang,
+            args.output,
+            args.team,
+            all_versions=args.all_versions,
+        )
     if args.command == "playground":
         port = settings.port if args.port is None else args.port
         return _playground(Bot.build, port=port, demo=args.demo, log_level=settings.log_level)
@@ -145,10 +158,17 @@ def _check_output(parser: argparse.ArgumentParser, path: Path, *, force: bool) -
 
 
 def export(
-    settings: Settings, ref: str, fmt: str, lang: str, output: str | None, team: str | None = None
+    settings: Settings,
+    ref: str,
+    fmt: str,
+    lang: str,
+    output: str | None,
+    team: str | None = None,
+    *,
+    all_versions: bool = False,
 ) -> int:
     try:
-        document = export_record(settings, ref, fmt, lang, team)
+        document = export_record(settings, ref, fmt, lang, team, all_versions=all_versions)
     except NoDatabase as err:
         print(
             f"forvaltningsbot export: {err} (DATABASE_URL). Nothing was written.", file=sys.stderr

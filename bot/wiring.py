@@ -132,11 +132,22 @@ def build_services(settings: Settings, *, phase: Phase | None = None) -> Service
     phase = phase or load_phase(DEFAULT_PHASE)
     db = Database.from_url(settings.database_url)
     upgrade(db.engine)
-    return Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
+    return Services(
+        db=db,
+        phases={phase.key: phase},
+        default_phase=phase.key,
+        organisation=settings.organisation,
+    )
 
 
 def export_record(
-    settings: Settings, ref: str, fmt: str, lang: str, team_id: str | None = None
+    settings: Settings,
+    ref: str,
+    fmt: str,
+    lang: str,
+    team_id: str | None = None,
+    *,
+    all_versions: bool = False,
 ) -> str | bytes:
     """A project's decision record for diarieföring, from the database alone: no Slack needed,
     so a registrar can run it. `fmt` "md" or "json" is text, "pdf" the bytes of a PDF/A.
@@ -149,7 +160,7 @@ def export_record(
     db = Database.existing(settings.database_url)
     services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key)
     try:
-        found = decisions.export(services, ref, team_id)
+        found = decisions.export(services, ref, team_id, all_versions=all_versions)
         organisation = settings.organisation or found.team_id
         now = services.clock()
         if fmt == "pdf":

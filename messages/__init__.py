@@ -31,6 +31,8 @@ from messages.record import (
     corrected,
     justerat_receipt,
     justering_request,
+    record_file_title,
+    record_filed,
 )
 from messages.reminder import digest, escalation, reminder, reminders_sent, schedule_set
 from messages.status import status
@@ -72,6 +74,8 @@ __all__ = [
     "owner_assigned",
     "project_created",
     "reason_modal",
+    "record_file_title",
+    "record_filed",
     "refer_back_modal",
     "referred_back",
     "reminder",

@@ -113,7 +113,16 @@ def environment(lang: str) -> Environment:
 
 def macros(template: str, lang: str, **context: Any) -> Any:
     """The template's macros, each rendering one piece (a block's text) of the message."""
+    if not context:
+        return _plain_macros(template, lang)
     return environment(lang).get_template(template).make_module(context)
+
+
+@cache
+def _plain_macros(template: str, lang: str) -> Any:
+    """A template's macros without a context, made once: making the module runs the whole
+    template, which a message with a button per activity would otherwise do for each."""
+    return environment(lang).get_template(template).make_module({})
 
 
 def json_text(value: object) -> str:

@@ -76,6 +76,14 @@ def export_pdf(export: Export, organisation: str, now: datetime, lang: str) -> b
     return pdf_a(export_html(export, organisation, now, lang))
 
 
+def justerat_pdf(export: Export, organisation: str, lang: str) -> bytes:
+    """One justerat version of a record (the export holds it alone) as PDF/A, made as of its
+    justering: every copy of one version, whenever made, is the same file."""
+    (record,) = export.decisions
+    assert record.justering is not None and record.justering.justerat_at is not None
+    return export_pdf(export, organisation, record.justering.justerat_at, lang)
+
+
 def write_pdf(export: Export, organisation: str, now: datetime, lang: str, path: Path) -> None:
     """`forvaltningsbot export --format pdf -o FILE`."""
     path.write_bytes(export_pdf(export, organisation, now, lang))

@@ -1,4 +1,5 @@
-"""The record's life in messages: the justering DM and its dialog, Begär ändring, the anslag."""
+"""The record's life in messages: the justering DM and its dialog, Begär ändring, the anslag,
+and the words beside the justerat record's PDF in the project's channel."""
 
 from __future__ import annotations
 
@@ -81,6 +82,16 @@ def change_request_sent(lead: str, lang: str) -> Message:
 
 def anslag(x: Minutes, lang: str) -> Message:
     return _say("anslag", lang, x)
+
+
+def record_filed(x: Minutes, lang: str) -> Message:
+    """Beside the justerat record's PDF in the project's channel (the upload's comment)."""
+    return _say("filed", lang, x)
+
+
+def record_file_title(x: Minutes, lang: str) -> str:
+    """The PDF's title in Slack, plain text."""
+    return _text(macros("record.md.j2", lang).file_title, x)
 
 
 def justerat_receipt(x: Minutes, lang: str) -> Message:

@@ -37,9 +37,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # No pre-ping: it is a round trip before every transaction, on the ack's path. A connection
     # the server dropped (a restart) fails its one request, which changes nothing, and the
     # failure makes the pool replace every connection older than it; `pool_recycle` retires
-    # connections before a server's or a proxy's idle timeout can cut them.
+    # connections before a server's or a proxy's idle timeout can cut them. As many kept as the
+    # bot's threads use at once (its request threads, the sender's workers, the tick): one
+    # beyond the pool is opened and closed for each use, a new PostgreSQL backend every time.
     return create_engine(
-        url, pool_size=10, max_overflow=10, pool_recycle=600, pool_use_lifo=True, **kwargs
+        url, pool_size=16, max_overflow=16, pool_recycle=600, pool_use_lifo=True, **kwargs
     )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import and_, bindparam, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -31,31 +31,76 @@ def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: dat
 
 
 def claim_due(
-    *, session: Session, now: datetime, limit: int, lease: timedelta
+    *,
+    session: Session,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    per_team: int | None = None,
+    skip_teams: Collection[str] = (),
 ) -> list[tuple[OutboxEvent, bool]]:
     """Take up to `limit` due events for this sender for `lease`; another replica skips them.
+
+    Workspaces take turns: each one's oldest due event first, then each one's second, and so
+    on, at most `per_team` of one workspace, none of those in `skip_teams` (the sender has
+    enough of theirs, or their budget is spent). Slack limits each workspace on its own, so a
+    burst queued in one must not keep the others' events from going beside it.
 
     Each comes with whether it is in doubt: a lease that ran out without the event being
     settled means its sender stopped mid-delivery, perhaps after Slack had it.
     """
+    due = and_(
+        col(OutboxEvent.status) == PENDING,
+        col(OutboxEvent.next_attempt_at) <= now,
+        or_(col(OutboxEvent.locked_until).is_(None), col(OutboxEvent.locked_until) <= now),
+    )
+    if skip_teams:
+        due = and_(due, col(OutboxEvent.team_id).not_in(list(skip_teams)))
+    turn = (
+        func.row_number()
+        .over(
+            partition_by=col(OutboxEvent.team_id),
+            order_by=(col(OutboxEvent.next_attempt_at), col(OutboxEvent.id)),
+        )
+        .label("turn")
+    )
+    ranked = select(col(OutboxEvent.id), col(OutboxEvent.next_attempt_at), turn).where(due)
+    turns = ranked.subquery("turns")
+    chosen = select(turns.c.id, turns.c.turn, turns.c.next_attempt_at)
+    if per_team is not None:
+        chosen = chosen.where(turns.c.turn <= per_team)
+    order = (turns.c.turn, turns.c.next_attempt_at, turns.c.id)
+    picked = chosen.order_by(*order).limit(limit).subquery("picked")
+    # The outer query repeats `due`: a row another sender settled or took between the
+    # subquery's snapshot and this row lock is checked again, and skipped.
     query = (
         select(OutboxEvent)
-        .where(
-            OutboxEvent.status == PENDING,
-            col(OutboxEvent.next_attempt_at) <= now,
-            or_(col(OutboxEvent.locked_until).is_(None), col(OutboxEvent.locked_until) <= now),
-        )
-        .order_by(col(OutboxEvent.next_attempt_at), col(OutboxEvent.id))
-        .limit(limit)
+        .join(picked, col(OutboxEvent.id) == picked.c.id)
+        .where(due)
+        .order_by(picked.c.turn, picked.c.next_attempt_at, picked.c.id)
     )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+        query = query.with_for_update(skip_locked=True, of=OutboxEvent)
     claimed = [(event, event.locked_until is not None) for event in session.exec(query)]
+    if not claimed:
+        return []
+    # The rows are taken in one UPDATE rather than one per row by the ORM's flush; the objects
+    # handed back are detached from the session, with the values the UPDATE wrote.
+    session.expunge_all()
+    ids = [event.id for event, _ in claimed]
+    table = OutboxEvent.__table__  # type: ignore[attr-defined]
+    session.connection().execute(
+        update(table)
+        .where(table.c.id.in_(ids))
+        .values(
+            locked_until=now + lease,
+            first_attempt_at=func.coalesce(table.c.first_attempt_at, now),
+        )
+    )
     for event, _ in claimed:
         event.locked_until = now + lease
         if event.first_attempt_at is None:
             event.first_attempt_at = now
-    session.flush()
     return claimed
 
 
@@ -89,6 +134,21 @@ def settle(
         # app while this attempt was under way): pending stays pending, failed stays failed.
         query = query.where(col(OutboxEvent.status) == PENDING)
     session.execute(query.values(**values))
+
+
+def settle_sent(*, session: Session, sent: Sequence[tuple[int, int]], now: datetime) -> None:
+    """Record events sent, each with its number of attempts, in one statement: a sender that
+    settles what its workers delivered together pays one round trip for all of them."""
+    if not sent:
+        return
+    table = OutboxEvent.__table__  # type: ignore[attr-defined]
+    query = (
+        update(table)
+        .where(table.c.id == bindparam("sent_id"))
+        .values(status=SENT, attempts=bindparam("sent_attempts"), locked_until=None, sent_at=now)
+    )
+    rows = [{"sent_id": event_id, "sent_attempts": attempts} for event_id, attempts in sent]
+    session.connection().execute(query, rows)
 
 
 def rekey(*, session: Session, event_id: int, key: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, update
+from sqlalchemy import Select, bindparam, delete, update
 from sqlalchemy import select as select_columns
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -214,16 +214,48 @@ def activity_by_id(*, session: Session, activity_id: int) -> tuple[Project, Acti
     return None if row is None else (row[0], row[1])
 
 
-def activities_by_ids(*, session: Session, ids: Sequence[int]) -> list[tuple[Project, Activity]]:
+class ListedActivity(NamedTuple):
+    """An activity a reminder lists, with what the reminder shows of its project."""
+
+    project_id: int
+    team_id: str
+    project_name: str
+    channel_id: str
+    lead_id: str
+    phase_key: str
+    activity_id: int
+    key: str
+    status: str
+    owner_id: str | None
+    due: date | None
+    snoozed_until: datetime | None
+
+
+def _listed_query() -> Select[Any]:
+    p = Project.__table__  # type: ignore[attr-defined]
+    a = Activity.__table__  # type: ignore[attr-defined]
+    columns = (p.c.id, p.c.team_id, p.c.name, p.c.channel_id, p.c.lead_id, p.c.phase_key)
+    return (
+        select_columns(
+            *columns, a.c.id, a.c.key, a.c.status, a.c.owner_id, a.c.due, a.c.snoozed_until
+        )
+        .join_from(a, p, a.c.project_id == p.c.id)
+        .where(a.c.id.in_(bindparam("ids", expanding=True)))
+        .order_by(a.c.id)
+    )
+
+
+# Built once: every reminder the sender posts reads its activities with it.
+_LISTED = _listed_query()
+
+
+def listed_activities(*, session: Session, ids: Sequence[int]) -> list[ListedActivity]:
+    """The activities `ids` with their projects, as plain rows (one query on the tables, not
+    through the ORM: the sender renders a reminder from them for every DM)."""
     if not ids:
         return []
-    rows = session.exec(
-        select(Project, Activity)
-        .join(Activity, col(Activity.project_id) == col(Project.id))
-        .where(col(Activity.id).in_(ids))
-        .order_by(col(Activity.id))
-    )
-    return [(p, a) for p, a in rows]
+    rows = session.connection().execute(_LISTED, {"ids": list(ids)})
+    return [ListedActivity(*row) for row in rows]
 
 
 def find_projects(*, session: Session, ref: str) -> list[Project]:

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy import select as sa_select  # sqlmodel's select types at most four columns
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import Activity, Project, ReminderMessage, ReminderSchedule
@@ -130,28 +132,37 @@ def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def record_message(
-    *,
-    session: Session,
-    team_id: str,
-    user_id: str,
-    channel_id: str,
-    ts: str,
-    activities: Sequence[int],
-    now: datetime,
-) -> None:
-    """The reminder DM as posted; posting the same message again (a retry) records it once."""
-    if posted_message(session=session, team_id=team_id, channel_id=channel_id, ts=ts) is None:
-        session.add(
-            ReminderMessage(
-                team_id=team_id,
-                user_id=user_id,
-                channel_id=channel_id,
-                ts=ts,
-                activities=list(activities),
-                posted_at=now,
-            )
-        )
+class PostedReminder(NamedTuple):
+    """A reminder DM as posted: whose, where, and the activities it lists."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    ts: str
+    activities: Sequence[int]
+
+
+def record_messages(*, session: Session, posted: Sequence[PostedReminder], now: datetime) -> None:
+    """Reminder DMs as posted, in one INSERT on the table (the sender settles many at once,
+    and the ORM would cost each its own); one posted again (a retry) is recorded once."""
+    if not posted:
+        return
+    table = ReminderMessage.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if _postgres(session) else sqlite_insert
+    rows = [{**p._asdict(), "activities": list(p.activities), "posted_at": now} for p in posted]
+    session.connection().execute(insert(table).values(rows).on_conflict_do_nothing())
+
+
+def forget_messages_before(*, session: Session, before: datetime, limit: int) -> int:
+    """Forget up to `limit` reminder DMs posted before `before`, oldest first. Rows are
+    written in the order they are posted, so the oldest are the lowest ids: the look is a
+    probe of the primary key, not a scan, and costs an idle tick nothing."""
+    table = ReminderMessage.__table__  # type: ignore[attr-defined]
+    oldest = sa_select(table.c.id).order_by(table.c.id).limit(limit).scalar_subquery()
+    result = session.execute(
+        delete(table).where(table.c.id.in_(oldest), table.c.posted_at < before)
+    )
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]
 
 
 def posted_message(

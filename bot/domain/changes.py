@@ -38,3 +38,5 @@ class Change:
     document: DocumentDef | None = None
     note: str | None = None
     chair_cleared: bool = False
+    # A new diarienummer reached a justerat record: its § n, corrected and ojusterat again.
+    reopened: int | None = None

@@ -28,6 +28,7 @@ class Message:
     bot_id: str | None = None
     deleted: bool = False
     metadata: JsonDict | None = None  # chat.postMessage's `metadata` (event_type, event_payload)
+    files: list[JsonDict] = field(default_factory=list)  # shared by files.completeUploadExternal
     # versions[0] is the original post and versions[-1] the current text, so a test can
     # assert on every chat.update the bot made, not only the last one.
     versions: list[MessageVersion] = field(default_factory=list)
@@ -55,6 +56,9 @@ class Message:
             out["edited"] = {"user": self.user, "ts": self.versions[-1].edited_ts}
         if self.metadata:
             out["metadata"] = copy.deepcopy(self.metadata)
+        if self.files:
+            out["files"] = copy.deepcopy(self.files)
+            out["upload"] = True
         return out
 
 
@@ -89,6 +93,7 @@ class History(Directory):
         thread_ts: str | None = None,
         bot_id: str | None = None,
         metadata: JsonDict | None = None,
+        files: list[JsonDict] | None = None,
     ) -> Message:
         with self.lock:
             if channel_id not in self.channels:
@@ -102,6 +107,7 @@ class History(Directory):
                 thread_ts=thread_ts,
                 bot_id=bot_id,
                 metadata=copy.deepcopy(metadata),
+                files=copy.deepcopy(files or []),
                 versions=[MessageVersion(text=text, blocks=copy.deepcopy(blocks), edited_ts=None)],
             )
             self._messages.setdefault(channel_id, []).append(message)

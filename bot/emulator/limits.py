@@ -19,6 +19,8 @@ from bot.emulator.calls import ApiCall
 from bot.emulator.ledger import JsonDict
 
 POSTS = "chat.postMessage"
+# Shares an uploaded file in a channel: a post, as far as failing after it goes.
+SHARES = "files.completeUploadExternal"
 HISTORY = "conversations.history"
 # A call that reached us this soon after a 429 was answered left the bot before it could know.
 IN_FLIGHT_GRACE = 0.05
@@ -70,7 +72,7 @@ class Limits:
         self.latency = 0.0
         self.history_max = 999
         self._windows: dict[str, _Window] = {}
-        self._first: _FirstFailures | None = None
+        self._first: dict[str, _FirstFailures] = {}
 
     def set_latency(self, seconds: float) -> None:
         """Every Web API call takes this long (the way from the bot to Slack and back)."""
@@ -89,13 +91,19 @@ class Limits:
         self._set(HISTORY, None if per_minute is None else _Window(per_minute, minute))
         self.history_max = 999 if per_minute is None else max_messages
 
-    def fail_first_posts(self, share: float, *, status: int = 500, seed: int = 0) -> None:
-        """A share of posts (told apart by their metadata's key, else their text) fail the
-        first time with `status`, after Slack posted them: only a look finds them there."""
+    def fail_first_posts(
+        self, share: float, *, status: int = 500, seed: int = 0, method: str = POSTS
+    ) -> None:
+        """A share of posts (told apart by their metadata's key, else their text; a shared
+        file by its titles) fail the first time with `status`, after Slack posted them: only a
+        look finds them there. `method`: chat.postMessage, or files.completeUploadExternal."""
         # Not for security: a seeded stream so a failing run can be replayed.
         rng = random.Random(seed)  # noqa: S311
         with self._lock:
-            self._first = _FirstFailures(share, status, rng) if share > 0 else None
+            if share > 0:
+                self._first[method] = _FirstFailures(share, status, rng)
+            else:
+                self._first.pop(method, None)
 
     def refuse(self, team_id: str, method: str = POSTS, *, retry_after: int = 1) -> None:
         """The workspace's next `method` call gets 429 with `retry_after`, and so does every
@@ -117,7 +125,7 @@ class Limits:
             self.latency = 0.0
             self.history_max = 999
             self._windows.clear()
-            self._first = None
+            self._first.clear()
 
     def refusal(self, method: str, team_id: str | None) -> int | None:
         """The Retry-After of a 429 for this call, or None when the budget lets it through."""
@@ -129,17 +137,29 @@ class Limits:
 
     def fails_after_posting(self, method: str, params: JsonDict) -> int | None:
         """The status a post that went through is answered with anyway, or None."""
-        if method != POSTS:
+        if method not in (POSTS, SHARES):
             return None
-        metadata = params.get("metadata")
-        payload = (metadata.get("event_payload") if isinstance(metadata, dict) else None) or {}
-        key = str(payload.get("key") or params.get("text") or "")
+        key = _post_key(params)
         with self._lock:
-            first = self._first
+            first = self._first.get(method)
             if first is None or key in first.seen:
                 return None
             first.seen.add(key)
             return first.status if first.rng.random() < first.share else None
+
+
+def _post_key(params: JsonDict) -> str:
+    """What tells one post from another across its retries: the outbox key in its metadata,
+    else its text; a shared file gets a new id each try, so its titles."""
+    metadata = params.get("metadata")
+    payload = (metadata.get("event_payload") if isinstance(metadata, dict) else None) or {}
+    files = params.get("files")
+    titles = (
+        [str(f.get("title")) for f in files if isinstance(f, dict)]
+        if isinstance(files, list)
+        else []
+    )
+    return str(payload.get("key") or "|".join(titles) or params.get("text") or "")
 
 
 def calls_inside_retry_after(calls: Iterable[ApiCall]) -> list[ApiCall]:

@@ -103,6 +103,17 @@ def _link(url: str, label: str) -> str:
     return f'<a href="{esc(safe)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
 
 
+def files(shared: list[JsonDict]) -> str:
+    """The files a message shares, as links to their bytes (`url_private`, the fake's own)."""
+    out = []
+    for f in shared:
+        link = _link(str(f.get("url_private", "")), str(f.get("title") or f.get("name")))
+        out.append(
+            f'<div class="file">📄 {link} <span class="note">{esc(f.get("name"))}</span></div>'
+        )
+    return "".join(out)
+
+
 def _angle(token: str, names: Directory) -> str:
     target, _, label = token.partition("|")
     if target.startswith("@"):

@@ -120,6 +120,8 @@ def _item_html(
     }
     note = f'<div class="note">{" · ".join(notes)}</div>' if notes else ""
     body = render.message_body(item.text, item.blocks, names)
+    if isinstance(item, Message) and item.files:
+        body += render.files(item.files)
     attr_text = "".join(f' {k}="{render.esc(v)}"' for k, v in attrs.items())
     return (
         f'<div{attr_text}><div class="msg-head">{"".join(head)}</div>{note}'

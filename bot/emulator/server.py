@@ -6,12 +6,16 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from bot.emulator.faults import Faults
+from bot.emulator.files import FILES_PREFIX, UPLOAD_PREFIX
 from bot.emulator.ledger import DEFAULT_TOKEN, BotIdentity, JsonDict, Team
 from bot.emulator.responder import Responder
 from bot.emulator.routes import Handler, Request, Response, Router
@@ -19,6 +23,8 @@ from bot.emulator.state import WorkspaceState
 from bot.emulator.webapi import WebApi
 
 API_PREFIX = "/api/"
+# What `inject` names the upload URL by, to make the POST of a file's bytes fail.
+UPLOAD = "upload"
 RESPONSE_PREFIX = "/response/"
 AUTHORIZE_PATH = "/oauth/v2/authorize"
 
@@ -104,6 +110,8 @@ class FakeSlack:
         self.router.add("GET", API_PREFIX, self._api)
         self.router.add("POST", RESPONSE_PREFIX, self._response_url)
         self.router.add("GET", AUTHORIZE_PATH, self._authorize)
+        self.router.add("POST", UPLOAD_PREFIX, self._upload)
+        self.router.add("GET", FILES_PREFIX, self._file)
 
     def start(self) -> FakeSlack:
         if self._server is not None:
@@ -250,6 +258,28 @@ class FakeSlack:
         )
         return Response(status=302, headers={"Location": location})
 
+    def _upload(self, request: Request) -> Response:
+        """The upload URL files.getUploadURLExternal handed out: the raw bytes, or a
+        multipart form's file, as Slack takes either; 200 when taken, as Slack answers."""
+        fault = self.faults.take(UPLOAD)
+        if fault is not None and fault.fails:
+            # A refusal here is an HTTP status, never `ok: false` in a 200.
+            status = fault.status if fault.status != 200 else 400
+            return Response.text(fault.error or "upload failed", status=status)
+        data = _uploaded_bytes(request)
+        refused = self.state.receive_upload(request.path[len(UPLOAD_PREFIX) :], data)
+        if refused is not None:
+            return Response.text(refused, status=404 if refused == "no such upload" else 400)
+        return Response.text(f"OK - {len(data)}")
+
+    def _file(self, request: Request) -> Response:
+        """A shared file's `url_private`: its bytes (the playground links it)."""
+        file_id = request.path[len(FILES_PREFIX) :].split("/", 1)[0]
+        found = self.state.file_data(file_id)
+        if found is None or found.data is None:
+            return Response.text("file_not_found", status=404)
+        return Response(body=found.data, headers={"Content-Type": found.mimetype})
+
     def _response_url(self, request: Request) -> Response:
         url_id = request.path[len(RESPONSE_PREFIX) :]
         try:
@@ -260,3 +290,16 @@ class FakeSlack:
             return Response.text("invalid_payload", status=400)
         result = self.responder.post(url_id, body)
         return Response.json(result.body, status=result.status)
+
+
+def _uploaded_bytes(request: Request) -> bytes:
+    """The file in a POST to an upload URL: the body, or the file part of a multipart form."""
+    if request.content_type != "multipart/form-data":
+        return request.body
+    head = f"Content-Type: {request.header('content-type')}\r\n\r\n".encode()
+    form = BytesParser(policy=default).parsebytes(head + request.body)
+    for part in form.iter_parts():
+        if isinstance(part, EmailMessage) and part.get_filename() is not None:
+            payload = part.get_payload(decode=True)
+            return payload if isinstance(payload, bytes) else b""
+    return b""

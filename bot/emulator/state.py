@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from bot.emulator.calls import CallLog
+from bot.emulator.files import Files
 from bot.emulator.history import History
 from bot.emulator.installs import Installs
 from bot.emulator.ledger import BotIdentity, Team
@@ -17,8 +18,8 @@ from bot.emulator.response_urls import ResponseUrls
 from bot.emulator.views import Views
 
 
-class WorkspaceState(History, Views, Installs, ResponseUrls, CallLog):
-    """Team, users, channels, messages, views, installs, response_urls and the call log.
+class WorkspaceState(History, Views, Installs, ResponseUrls, Files, CallLog):
+    """Team, users, channels, messages, views, installs, response_urls, files, the call log.
 
     Every method takes `lock`; callers that need several steps to be atomic (the Web API
     handlers) hold it around the whole call. Read helpers return deep copies so a test can

@@ -25,7 +25,7 @@ from bot.matrix.client import content as content_of
 from bot.matrix.client import outcome, txn_id
 from bot.matrix.rooms import DEFAULT_LANGUAGE, Rooms
 from bot.outbox import Attempt, Delivery, Failed, Retry
-from bot.services import jav, votes
+from bot.services import decisions, jav, votes
 from bot.services import outbox_events as out
 from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
@@ -39,11 +39,13 @@ from messages.matrix import (
     rooms_in,
     vote_hint,
 )
+from messages.pdf import PdfUnavailable, justerat_pdf
 
 log = logging.getLogger(__name__)
 
 KEY_FIELD = "se.forvaltningsbot.outbox_key"
 LOOKBACK = 50
+PDF_TYPE = "application/pdf"
 OWN_PAGES = 10  # the bot's last 500 messages in a room
 T = TypeVar("T")
 
@@ -294,6 +296,35 @@ def delivery_failed(mx: MatrixOut, attempt: Attempt) -> None:
     mx.send(attempt, mx.notice(message))
 
 
+def record_pdf(mx: MatrixOut, attempt: Attempt) -> None:
+    """The justerat record as a PDF/A `m.file` in the project's room, its bytes in the media
+    repository; the outbox key rides in the content, so an attempt in doubt looks first."""
+    where = RoomID(attempt.target)
+    if attempt.in_doubt and mx.run(mx._sent_before(where, attempt.key)) is not None:
+        return
+    ref = attempt.payload(out.RecordRef)
+    filed = decisions.justerat_version(mx.services, ref.vote, ref.version)
+    if filed is None:
+        raise Failed("that version of the record was never justerat")
+    try:
+        data = justerat_pdf(filed, mx.services.organisation or filed.team_id, DEFAULT_LANGUAGE)
+    except PdfUnavailable as err:
+        raise Failed(f"no PDF on this machine: {err}") from err
+    name = filed.decisions[0].filename()
+    url = mx.run(mx.client.upload_media(data, PDF_TYPE, name, len(data)))
+    info = {"mimetype": PDF_TYPE, "size": len(data)}
+    content = {"msgtype": "m.file", "body": name, "url": str(url), "info": info}
+    attempt.posting()
+    mx.run(
+        mx.client.send_message_event(
+            where,
+            EventType.ROOM_MESSAGE,
+            content_of({**content, KEY_FIELD: attempt.key}),
+            txn_id=txn_id(attempt.key),
+        )
+    )
+
+
 BY_KIND: Mapping[OutboxKind, Callable[[MatrixOut, Attempt], None]] = {
     OutboxKind.OWNER_ASSIGNED: owner_assigned,
     OutboxKind.HOME_REFRESH: home_refresh,
@@ -312,6 +343,7 @@ BY_KIND: Mapping[OutboxKind, Callable[[MatrixOut, Attempt], None]] = {
     OutboxKind.JUSTERING: record_deliveries.justering_request,
     OutboxKind.CHANGE_REQUEST: record_deliveries.change_request,
     OutboxKind.ANSLAG: record_deliveries.anslag,
+    OutboxKind.RECORD_PDF: record_pdf,
 }
 
 

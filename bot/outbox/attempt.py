@@ -7,11 +7,12 @@ into `Retry` or `Failed`, and the sender decides from those what happens next.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.outbox.budget import Scope
+from bot.services.delivery import SentRecord
 from bot.services.outbox_events import P, payload_of
 
 
@@ -28,7 +29,8 @@ class Attempt:
     delivery that posts looks first whether the message is already there, back to
     `first_attempt_at` and no further. `posting()` is called just before a message goes to
     `target`, so the next one there waits its turn; `looking()` just before that look. Either
-    raises `Retry` when the workspace is inside a Retry-After window for that call.
+    raises `Retry` when the workspace is inside a Retry-After window for that call. A delivery
+    appends to `records` what must be kept of it once it went through.
     """
 
     key: str
@@ -41,6 +43,9 @@ class Attempt:
     posting: Callable[[], None]
     looking: Callable[[], None] = _open
     first_attempt_at: datetime | None = None
+    # What the bot must keep of a delivery that went through (a `SentRecord` each): written
+    # with the event settled as sent, in one transaction.
+    records: list[SentRecord] = field(default_factory=list)
 
     def payload(self, expected: type[P]) -> P:
         """The event's payload, typed; PayloadError (failing this event) if it does not fit."""

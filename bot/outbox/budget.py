@@ -13,7 +13,7 @@ first 429, which only its own budget gives (growing back slowly after a quiet sp
 from __future__ import annotations
 
 import threading
-from collections import deque
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -25,9 +25,11 @@ POST_WINDOW = 1.0
 # app; one distributed outside the Marketplace gets 1 a minute, which its first 429 teaches.
 LOOKUPS_PER_WINDOW = 100
 LOOKUP_WINDOW = 60.0
-# Our calls reach Slack a little after we count them, and not all equally late: a margin on
-# each window, so that a ninth post never arrives within one second of the first.
-MARGIN = 0.1
+# A call is counted in its window from when it is made until its answer came back, and then
+# at the answer's time: Slack counted it somewhere in between, so the window it leaves is
+# never earlier than Slack's. A call can be slow to leave a busy process, though, so a ninth
+# could still reach Slack sooner after the first than we made it: a small margin for that.
+MARGIN = 0.05
 # After this long without a 429, a shrunk budget grows back by one call a window.
 RECOVERY = 10.0
 
@@ -43,15 +45,23 @@ class Scope(StrEnum):
 class _Window:
     limit: int
     seconds: float
-    calls: deque[float] = field(default_factory=deque)
+    calls: list[float] = field(default_factory=list)  # sorted
     in_flight: int = 0
     closed_until: float = 0.0
     last_refusal: float | None = None
 
-    def recent(self, now: float) -> deque[float]:
-        while self.calls and self.calls[0] <= now - self.seconds:
-            self.calls.popleft()
+    def recent(self, now: float) -> list[float]:
+        gone = bisect_right(self.calls, now - self.seconds)
+        if gone:
+            del self.calls[:gone]
         return self.calls
+
+    def answered(self, made: float, now: float) -> None:
+        """The call made at `made` was answered now: it counts from now on, not from then."""
+        at = bisect_left(self.calls, made)
+        if at < len(self.calls) and self.calls[at] == made:
+            del self.calls[at]
+            insort(self.calls, now)
 
     def wait(self, now: float, *, counting_in_flight: bool) -> float:
         """Seconds until one more call fits (0: now)."""
@@ -106,22 +116,41 @@ class Budgets:
                 window.in_flight += 1
             return wait
 
+    def spent(self) -> dict[str, float]:
+        """Workspaces that may post nothing now, each with the seconds until it may: their
+        window is full (calls in flight counted) or a Retry-After closes it."""
+        with self._lock:
+            now = self._monotonic()
+            waits = {
+                team: window.wait(now, counting_in_flight=True)
+                for (team, scope), window in self._windows.items()
+                if scope is Scope.POST
+            }
+        return {team: wait for team, wait in waits.items() if wait > 0}
+
     def admitted_done(self, team_id: str) -> None:
         with self._lock:
             window = self._of(team_id, Scope.POST, self._monotonic())
             window.in_flight = max(0, window.in_flight - 1)
 
-    def take(self, team_id: str, scope: Scope) -> tuple[float, float]:
+    def take(self, team_id: str, scope: Scope) -> tuple[float, float, float]:
         """Just before the call: (seconds the scope is still closed by a Retry-After, seconds
-        until the window has room). When both are 0 the call is counted and may go."""
+        until the window has room, when the call was counted). When the first two are 0 the
+        call is counted and may go; `answered` with the third once its answer is back."""
         with self._lock:
             now = self._monotonic()
             window = self._of(team_id, scope, now)
             closed = max(0.0, window.closed_until - now)
             full = window.wait(now, counting_in_flight=False)
             if closed == 0 and full == 0:
-                window.calls.append(now)
-            return closed, full
+                insort(window.calls, now)
+            return closed, full, now
+
+    def answered(self, team_id: str, scope: Scope, made: float) -> None:
+        """The call counted at `made` has its answer (or failed): it counts from now."""
+        with self._lock:
+            now = self._monotonic()
+            self._of(team_id, scope, now).answered(made, now)
 
     def refused(self, team_id: str, scope: Scope, retry_after: float) -> None:
         """Slack answered 429: close the scope for its Retry-After (and learn history's size)."""

@@ -15,15 +15,18 @@ import logging
 import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
 from bot.metrics import Metrics
 from bot.outbox.attempt import Attempt, Delivery, Failed, Retry
-from bot.outbox.budget import Budgets, Scope
+from bot.outbox.budget import POSTS_PER_WINDOW, Budgets, Scope
 from bot.outbox.pacing import PER_TARGET_INTERVAL, HomeThrottle, Pacer
+from bot.outbox.settling import Settler
 from bot.services import delivery
 from bot.services.context import Services
 from bot.services.delivery import Claimed
@@ -41,6 +44,9 @@ HOLD = 2.0
 # Events held at most, per worker: claimed until a worker has something it may send. Few,
 # since a crash leaves every held event in doubt, and each costs a look through history.
 BACKLOG_FACTOR = 2
+# Events of one workspace held at most: about what its budget posts in one window, so that
+# every workspace has its next posts at hand and none fills the backlog for the others.
+PER_TEAM = POSTS_PER_WINDOW
 
 
 def backoff(attempt: int) -> float:
@@ -80,6 +86,9 @@ class OutboxSender:
         self._in_flight = 0
         self._busy: set[str] = set()  # targets a paced event is being delivered to
         self._backlog: list[tuple[Claimed, float]] = []  # claimed, held, and when claimed
+        self._settler = Settler(services, self._metrics)
+        self._returned: list[tuple[Claimed, float]] = []  # refused for a while, to be held
+        self._calls: dict[int, list[tuple[Scope, float]]] = {}  # budgeted calls, by event id
         self._claim_at = 0.0  # when the queue may next have something due
         self._queued = threading.Event()
         self._wake = threading.Event()
@@ -101,6 +110,10 @@ class OutboxSender:
         if self._thread is not None:
             self._thread.join(timeout=timeout)
         self._drain(timeout)
+        try:
+            self._release()  # what a worker gave back to be held while the loop stopped
+        except Exception:  # their leases lapse instead: in doubt, which is safe
+            log.exception("outbox: could not give back the events held")
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self) -> None:
@@ -120,22 +133,49 @@ class OutboxSender:
     def _pass(self) -> float:
         """Claim while a worker is free and nothing held may go; returns the seconds until
         the next pass is needed (a held event's wait, or the queue's next due time)."""
+        with self._lock:  # what workers gave back to be held: a post the budget refused
+            returned, self._returned = self._returned, []
+        self._backlog.extend(returned)
         while True:
-            # A wait for a workspace's budget goes back to the queue: the next claim then takes
-            # other workspaces' events, which may go now.
-            self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD, hold_budget=0)
-            if not self._may_claim():
+            # A short wait for a workspace's budget is held here: the claim skips that
+            # workspace meanwhile, so the backlog fills with others' events, which may go now.
+            self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD, hold_budget=HOLD)
+            room = self._workers * BACKLOG_FACTOR - len(self._backlog)
+            # A claim is a transaction: not one for every worker that is done, but for a few
+            # at a time, unless nothing is held at all.
+            if room < (self._workers if self._backlog else 1) or not self._may_claim():
                 break
-            claimed = delivery.claim(self._services, limit=self._batch, lease=self._lease)
+            limit = min(self._batch, room)
+            skip, opens = self._skipped()
+            claimed = delivery.claim(
+                self._services,
+                limit=limit,
+                lease=self._lease,
+                per_team=PER_TEAM,
+                skip_teams=skip,
+            )
             now = self._monotonic()
-            self._claim_at = now if len(claimed) == self._batch else now + self._poll
+            # A skipped workspace's due events are claimed once its budget has room again.
+            self._claim_at = now if len(claimed) == limit else now + min(self._poll, opens)
             self._backlog.extend((event, now) for event in claimed)
             if not claimed:
                 break
+        if self._free() == 0 or len(self._backlog) > self._workers * (BACKLOG_FACTOR - 1):
+            # Nothing more may be claimed or handed out until a worker is done, and a worker
+            # that is done wakes the loop: waiting for the clock here would only spin.
+            return min(soonest, self._poll)
         return max(0.0, min(soonest, self._claim_at - self._monotonic()))
 
+    def _skipped(self) -> tuple[set[str], float]:
+        """Workspaces the next claim leaves alone (PER_TEAM of theirs held already, or their
+        budget spent), and the seconds until the soonest spent budget has room again."""
+        held = Counter(event.team_id for event, _ in self._backlog)
+        spent = self._budgets.spent()
+        skip = {team for team, n in held.items() if n >= PER_TEAM} | set(spent)
+        return skip, min(spent.values(), default=math.inf)
+
     def _may_claim(self) -> bool:
-        if self._free() == 0 or len(self._backlog) >= self._workers * BACKLOG_FACTOR:
+        if self._free() == 0:
             return False
         due = self._queued.is_set() or self._monotonic() >= self._claim_at
         self._queued.clear()
@@ -188,7 +228,7 @@ class OutboxSender:
                     self._lock.wait_for(lambda e=event: e.target not in self._busy)  # type: ignore[misc]
             wait, budget = self._reserve(event)
             if wait == 0:
-                self._pool.submit(self._task, event)
+                self._pool.submit(self._task, event, claimed_at)
             elif wait <= (hold_budget if budget else hold) and claimed_at > stale:
                 kept.append((event, claimed_at))
                 soonest = min(soonest, wait)
@@ -217,9 +257,9 @@ class OutboxSender:
             self._in_flight += 1
             return 0.0, False
 
-    def _task(self, event: Claimed) -> None:
+    def _task(self, event: Claimed, claimed_at: float) -> None:
         try:
-            self._deliver_one(event)
+            self._deliver_one(event, claimed_at)
         except Exception:  # settling failed (the database): the lease lapses, in doubt
             log.exception("outbox %s %s could not be settled", event.kind, event.id)
         finally:
@@ -231,19 +271,21 @@ class OutboxSender:
                 self._lock.notify_all()
             self._wake.set()
 
-    def _deliver_one(self, event: Claimed) -> None:
+    def _deliver_one(self, event: Claimed, claimed_at: float) -> None:
         try:
-            self._attempt(event)
+            try:
+                attempt = self._attempt(event)
+            finally:
+                self._answered(event)
         except Retry as retry:
-            self._retry(event, retry)
+            self._retry(event, retry, claimed_at)
         except Failed as failed:
             log.warning("outbox %s %s failed: %s", event.kind, event.id, failed)
             self._give_up(event, str(failed), private=failed.private)
         else:
-            delivery.sent(self._services, event, event.attempts + 1)
-            self._metrics.delivered(event.kind, "sent")
+            self._settler.add(delivery.Sent(event, event.attempts + 1, tuple(attempt.records)))
 
-    def _attempt(self, event: Claimed) -> None:
+    def _attempt(self, event: Claimed) -> Attempt:
         try:
             deliver = self._deliveries[OutboxKind(event.kind)]
         except (ValueError, KeyError) as err:
@@ -267,27 +309,42 @@ class OutboxSender:
             deliver(attempt)
         except PayloadError as err:
             raise Failed(str(err)) from err
+        return attempt
 
     def _posting(self, event: Claimed) -> None:
         """Just before a post: wait for room in the workspace's window (the admission at
         dispatch made it short), but not through a Retry-After another event was given."""
         for _ in range(10):
-            closed, full = self._budgets.take(event.team_id, Scope.POST)
+            closed, full, made = self._budgets.take(event.team_id, Scope.POST)
             if closed > 0:
-                raise Retry(closed, "ratelimited", tried=False)
+                raise Retry(closed, "ratelimited", limited=Scope.POST, tried=False)
             if full == 0:
                 self._pacer.posting(event.target)
+                self._made(event).append((Scope.POST, made))
                 return
             self._sleep(full)
         raise Retry(full, "post budget", tried=False)
 
     def _looking(self, event: Claimed) -> None:
         """Just before a look back through history: only within the workspace's budget."""
-        closed, full = self._budgets.take(event.team_id, Scope.LOOKUP)
+        closed, full, made = self._budgets.take(event.team_id, Scope.LOOKUP)
         if closed or full:
             raise Retry(max(closed, full), "history budget", tried=False)
+        self._made(event).append((Scope.LOOKUP, made))
 
-    def _retry(self, event: Claimed, retry: Retry) -> None:
+    def _made(self, event: Claimed) -> list[tuple[Scope, float]]:
+        """The budgeted calls the event's attempt made, and when each was counted."""
+        with self._lock:
+            return self._calls.setdefault(event.id, [])
+
+    def _answered(self, event: Claimed) -> None:
+        """The attempt is over: its calls count in their windows from now (see budget.MARGIN)."""
+        with self._lock:
+            made = self._calls.pop(event.id, [])
+        for scope, at in made:
+            self._budgets.answered(event.team_id, scope, at)
+
+    def _retry(self, event: Claimed, retry: Retry, claimed_at: float) -> None:
         if retry.limited is not None and retry.after is not None:
             self._budgets.refused(event.team_id, retry.limited, retry.after)
         attempts = event.attempts + (1 if retry.tried else 0)
@@ -296,7 +353,15 @@ class OutboxSender:
             self._give_up(event, retry.reason, private=False)
             return
         after = backoff(attempts) if retry.after is None else retry.after
-        self._later(event, attempts, after, retry.reason, event.in_doubt or retry.doubt)
+        doubt = event.in_doubt or retry.doubt
+        running = self._thread is not None and not self._stopping.is_set()
+        if running and retry.limited is Scope.POST and after <= HOLD and not doubt:
+            # Refused for the workspace's posts, whose budget is now closed for `after`: held
+            # here, it goes the moment the window has passed, without a round trip to the queue.
+            with self._lock:
+                self._returned.append((replace(event, attempts=attempts), claimed_at))
+        else:
+            self._later(event, attempts, after, retry.reason, doubt)
         if retry.tried:
             self._metrics.delivered(event.kind, "retry", retry.reason)
 
@@ -307,7 +372,9 @@ class OutboxSender:
 
     def _release(self) -> None:
         """Stopping: give back what is held and was never tried, so it is not in doubt."""
-        held, self._backlog = self._backlog, []
+        with self._lock:
+            returned, self._returned = self._returned, []
+        held, self._backlog = [*self._backlog, *returned], []
         for event, _ in held:
             self._later(event, event.attempts, 0, "paced", event.in_doubt)
 

@@ -38,6 +38,8 @@ class Services:
     default_phase: str
     clock: Callable[[], datetime] = utc_now
     calendar: BusinessCalendar = field(default_factory=swedish_calendar)
+    # ORGANISATION: who the records the bot files are of (None: the workspace's id).
+    organisation: str | None = None
 
     def phase(self, key: str | None = None) -> Phase:
         return self.phases[key or self.default_phase]

@@ -16,7 +16,7 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.minutes import Export, Minutes
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.record import minutes_of, refuse_if_justerat
+from bot.services.record import minutes_of, refuse_if_justerat, sealed_version, versions_of
 from bot.services.unit import enqueue, record_change, row_id, transaction
 from bot.services.votes import locate, view_of, vote_target
 from storage import audit, meeting, projects
@@ -170,9 +170,13 @@ def bot_invited(services: Services, team_id: str, channel: str) -> int:
         )
 
 
-def export(services: Services, ref: str, team_id: str | None = None) -> Export:
+def export(
+    services: Services, ref: str, team_id: str | None = None, *, all_versions: bool = False
+) -> Export:
     """A project by id, channel id or name (any case), with every decision and its audit trail.
 
+    Each decision as it stands (a justerat one exactly as it was sealed); `all_versions`: every
+    justerat version of each, as sealed, and then the one being justerat, if any.
     Names are unique only within a workspace: `team_id` says whose is meant; the candidates
     of an ambiguous `ref` are listed with their workspace.
     """
@@ -189,10 +193,15 @@ def export(services: Services, ref: str, team_id: str | None = None) -> Export:
                 ),
             )
         project = matches[0]
-        decisions = tuple(
-            _minutes(session, v)
+        closed = [
+            v
             for v in store.votes_of(session=session, project_id=row_id(project))
             if v.status == store.CLOSED
+        ]
+        decisions = tuple(
+            m
+            for v in closed
+            for m in (versions_of(session, v) if all_versions else (_minutes(session, v),))
         )
         trail = tuple(
             {
@@ -206,3 +215,17 @@ def export(services: Services, ref: str, team_id: str | None = None) -> Export:
             for e in audit.entries_of(session=session, project_id=row_id(project))
         )
         return Export(project.name, project.channel_id, project.team_id, decisions, trail)
+
+
+def justerat_version(services: Services, vote_id: int, version: int) -> Export | None:
+    """One justerat version of a decision's record, as it was sealed, without the audit trail:
+    what the bot files as a PDF in the project's channel. None if it was never justerat."""
+    with services.db.reading() as session:
+        found = store.vote_with_project(session=session, vote_id=vote_id)
+        if found is None:
+            return None
+        vote, project = found
+        sealed = sealed_version(session, vote, version)
+        if sealed is None:
+            return None
+        return Export(project.name, project.channel_id, project.team_id, (sealed,), ())

@@ -8,10 +8,12 @@ imports storage.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, Self
+
+from sqlmodel import Session
 
 from bot.services import outbox_events as out
 from bot.services import votes
@@ -57,16 +59,76 @@ def _claimed(event: OutboxEvent, in_doubt: bool) -> Claimed:
     )
 
 
-def claim(services: Services, *, limit: int, lease: timedelta) -> list[Claimed]:
-    """Take up to `limit` due events for `lease`; another replica skips them meanwhile."""
+def claim(
+    services: Services,
+    *,
+    limit: int,
+    lease: timedelta,
+    per_team: int | None = None,
+    skip_teams: Collection[str] = (),
+) -> list[Claimed]:
+    """Take up to `limit` due events for `lease`, workspaces taking turns, at most `per_team`
+    of each, none of `skip_teams`; another replica skips them meanwhile."""
     now = services.clock()
     with services.db.session() as session:
-        claimed = queue.claim_due(session=session, now=now, limit=limit, lease=lease)
+        claimed = queue.claim_due(
+            session=session,
+            now=now,
+            limit=limit,
+            lease=lease,
+            per_team=per_team,
+            skip_teams=skip_teams,
+        )
         return [_claimed(event, in_doubt) for event, in_doubt in claimed]
 
 
+class SentRecord(Protocol):
+    """What a delivery learnt from the platform that the bot must keep (a reminder DM's
+    channel and ts, say), written in the transaction that settles its event as sent: all
+    records of one kind together."""
+
+    @classmethod
+    def write_many(cls, session: Session, records: Sequence[Self], now: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """An event delivered: how many attempts it took, and what to keep of it."""
+
+    event: Claimed
+    attempts: int
+    records: Sequence[SentRecord] = ()
+
+
 def sent(services: Services, event: Claimed, attempts: int) -> None:
-    _settle(services, event, queue.SENT, attempts)
+    sent_many(services, [Sent(event, attempts)])
+
+
+def sent_many(services: Services, done: Sequence[Sent]) -> None:
+    """Settle events delivered, and keep their records, in one transaction; should that fail
+    (one record the database refuses), each on its own, so one cannot hold back the others."""
+    now = services.clock()
+    try:
+        _sent_together(services, done, now)
+    except Exception:
+        if len(done) == 1:
+            raise
+        log.exception("outbox: settling %s sent events together failed; one by one", len(done))
+        for one in done:
+            _sent_together(services, [one], now)
+
+
+def _sent_together(services: Services, done: Sequence[Sent], now: datetime) -> None:
+    kinds: dict[type, list[SentRecord]] = {}
+    for one in done:
+        for record in one.records:
+            kinds.setdefault(type(record), []).append(record)
+    with services.db.session() as session:
+        for records in kinds.values():
+            records[0].write_many(session, records, now)
+        queue.settle_sent(
+            session=session, sent=[(one.event.id, one.attempts) for one in done], now=now
+        )
 
 
 def retry(

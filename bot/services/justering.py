@@ -7,6 +7,7 @@ announcement gets a reply saying so. A rättelse begins the next version, never 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -55,12 +56,24 @@ def set_adjuster(services: Services, actor: Actor, channel_id: str, user_id: str
 
 
 def set_case_number(services: Services, actor: Actor, channel_id: str, number: str) -> Change:
-    """`diarienummer <nr>`: what the registrar files the record under, e.g. `KS 2026/1234`."""
+    """`diarienummer <nr>`: what the registrar files the record under, e.g. `KS 2026/1234`.
+
+    A justerat record keeps the number it was justerat with: its checksum covers it. When the
+    latest decision's record is justerat under another number, the new one reaches it as a
+    rättelse (who, when, from what to what), which the chair and the justerare justera again,
+    as for any correction; a record not yet justerat simply shows the new number.
+    """
     number = " ".join(number.split())
     if len(number) > MAX_CASE_NUMBER:
         raise DomainError(
             ErrorCode.TEXT_TOO_LONG, length=str(len(number)), limit=str(MAX_CASE_NUMBER)
         )
+    now = services.clock()
+
+    def renumber(session: Session, project: Project, change: Change) -> Change:
+        reopened = _renumber_justerat(services, session, actor, project, number, now)
+        return replace(change, reopened=reopened)
+
     return set_project_field(
         services,
         actor,
@@ -69,7 +82,26 @@ def set_case_number(services: Services, actor: Actor, channel_id: str, number: s
         number,
         ChangeKind.CASE_NUMBER,
         "record.case_number",
+        then=renumber,
     )
+
+
+def _renumber_justerat(
+    services: Services, session: Session, actor: Actor, project: Project, number: str, now: datetime
+) -> int | None:
+    """The latest decision's record justerat under another diarienummer gets the new one by a
+    rättelse; its § n, or None when there was nothing to correct."""
+    latest = vote_store.latest_closed(session=session, project_id=row_id(project))
+    if latest is None:
+        return None
+    vote, _ = _closed(session, actor, row_id(latest))
+    sealed = minutes_of(session, vote)
+    if not sealed.justerat or sealed.case_number == number:
+        return None
+    # The record's own language: its ärendemening is Swedish too (bot.domain.justering).
+    text = f"Diarienummer ändrat från {sealed.case_number or '–'} till {number}."
+    _append_correction(services, session, actor, project, vote, text, now)
+    return sealed.paragraph
 
 
 def record_meant(services: Services, actor: Actor, channel_id: str) -> int:
@@ -136,7 +168,8 @@ def justera(services: Services, actor: Actor, vote_id: int) -> Minutes:
 
 
 def _seal(session: Session, project: Project, vote: Vote, minutes: Minutes, now: datetime) -> None:
-    """Both have justerat: store the canonical JSON and its checksum, and post the anslag."""
+    """Both have justerat: store the canonical JSON and its checksum, post the anslag, and
+    file this version as a PDF in the project's channel."""
     assert minutes.justering is not None
     document = minutes.document()
     version = store.current(session=session, vote_id=row_id(vote))
@@ -152,7 +185,12 @@ def _seal(session: Session, project: Project, vote: Vote, minutes: Minutes, now:
     stakeholders = projects.stakeholders_of(session=session, project_id=row_id(project))
     channels = dict.fromkeys([*stakeholders, project.channel_id])
     number = minutes.justering.version
-    enqueue(session, now, *(out.anslag(project.team_id, row_id(vote), number, c) for c in channels))
+    enqueue(
+        session,
+        now,
+        *(out.anslag(project.team_id, row_id(vote), number, c) for c in channels),
+        out.record_pdf(project.team_id, row_id(vote), number, project.channel_id),
+    )
 
 
 def request_change(services: Services, actor: Actor, vote_id: int, text: str) -> str:
@@ -200,21 +238,34 @@ def correct(services: Services, actor: Actor, channel_id: str, text: str) -> Min
         if latest is None:
             raise DomainError(ErrorCode.NO_DECISION)
         vote, _ = _closed(session, actor, row_id(latest))
-        current = justering_of(session, row_id(vote))
-        number = (current.version if current else 0) + 1
-        store.add_correction(
-            session=session,
-            correction=RecordCorrection(
-                vote_id=row_id(vote), version=number, user_id=actor.user_id, text=text, at=now
-            ),
-        )
-        chair = current.chair if current else vote.chair_id
-        begin_version(services, session, project, row_id(vote), number, chair, now)
-        target = vote_target(vote)
-        record_change(services, session, actor, project, "record.correction", target, None, text)
+        _append_correction(services, session, actor, project, vote, text, now)
         return minutes_of(session, vote)
 
     return transaction(services, work)
+
+
+def _append_correction(
+    services: Services,
+    session: Session,
+    actor: Actor,
+    project: Project,
+    vote: Vote,
+    text: str,
+    now: datetime,
+) -> None:
+    """A rättelse: appended with who, when and why; it begins the record's next version."""
+    current = justering_of(session, row_id(vote))
+    number = (current.version if current else 0) + 1
+    store.add_correction(
+        session=session,
+        correction=RecordCorrection(
+            vote_id=row_id(vote), version=number, user_id=actor.user_id, text=text, at=now
+        ),
+    )
+    chair = current.chair if current else vote.chair_id
+    begin_version(services, session, project, row_id(vote), number, chair, now)
+    target = vote_target(vote)
+    record_change(services, session, actor, project, "record.correction", target, None, text)
 
 
 def _check_length(text: str) -> None:

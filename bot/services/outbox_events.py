@@ -34,6 +34,7 @@ class OutboxKind(StrEnum):
     JUSTERING = "justering"  # the record, with Justera / Begär ändring…, to one who justerar
     CHANGE_REQUEST = "change_request"  # Begär ändring: what to correct, to the projektledare
     ANSLAG = "anslag"  # the record is justerat: a reply in an announcement's thread
+    RECORD_PDF = "record_pdf"  # the justerat record as a PDF/A file in the project's channel
 
 
 # Kinds that post or edit a message in `target` (a channel, or a user for a DM), which Slack
@@ -54,6 +55,7 @@ PACED = frozenset(
         OutboxKind.JUSTERING,
         OutboxKind.CHANGE_REQUEST,
         OutboxKind.ANSLAG,
+        OutboxKind.RECORD_PDF,
     }
 )
 
@@ -174,6 +176,7 @@ PAYLOAD_OF: Mapping[OutboxKind, type[Payload]] = {
     OutboxKind.JUSTERING: RecordRef,
     OutboxKind.CHANGE_REQUEST: ChangeRequest,
     OutboxKind.ANSLAG: RecordRef,
+    OutboxKind.RECORD_PDF: RecordRef,
 }
 
 
@@ -373,3 +376,9 @@ def anslag(team_id: str, vote_id: int, version: int, channel: str) -> Outgoing:
     """When a version is justerat: one reply per announcement, under it."""
     key = f"{OutboxKind.ANSLAG}:{vote_id}:{version}:{channel}"
     return Outgoing(OutboxKind.ANSLAG, key, team_id, channel, RecordRef(vote_id, version))
+
+
+def record_pdf(team_id: str, vote_id: int, version: int, channel: str) -> Outgoing:
+    """When a version is justerat: that version as one PDF/A file in the project's channel."""
+    key = f"{OutboxKind.RECORD_PDF}:{vote_id}:{version}"
+    return Outgoing(OutboxKind.RECORD_PDF, key, team_id, channel, RecordRef(vote_id, version))

@@ -148,8 +148,10 @@ def _set_project_field(
     kind: ChangeKind,
     action: str,
     check: Callable[[Session, Project], None] | None = None,
+    then: Callable[[Session, Project, Change], Change] | None = None,
 ) -> Change:
-    """Set one of the project's own settings (the lead's call), audited, once."""
+    """Set one of the project's own settings (the lead's call), audited, once. `then`: what
+    follows from a change in the same transaction, and the change as the lead is told it."""
 
     def work(session: Session) -> Change:
         project = project_of_channel(session, actor, channel_id)
@@ -162,7 +164,8 @@ def _set_project_field(
         setattr(project, field, value)
         session.flush()
         record_change(services, session, actor, project, action, project.channel_id, before, value)
-        return Change(kind, project.name, True, value, before)
+        change = Change(kind, project.name, True, value, before)
+        return change if then is None else then(session, project, change)
 
     return transaction(services, work)
 

@@ -1,7 +1,9 @@
 """A closed vote's record as it stands: the stored record and the rows kept beside it.
 
 The record JSON the close wrote never changes (a trigger refuses it); reservations, notes,
-rättelser and each version's justering are rows of their own, read here into `Minutes`.
+rättelser and each version's justering are rows of their own, read here into `Minutes`. A
+version once justerat is read from the canonical JSON stored with it, so what it shows, and
+its checksum, stay as they were sealed whatever changes in the project afterwards.
 """
 
 from __future__ import annotations
@@ -27,15 +29,17 @@ from storage.record_tables import RecordVersion
 def justering_of(session: Session, vote_id: int) -> Justering | None:
     """The current version's justering; None for a record closed before justering existed."""
     version = store.current(session=session, vote_id=vote_id)
-    if version is None:
-        return None
+    return None if version is None else _justering(session, version)
+
+
+def _justering(session: Session, version: RecordVersion) -> Justering:
     done = tuple(
         (j.user_id, j.at)
-        for j in store.justeringar(session=session, vote_id=vote_id)
+        for j in store.justeringar(session=session, vote_id=version.vote_id)
         if j.version == version.version
     )
     return Justering(
-        vote_id,
+        version.vote_id,
         version.version,
         version.chair_id,
         version.adjuster_id,
@@ -52,16 +56,54 @@ def paragraph_of(session: Session, vote: Vote) -> int:
 
 
 def minutes_of(session: Session, vote: Vote) -> Minutes:
+    """The record as it stands: its current version, which, once justerat, is exactly what
+    was sealed (not the project's fields as they are now)."""
+    assert vote.record is not None
+    current = store.current(session=session, vote_id=row_id(vote))
+    if current is not None and current.canonical is not None:
+        return _sealed(session, vote, current)
+    return _live(session, vote)
+
+
+def versions_of(session: Session, vote: Vote) -> tuple[Minutes, ...]:
+    """Every justerat version as it was sealed, then the current one if it is not justerat."""
+    rows = store.versions(session=session, vote_id=row_id(vote))
+    found = [_sealed(session, vote, row) for row in rows if row.canonical is not None]
+    if not rows or rows[-1].canonical is None:
+        found.append(_live(session, vote))
+    return tuple(found)
+
+
+def sealed_version(session: Session, vote: Vote, version: int) -> Minutes | None:
+    """Version `version` as it was justerat; None if it never was."""
+    rows = store.versions(session=session, vote_id=row_id(vote))
+    row = next((r for r in rows if r.version == version and r.canonical is not None), None)
+    return None if row is None else _sealed(session, vote, row)
+
+
+def _failed_channels(session: Session, vote_id: int) -> tuple[str, ...]:
+    failed = queue.failed_for(
+        session=session,
+        kind=out.OutboxKind.ANNOUNCEMENT,
+        key_prefix=out.announcement_prefix(vote_id),
+    )
+    return tuple(e.target for e in failed)
+
+
+def _sealed(session: Session, vote: Vote, version: RecordVersion) -> Minutes:
+    assert version.canonical is not None
+    document = json.loads(version.canonical)
+    failed = _failed_channels(session, row_id(vote))
+    return Minutes.as_sealed(document, _justering(session, version), failed)
+
+
+def _live(session: Session, vote: Vote) -> Minutes:
+    """A record not justerat yet, from the rows beside it and the project's fields now."""
     assert vote.record is not None
     vote_id = row_id(vote)
     reservations = tuple(
         {"user": r.user_id, "reason": r.reason, "at": r.at.isoformat()}
         for r in votes.reservations(session=session, vote_id=vote_id)
-    )
-    failed = queue.failed_for(
-        session=session,
-        kind=out.OutboxKind.ANNOUNCEMENT,
-        key_prefix=out.announcement_prefix(vote_id),
     )
     notes = tuple(
         {"user": n.user_id, "text": n.text, "at": n.at.isoformat()}
@@ -75,7 +117,7 @@ def minutes_of(session: Session, vote: Vote) -> Minutes:
     return Minutes(
         json.loads(vote.record),
         reservations,
-        tuple(e.target for e in failed),
+        _failed_channels(session, vote_id),
         notes=notes,
         corrections=corrections,
         justering=justering_of(session, vote_id),

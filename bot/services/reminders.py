@@ -7,6 +7,7 @@ tick_jobs; this module's `facts` is what both hand the domain's plan.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -132,20 +133,24 @@ def snooze(services: Services, actor: Actor, activity_id: int) -> datetime:
     return transaction(services, work)
 
 
-def reminder_posted(
-    services: Services, team_id: str, user_id: str, channel: str, ts: str, ids: Sequence[int]
-) -> None:
-    """The sender posted a reminder DM: remembered, so a click in it can be told from a forgery."""
-    with services.db.session() as session:
-        store.record_message(
-            session=session,
-            team_id=team_id,
-            user_id=user_id,
-            channel_id=channel,
-            ts=ts,
-            activities=ids,
-            now=services.clock(),
-        )
+@dataclass(frozen=True, slots=True)
+class ReminderPosted:
+    """A reminder DM the sender posted, kept (as it settles the event) so that a click in it
+    can be told from a forgery. A `delivery.SentRecord`."""
+
+    team_id: str
+    user_id: str
+    channel: str
+    ts: str
+    activities: tuple[int, ...]
+
+    @classmethod
+    def write_many(cls, session: Session, records: Sequence[ReminderPosted], now: datetime) -> None:
+        posted = [
+            store.PostedReminder(r.team_id, r.user_id, r.channel, r.ts, r.activities)
+            for r in records
+        ]
+        store.record_messages(session=session, posted=posted, now=now)
 
 
 def request_update(
@@ -178,25 +183,25 @@ def reminder_view(
 ) -> ReminderView | None:
     """The listed activities of one project as they are now, in template order."""
     with services.db.reading() as session:
-        rows = projects.activities_by_ids(session=session, ids=activity_ids)
-    rows = [(p, a) for p, a in rows if p.team_id == team_id]
+        rows = projects.listed_activities(session=session, ids=activity_ids)
+    rows = [r for r in rows if r.team_id == team_id]
     if not rows:
         return None
-    project = rows[0][0]
-    phase = services.phase(project.phase_key)
+    first = rows[0]
+    phase = services.phase(first.phase_key)
     today = services.today(now)
     order = {d.key: n for n, d in enumerate(phase.activities)}
     items = [
         ReminderItem(
-            activity_id=row_id(a),
-            definition=phase.activity(a.key),
-            status=ActivityStatus(a.status),
-            owner_id=a.owner_id,
-            due=a.due,
-            urgency=urgency(a.due, today, services.calendar),
-            snoozed_until=a.snoozed_until if a.snoozed_until and a.snoozed_until > now else None,
+            activity_id=r.activity_id,
+            definition=phase.activity(r.key),
+            status=ActivityStatus(r.status),
+            owner_id=r.owner_id,
+            due=r.due,
+            urgency=urgency(r.due, today, services.calendar),
+            snoozed_until=r.snoozed_until if r.snoozed_until and r.snoozed_until > now else None,
         )
-        for p, a in sorted(rows, key=lambda pa: order.get(pa[1].key, len(order)))
-        if p.id == project.id
+        for r in sorted(rows, key=lambda r: order.get(r.key, len(order)))
+        if r.project_id == first.project_id
     ]
-    return ReminderView(project.name, project.channel_id, project.lead_id, tuple(items))
+    return ReminderView(first.project_name, first.channel_id, first.lead_id, tuple(items))

@@ -29,6 +29,7 @@ STEPS: tuple[Step, ...] = (
     jobs.run_non_voter_reminders,
     jobs.run_justering_reminders,
     jobs.forget_old_events,
+    jobs.forget_old_reminder_messages,
     replays.forget_old,
 )
 

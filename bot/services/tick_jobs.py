@@ -36,6 +36,9 @@ from storage import votes as vote_store
 from storage.models import Project, Vote
 
 EVENT_MEMORY = timedelta(days=1)  # Slack retries within minutes; a day is ample
+# How long a reminder DM is redrawn after a click in it: a schedule reminds every week or so,
+# so a DM a quarter old has been followed by a dozen newer ones.
+REMINDER_MEMORY = timedelta(days=90)
 
 
 @lru_cache(maxsize=1024)
@@ -170,7 +173,7 @@ def run_justering_reminders(
     services: Services, now: datetime, batch: int, report: TickReport
 ) -> int:
     """Two business days after a version of a record began, whoever has not justerat it is
-    reminded once (counted with the vote reminders); a version corrected since is not."""
+    reminded once; a version corrected since is not."""
     with services.db.session() as session:
         claimed = justering_store.claim_due_reminders(session=session, now=now, limit=batch)
         for version in claimed:
@@ -183,9 +186,21 @@ def run_justering_reminders(
                     for p in current.waiting
                 ]
                 enqueue(session, now, *reminders)
-                report.vote_reminders += len(reminders)
+                report.justering_reminders += len(reminders)
             version.remind_at = None
         return len(claimed)
+
+
+def forget_old_reminder_messages(
+    services: Services, now: datetime, batch: int, report: TickReport
+) -> int:
+    """Reminder DMs posted longer ago than REMINDER_MEMORY are no longer redrawn on a click:
+    their records go. A click in one still does what it says; the owner has had newer
+    reminders listing whatever is still open since."""
+    with services.db.session() as session:
+        return store.forget_messages_before(
+            session=session, before=now - REMINDER_MEMORY, limit=batch
+        )
 
 
 def forget_old_events(services: Services, now: datetime, batch: int, report: TickReport) -> int:

@@ -14,6 +14,7 @@ class TickReport:
     escalations: int = 0
     votes_closed: int = 0
     vote_reminders: int = 0
+    justering_reminders: int = 0
 
     @property
     def queued(self) -> int:

@@ -1,7 +1,7 @@
 """Slack out: one small delivery per outbox kind, registered into the sender.
 
 Each renders its event through `messages` in the recipient's language and makes the Web API
-calls. Slack's errors become the sender's outcomes here (`translated`): 429 a Retry at its
+calls. Slack's errors become the sender's outcomes (bot.slack.outcomes): 429 a Retry at its
 Retry-After, 5xx and network failures a Retry in doubt, any other refusal a Failed.
 """
 
@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 
 import messages
 from bot.domain.decision import VoteView
@@ -29,8 +29,8 @@ from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
 from bot.services.reminders import reminder_view
 from bot.slack import record_deliveries
-from bot.slack.lifecycle import NotInstalled
 from bot.slack.locale import Locales
+from bot.slack.outcomes import outcome, translated
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,20 @@ class SlackOut:
         return found[1] if found else None
 
     def _posted_before(self, attempt: Attempt) -> tuple[str, str] | None:
+        def ours(message: dict[str, Any]) -> bool:
+            meta = message.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            return bool(
+                meta.get("event_type") == MARKER_EVENT and payload.get("key") == attempt.key
+            )
+
+        return self.found_in_history(attempt, ours)
+
+    def found_in_history(
+        self, attempt: Attempt, matches: Callable[[dict[str, Any]], bool]
+    ) -> tuple[str, str] | None:
+        """The channel and ts of a message `matches` in the target's history since the
+        attempt's first try (an attempt in doubt looks there before it posts again)."""
         client = self.client(attempt)
         channel = attempt.target
         try:
@@ -124,11 +138,7 @@ class SlackOut:
                 raise outcome(err, Scope.LOOKUP) from err
             raise
         for message in history.get("messages") or []:
-            meta = message.get("metadata") or {}
-            if (
-                meta.get("event_type") == MARKER_EVENT
-                and (meta.get("event_payload") or {}).get("key") == attempt.key
-            ):
+            if matches(message):
                 return channel, str(message.get("ts"))
         return None
 
@@ -200,7 +210,9 @@ def reminder(slack: SlackOut, attempt: Attempt) -> None:
     channel, ts = slack.post_in(attempt, message)
     # What a click in this DM may redraw is what the bot recorded here, not what it claims.
     ids = tuple(item.activity_id for item in view.items)
-    reminders.reminder_posted(slack.services, attempt.team_id, attempt.target, channel, ts, ids)
+    attempt.records.append(
+        reminders.ReminderPosted(attempt.team_id, attempt.target, channel, ts, ids)
+    )
 
 
 def reminder_update(slack: SlackOut, attempt: Attempt) -> None:
@@ -351,6 +363,7 @@ BY_KIND: Mapping[OutboxKind, Callable[[SlackOut, Attempt], None]] = {
     OutboxKind.JUSTERING: record_deliveries.justering_request,
     OutboxKind.CHANGE_REQUEST: record_deliveries.change_request,
     OutboxKind.ANSLAG: record_deliveries.anslag,
+    OutboxKind.RECORD_PDF: record_deliveries.record_pdf,
 }
 
 
@@ -362,33 +375,3 @@ def slack_deliveries(
     clients = (lambda _team_id: client) if isinstance(client, WebClient) else client
     slack = SlackOut(services, clients, locales)
     return {kind: translated(partial(deliver, slack)) for kind, deliver in BY_KIND.items()}
-
-
-def translated(deliver: Delivery) -> Delivery:
-    """`deliver`, with Slack's errors turned into the sender's outcomes."""
-
-    def delivery(attempt: Attempt) -> None:
-        try:
-            deliver(attempt)
-        except SlackApiError as err:
-            raise outcome(err) from err
-        except NotInstalled as err:
-            raise Failed(err.reason) from err
-        except (SlackClientError, OSError) as err:
-            raise Retry(None, type(err).__name__, doubt=True) from err
-
-    return delivery
-
-
-def outcome(err: SlackApiError, scope: Scope = Scope.POST) -> Retry | Failed:
-    """A 429 limits the workspace's `scope` (its posts, unless said otherwise) until its
-    Retry-After; the sender keeps every event of that workspace out of the window."""
-    status = err.response.status_code
-    if status == 429:
-        retry_after = err.response.headers.get("Retry-After") or err.response.headers.get(
-            "retry-after"
-        )
-        return Retry(float(retry_after or 1), "ratelimited", limited=scope)
-    if status >= 500:
-        return Retry(None, f"http {status}", doubt=True)
-    return Failed(str(err.response.get("error") or status))

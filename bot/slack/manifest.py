@@ -26,6 +26,9 @@ SCOPES_BY_METHOD: dict[str, str | None] = {
     "users.conversations": "channels:read",
     "views.publish": None,
     "views.open": None,
+    # The justerat record as a PDF in the project's channel (Slack's external upload).
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
 }
 COMMAND_SCOPE = "commands"
 

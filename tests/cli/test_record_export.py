@@ -56,10 +56,10 @@ def justerat(tmp_path: Path) -> str:
     return url
 
 
-def export(url: str, tmp_path: Path, fmt: str, lang: str = "sv") -> Path:
-    out = tmp_path / f"protokoll.{fmt}"
+def export(url: str, tmp_path: Path, fmt: str, lang: str = "sv", *more: str) -> Path:
+    out = tmp_path / f"protokoll{'-'.join(more)}.{fmt}"
     env = {"DATABASE_URL": url, "ORGANISATION": "Åre kommun", "PATH": os.environ["PATH"]}
-    args = ["export", "Kommunen Åre", "--format", fmt, "--lang", lang, "-o", str(out)]
+    args = ["export", "Kommunen Åre", "--format", fmt, "--lang", lang, "-o", str(out), *more]
     result = run(args, env)
     assert result.returncode == 0, result.stderr
     return out
@@ -107,3 +107,24 @@ def test_the_pdf_holds_the_case_number_decision_votes_and_justering(
         "SHA-256",
     ):
         assert expected in shown, (expected, shown)
+
+
+def test_every_justerat_version_exports_as_it_was_sealed_after_the_diarienummer_changed(
+    justerat: str, tmp_path: Path
+) -> None:
+    """The registrar's number changes after justering: `--all-versions` still gives version 1
+    exactly as it was justerat (its checksum recomputes), then version 2 with the new number,
+    ojusterat; without it the export shows the record as it stands."""
+    services = build_services(justerat, Clock(sthlm(2026, 11, 24, 9)))
+    justering.set_case_number(services, ANNA, CHANNEL, "KS 2026/9999")
+    services.db.dispose()
+    exported = json.loads(export(justerat, tmp_path, "json", "sv", "--all-versions").read_text())
+    jsonschema.validate(exported, json.loads(SCHEMA.read_text("utf-8")))
+    first, second = exported["decisions"]
+    assert first["case_number"] == "KS 2026/1234" and first["status"] == "justerat"
+    assert first["checksum"] == hashlib.sha256(canonical(first).encode("utf-8")).hexdigest()
+    assert second["case_number"] == "KS 2026/9999" and second["status"] == "ojusterat"
+    assert second["justering"]["version"] == 2 and second["checksum"] is None
+    assert "KS 2026/1234" in second["corrections"][0]["text"]
+    (standing,) = json.loads(export(justerat, tmp_path, "json").read_text())["decisions"]
+    assert standing == second

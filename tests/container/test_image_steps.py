@@ -27,6 +27,7 @@ import pytest
 import yaml
 
 from bot.emulator import FakeSlack, SlackRequester
+from messages.pdf import FACES, FONTS
 from tests.support.bot import BOT_TOKEN, SIGNING_SECRET
 from tests.support.processes import free_port, wait_healthy
 
@@ -121,6 +122,28 @@ def test_dockerfile_is_multi_stage_pinned_non_root_and_health_checked(image: lis
     assert any(re.search(r"pip install \.(\s|$)", run) for run in build.all("RUN")), (
         "the build stage installs the copied tree (`pip install .`), not an editable checkout"
     )
+
+
+def test_the_image_can_print_the_pdf_records(image: list[Stage]) -> None:
+    """The runtime stage installs what WeasyPrint needs, the very packages the tests run with
+    (scripts/ensure-pdf-tools, poppler-utils aside: it only reads PDFs in the tests), and the
+    font files messages/pdf.py embeds come from one of them."""
+    script = (ROOT / "scripts" / "ensure-pdf-tools").read_text(encoding="utf-8")
+    listed = re.search(r"^packages=\(([^)]*)\)", script, re.MULTILINE)
+    assert listed is not None
+    needed = set(listed.group(1).split()) - {"poppler-utils"}
+    installs = [run for run in image[-1].all("RUN") if "apt-get install" in run]
+    assert installs, "the runtime stage installs Pango and the fonts"
+    installed = {word for run in installs for word in shlex.split(run)}
+    assert needed <= installed, needed - installed
+    assert all("--no-install-recommends" in run for run in installs)
+    assert all("rm -rf /var/lib/apt/lists" in run for run in installs), "no apt lists kept"
+    assert str(FONTS) == "/usr/share/fonts/truetype/dejavu" and "fonts-dejavu-core" in needed
+    assert {name for _, _, name in FACES} <= {
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSansMono.ttf",
+    }, "fonts-dejavu-core ships these three; another face needs another package"
 
 
 def test_compose_runs_the_bot_on_postgres_16_with_health_checks(image: list[Stage]) -> None:

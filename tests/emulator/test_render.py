@@ -190,3 +190,16 @@ def test_a_message_without_blocks_shows_its_text() -> None:
     assert render.message_body("hej *du*", [], NAMES) == (
         '<div class="bk-text">hej <strong>du</strong></div>'
     )
+
+
+def test_a_shared_file_is_a_link_to_its_bytes_and_its_name_is_escaped() -> None:
+    shared = {
+        "url_private": "http://127.0.0.1:1/files/F1/a.pdf",
+        "title": "Protokoll",
+        "name": "a.pdf",
+    }
+    html = render.files([shared])
+    assert 'href="http://127.0.0.1:1/files/F1/a.pdf"' in html and "Protokoll" in html
+    evil = {"url_private": "javascript:alert(1)", "title": "<script>x</script>", "name": "<b>"}
+    assert_harmless(render.files([evil]))
+    assert "javascript:" not in render.files([evil])

@@ -28,9 +28,16 @@ async def ready(anna: Person, bot_id: str, project: str, lines: list[str]) -> No
         assert answer.body.startswith(("✅", "ℹ️")), (line, answer.body)
 
 
-async def vote_open(anna: Person, bot_id: str, members: list[Person], steering: str) -> Said:
+async def vote_open(
+    anna: Person,
+    bot_id: str,
+    members: list[Person],
+    steering: str,
+    before_the_vote: Callable[[str], object] | None = None,
+) -> Said:
     """A project of Anna's, ready, with `members` (the first the chair, the second justerare),
-    voting in `steering`; the vote message as the chair sees it."""
+    voting in `steering`; the vote message as the chair sees it. `before_the_vote`: called with
+    the project's room just before the milestone opens."""
     project = await room(anna, "Projektet", [bot_id])
     for member in members:
         await member.sync()
@@ -44,5 +51,7 @@ async def vote_open(anna: Person, bot_id: str, members: list[Person], steering: 
         f"styrgruppskanal {steering}",
     ]
     await ready(anna, bot_id, project, lines)
+    if before_the_vote is not None:
+        before_the_vote(project)
     await anna.say(project, "!forvaltning milstolpe")
     return await members[0].hears(says("rösta ja", steering), sender=bot_id)

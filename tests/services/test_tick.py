@@ -279,6 +279,7 @@ def test_two_tickers_and_two_senders_at_once_send_each_owner_one_dm(
 def test_tick_reports_read_well() -> None:
     report = TickReport(schedules=1, reminders=2)
     assert str(report) == (
-        "schedules=1 reminders=2 digests=0 snoozes=0 escalations=0 votes_closed=0 vote_reminders=0"
+        "schedules=1 reminders=2 digests=0 snoozes=0 escalations=0 votes_closed=0 "
+        "vote_reminders=0 justering_reminders=0"
     )
     assert report.queued == 2

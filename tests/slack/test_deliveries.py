@@ -7,7 +7,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.slack_response import SlackResponse
 
 from bot.outbox import Attempt, Failed, Retry
-from bot.slack.deliveries import translated
+from bot.slack.outcomes import translated
 
 
 def answer(status: int, error: str, headers: dict[str, str] | None = None) -> SlackApiError:

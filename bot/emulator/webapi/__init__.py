@@ -16,14 +16,14 @@ from bot.emulator.calls import ApiCall
 from bot.emulator.faults import Faults
 from bot.emulator.ledger import JsonDict
 from bot.emulator.state import WorkspaceState
-from bot.emulator.webapi import auth, chat, conversations, views
+from bot.emulator.webapi import auth, chat, conversations, files, views
 from bot.emulator.webapi.context import Context, Handler, SlackError
 
 __all__ = ["ApiResult", "SlackError", "WebApi", "decode_json_fields"]
 
 # Fields Slack documents as "a JSON-encoded string" in form bodies; JSON bodies may carry
 # them either as strings or as structures.
-_JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+_JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
 
 
 @dataclass
@@ -64,6 +64,7 @@ class WebApi:
             **auth.METHODS,
             **conversations.METHODS,
             **chat.METHODS,
+            **files.METHODS,
             **views.METHODS,
         }
 
