@@ -151,7 +151,8 @@ class Listener:
         work: Callable[[], Answer] | None = None
         if vote_id is not None:
             work = partial(words.vote, asked, choice, vote_id)
-        elif choice is not Choice.abstain:
+        elif choice is not Choice.abstain and self._rooms.is_direct_with(sender, room):
+            # The bot asks for justering and rulings in the person's direct room only.
             work = await self._asked_in(asked, room, target, choice is Choice.yes)
         if work is None or not await self._first(str(event.event_id)):
             return
