@@ -11,6 +11,7 @@ import logging
 import re
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -50,14 +51,15 @@ def bare_app(settings: Settings, *, listeners: bool = True) -> App:
     return app
 
 
-def main() -> int:
+def serve(build: Callable[[Settings], App]) -> int:
+    """Serve the app `build` makes as the bot's server does, until SIGTERM."""
     settings = Settings()
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     server = HttpServer(
-        SlackRequestHandler(bare_app(settings), path=EVENTS_PATH),
+        SlackRequestHandler(build(settings), path=EVENTS_PATH),
         host=settings.host,
         port=settings.port,
         threads=settings.threads,
@@ -77,4 +79,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(serve(bare_app))

@@ -21,26 +21,19 @@ benchmarks.floor` with DATABASE_URL set; SIGTERM stops it.
 from __future__ import annotations
 
 import json
-import logging
-import os
 import re
-import signal
 import sys
 import threading
 from datetime import UTC, datetime
-from types import FrameType
 from typing import Any
 
 import psycopg
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy.engine import make_url
 
-from benchmarks.bare import bare_app
+from benchmarks.bare import bare_app, serve
 from bot.config import Settings
-from bot.http import EVENTS_PATH
 from bot.phases import load_phase
-from bot.server import HttpServer
 from messages.ids import BlockId
 
 ANYTHING = re.compile(".*")
@@ -131,12 +124,7 @@ class Floor:
         now = datetime.now(UTC)
         with self._connection().transaction() as tx:
             cur = tx.connection.cursor()
-            claimed = cur.execute(
-                "INSERT INTO slack_request (key, kind, team_id, received_at)"
-                " VALUES (%s, 'command', %s, %s) ON CONFLICT DO NOTHING RETURNING key",
-                (key, team, now),
-            ).fetchone()
-            if claimed is None:
+            if not _claimed(cur, key, "command", team, now):
                 return ""
             project = cur.execute(
                 "SELECT id, name, lead_id FROM project WHERE team_id = %s AND channel_id = %s",
@@ -180,12 +168,7 @@ class Floor:
         now = datetime.now(UTC)
         with self._connection().transaction() as tx:
             cur = tx.connection.cursor()
-            claimed = cur.execute(
-                "INSERT INTO slack_request (key, kind, team_id, received_at)"
-                " VALUES (%s, 'action', %s, %s) ON CONFLICT DO NOTHING RETURNING key",
-                (key, team, now),
-            ).fetchone()
-            if claimed is None:
+            if not _claimed(cur, key, "action", team, now):
                 return
             vote = cur.execute(
                 "SELECT vote.id, vote.status, vote.members, vote.channel_id, project.id"
@@ -242,6 +225,18 @@ class Floor:
                 )
 
 
+def _claimed(
+    cur: psycopg.Cursor[tuple[Any, ...]], key: str, kind: str, team: str, now: datetime
+) -> bool:
+    """The replay claim, as the bot writes it: False when the request was handled before."""
+    claimed = cur.execute(
+        "INSERT INTO slack_request (key, kind, team_id, received_at)"
+        " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING key",
+        (key, kind, team, now),
+    ).fetchone()
+    return claimed is not None
+
+
 def floor_app(settings: Settings) -> App:
     """The bare app's settings, with listeners that do each surface's work."""
     app = bare_app(settings, listeners=False)
@@ -272,29 +267,5 @@ def floor_app(settings: Settings) -> App:
     return app
 
 
-def main() -> int:
-    settings = Settings()
-    logging.basicConfig(level=settings.log_level.upper())
-    server = HttpServer(
-        SlackRequestHandler(floor_app(settings), path=EVENTS_PATH),
-        host=settings.host,
-        port=settings.port,
-        threads=settings.threads,
-    )
-
-    def terminate(_signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        server.serve_forever()
-    except (SystemExit, KeyboardInterrupt):
-        pass
-    finally:
-        server.stop()
-    return 0
-
-
 if __name__ == "__main__":
-    os.environ.setdefault("TZ", "UTC")
-    sys.exit(main())
+    sys.exit(serve(floor_app))
