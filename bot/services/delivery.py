@@ -21,7 +21,6 @@ from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind, PayloadError
 from bot.services.unit import enqueue
 from storage import outbox as queue
-from storage.models import OutboxEvent
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +43,17 @@ class Claimed:
     first_attempt_at: datetime | None = None
 
 
-def _claimed(event: OutboxEvent, in_doubt: bool) -> Claimed:
-    assert event.id is not None
+def _claimed(row: queue.ClaimedRow) -> Claimed:
     return Claimed(
-        id=event.id,
-        key=event.key,
-        kind=event.kind,
-        team_id=event.team_id,
-        target=event.target,
-        payload=event.payload,
-        attempts=event.attempts,
-        in_doubt=in_doubt,
-        first_attempt_at=event.first_attempt_at,
+        id=row.id,
+        key=row.key,
+        kind=row.kind,
+        team_id=row.team_id,
+        target=row.target,
+        payload=row.payload,
+        attempts=row.attempts,
+        in_doubt=row.in_doubt,
+        first_attempt_at=row.first_attempt_at,
     )
 
 
@@ -79,7 +77,7 @@ def claim(
             per_team=per_team,
             skip_teams=skip_teams,
         )
-        return [_claimed(event, in_doubt) for event, in_doubt in claimed]
+        return [_claimed(row) for row in claimed]
 
 
 class SentRecord(Protocol):
