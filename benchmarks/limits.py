@@ -3,7 +3,7 @@
 20 workspaces of 15 projects with 2 owners each, set up with the fake Slack answering at once;
 then the fake is made as hard as Slack (`benchmarks.rig`), and `påminn` is given in all 300
 projects at once from 8 threads, as the bot's 8 request threads would, each notifying the
-sender as a listener does. Measured from the first `påminn` until the fake Slack answered the
+sender as a listener does. The bot runs in a process of its own, apart from the fake Slack. Measured from the first `påminn` until the fake Slack answered the
 last owner's reminder; three rounds in one rig (each a later `påminn` minute), side by side
 with the floor Slack's limits set for the same calls.
 """
@@ -18,17 +18,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
+from benchmarks.botside import Bot
 from benchmarks.figure import Budget, Figure, Options, Result, Table
 from benchmarks.harness import DatabaseUnavailable
 from benchmarks.rig import (
     LATENCY,
     LEAD,
     POSTS_PER_SECOND,
-    Rig,
+    BotRig,
+    bot_rig,
     key_of,
     load_average,
     refusals,
-    slack_rig,
 )
 from bot.outbox.sender import WORKERS
 from bot.services import activities, projects, reminders
@@ -51,7 +52,7 @@ class Round:
     refused: int
     inside: int
     load: str
-    cpu: float  # CPU seconds of this process (the bot's sender and the fake Slack) in the round
+    cpu: float  # CPU seconds of the bot's process (its sender and request threads) in the round
 
     def row(self, kind: str, n: int, owners: int) -> list[str]:
         return [
@@ -70,36 +71,43 @@ class Round:
         ]
 
 
-def _set_up(rig: Rig, options: Options) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
-    """Every workspace's projects and owners, a workspace per thread; the owners are told of
-    their activities (and their languages learnt) before anything is measured."""
+Plan = list[tuple[str, str, list[tuple[str, str]]]]  # (team, channel, [(ref, owner)]) per project
+
+
+def _set_up(rig: BotRig, options: Options) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """Every workspace's projects and owners; the owners are told of their activities (and
+    their languages learnt) before anything is measured."""
     projects_each = 2 if options.quick else PROJECTS
-
-    def one_workspace(team: str) -> tuple[list[str], list[tuple[str, str]]]:
-        lead = Actor(team, LEAD)
-        owners, channels = [], []
-        for p in range(projects_each):
-            channel = f"C{team[-4:]}{p:03d}"
-            projects.create_project(rig.services, lead, channel, f"Projekt {p}")
-            for ref in ("1.1", "2")[:OWNERS_PER_PROJECT]:
-                owner = rig.fake.state.add_user(f"agare-{team}-{p}-{ref}")
-                activities.set_owner(rig.services, lead, channel, ref, owner)
-                owners.append(owner)
-            channels.append((team, channel))
-        rig.sender.notify()
-        return owners, channels
-
-    with ThreadPoolExecutor(max_workers=REQUEST_THREADS) as pool:
-        made = list(pool.map(one_workspace, rig.teams))
-    rig.settle()
-    owners = {team: o for team, (o, _) in zip(rig.teams, made, strict=True)}
+    plan: Plan = []
+    owners: dict[str, list[str]] = {team: [] for team in rig.teams}
     # The leads of 20 workspaces do not take turns: the commands arrive interleaved, each
     # workspace's first project, then each one's second, and so on (in workspace order, the
     # last workspace's reminders could only start once every other workspace had queued its).
-    interleaved = [
-        c for turn in zip(*(channels for _, channels in made), strict=True) for c in turn
-    ]
-    return owners, interleaved
+    for p in range(projects_each):
+        for team in rig.teams:
+            made = []
+            for ref in ("1.1", "2")[:OWNERS_PER_PROJECT]:
+                made.append((ref, rig.fake.state.add_user(f"agare-{team}-{p}-{ref}")))
+                owners[team].append(made[-1][1])
+            plan.append((team, f"C{team[-4:]}{p:03d}", made))
+    rig.bot.call(_create, plan)
+    return owners, [(team, channel) for team, channel, _ in plan]
+
+
+def _create(bot: Bot, plan: Plan) -> None:
+    """In the bot's process: the projects and their owners, from 8 request threads."""
+
+    def one_project(project: tuple[str, str, list[tuple[str, str]]]) -> None:
+        team, channel, owners = project
+        lead = Actor(team, LEAD)
+        projects.create_project(bot.services, lead, channel, f"Projekt {channel}")
+        for ref, owner in owners:
+            activities.set_owner(bot.services, lead, channel, ref, owner)
+        bot.sender.notify()
+
+    with ThreadPoolExecutor(max_workers=REQUEST_THREADS) as pool:
+        list(pool.map(one_project, plan))
+    bot.settle()
 
 
 def floor_of(per_workspace: int, total: int) -> float:
@@ -112,23 +120,36 @@ def floor_of(per_workspace: int, total: int) -> float:
     return max(windows, in_flight)
 
 
-def _one_round(rig: Rig, owners: dict[str, list[str]], channels: list[tuple[str, str]]) -> Round:
-    load = load_average()
-    before = len(rig.fake.state.calls())
-    everyone = {o for team in owners.values() for o in team}
+def _remind_everywhere(
+    bot: Bot, channels: list[tuple[str, str]], ahead: timedelta
+) -> tuple[float, float, float]:
+    """In the bot's process: `påminn` in every project at once from 8 request threads, each
+    notifying the sender as a listener does, until nothing is pending. Returns when it began,
+    when the last `påminn` had queued its reminders, and the process's CPU seconds meanwhile."""
+    bot.ahead[0] = ahead
     queued_at: list[float] = []
     cpu = time.process_time()
     started = time.monotonic()
 
     def remind(project: tuple[str, str]) -> None:
-        reminders.remind_now(rig.services, Actor(project[0], LEAD), project[1])
-        rig.sender.notify()  # as the listener does once its command is done
+        reminders.remind_now(bot.services, Actor(project[0], LEAD), project[1])
+        bot.sender.notify()  # as the listener does once its command is done
         queued_at.append(time.monotonic())
 
     with ThreadPoolExecutor(max_workers=REQUEST_THREADS) as pool:
         list(pool.map(remind, channels))
-    rig.settle()
-    cpu = time.process_time() - cpu
+    bot.settle()
+    return started, max(queued_at), time.process_time() - cpu
+
+
+def _one_round(
+    rig: BotRig, owners: dict[str, list[str]], channels: list[tuple[str, str]], n: int
+) -> Round:
+    load = load_average()
+    before = len(rig.fake.state.calls())
+    everyone = {o for team in owners.values() for o in team}
+    # Each round a later `påminn` minute: another occasion, another reminder.
+    started, queued, cpu = rig.bot.call(_remind_everywhere, channels, timedelta(minutes=2 * n))
     calls = rig.fake.state.calls()[before:]
     answered = [c for c in calls if c.method == "chat.postMessage" and c.ok and key_of(c) != ""]
     last: defaultdict[str, float] = defaultdict(float)
@@ -140,7 +161,7 @@ def _one_round(rig: Rig, owners: dict[str, list[str]], channels: list[tuple[str,
     return Round(
         seconds=max(last.values()),
         floor=floor_of(per_ws, len(everyone)),
-        queued=max(queued_at) - started,
+        queued=queued - started,
         first=min(c.answered for c in answered) - started,
         workspace_last=sorted(last.values()),
         exactly_one=sum(1 for o in everyone if dms[o] == 1),
@@ -153,13 +174,10 @@ def _one_round(rig: Rig, owners: dict[str, list[str]], channels: list[tuple[str,
 
 
 def _rounds(kind: str, options: Options) -> tuple[int, list[Round]]:
-    with slack_rig(kind, options, 2 if options.quick else WORKSPACES) as rig:
+    with bot_rig(kind, options, 2 if options.quick else WORKSPACES) as rig:
         owners, channels = _set_up(rig, options)
         rig.at_limits()
-        done = []
-        for n in range(1 if options.quick else ROUNDS):
-            rig.ahead[0] = timedelta(minutes=2 * n)  # another `påminn` minute, another reminder
-            done.append(_one_round(rig, owners, channels))
+        done = [_one_round(rig, owners, channels, n) for n in range(1 if options.quick else ROUNDS)]
         return sum(len(o) for o in owners.values()), done
 
 

@@ -1,6 +1,8 @@
 """The rig of figures 6 and 7: the sender and the Slack deliveries as `serve` runs them (the
 worker pool, the budgets), over a fresh database, against several fake workspaces with their
-own tokens, and the fake Slack made as hard as Slack once the setup is done.
+own tokens, and the fake Slack made as hard as Slack once the setup is done. Figure 6 runs the
+bot in a process of its own (`BotRig`, `benchmarks.botside`); figure 7, whose time is Slack's
+history budget rather than CPU, in this one (`Rig`).
 
 At Slack's limits every Web API call takes 100 ms; each workspace takes 8 posts a second and
 answers 429 with a Retry-After beyond that (and to every post inside that window); one message
@@ -17,6 +19,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
+from benchmarks.botside import BotProcess, bot_process, drain, pending
 from benchmarks.figure import Options
 from benchmarks.harness import database
 from bot.emulator import FakeSlack
@@ -27,7 +30,6 @@ from bot.phases import load_phase
 from bot.services.context import Services, utc_now
 from bot.slack.deliveries import slack_deliveries
 from bot.slack.locale import Locales
-from storage import outbox as queue
 from storage.db import Database, upgrade
 
 LATENCY = 0.1
@@ -46,26 +48,57 @@ class Rig:
     ahead: list[timedelta] = field(default_factory=lambda: [timedelta(0)])
 
     def pending(self) -> int:
-        with self.services.db.reading() as session:
-            return queue.depth(session=session)
+        return pending(self.services)
 
     def at_limits(self) -> None:
-        """From here on the fake Slack is as hard as Slack (a setup before it is not what is
-        measured, and at 100 ms a call it would take most of a figure's budget)."""
-        self.fake.faults.limits.set_latency(LATENCY)
-        self.fake.faults.limits.limit_posts_per_workspace(POSTS_PER_SECOND)
-        self.fake.rate_limit_per_channel(1.0)
+        at_limits(self.fake)
 
     def settle(self, seconds: float = 120) -> None:
-        """Until nothing is pending (a cheap count, so the wait takes little from the sender;
-        what is measured is the fake Slack's clock, so how often it looks changes nothing)."""
-        deadline = time.monotonic() + seconds
-        while self.pending() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        drain(self.services, seconds)
+
+
+@dataclass
+class BotRig:
+    """Figure 6's: the bot in a process of its own (`benchmarks.botside`), the fake here."""
+
+    fake: FakeSlack
+    teams: list[str]
+    bot: BotProcess
+
+    def at_limits(self) -> None:
+        at_limits(self.fake)
+
+
+def at_limits(fake: FakeSlack) -> None:
+    """From here on the fake Slack is as hard as Slack (a setup before it is not what is
+    measured, and at 100 ms a call it would take most of a figure's budget)."""
+    fake.faults.limits.set_latency(LATENCY)
+    fake.faults.limits.limit_posts_per_workspace(POSTS_PER_SECOND)
+    fake.rate_limit_per_channel(1.0)
+
+
+def workspaces(fake: FakeSlack, n: int) -> dict[str, str]:
+    """`n` workspaces of the fake Slack (its own first), each with its bot token."""
+    tokens = {fake.state.team.id: fake.state.bot.token}
+    for k in range(1, n):
+        team = fake.state.add_team(f"Kommun {k}").id
+        tokens[team] = str(fake.state.issue_token(team)["access_token"])
+    return tokens
 
 
 @contextmanager
-def slack_rig(kind: str, options: Options, workspaces: int) -> Iterator[Rig]:
+def bot_rig(kind: str, options: Options, n: int) -> Iterator[BotRig]:
+    with database(kind, options.workdir) as url, FakeSlack() as fake:
+        db = Database.from_url(url)
+        upgrade(db.engine)
+        db.dispose()
+        tokens = workspaces(fake, n)
+        with bot_process(url, fake.api_url, tokens) as bot:
+            yield BotRig(fake, list(tokens), bot)
+
+
+@contextmanager
+def slack_rig(kind: str, options: Options, n: int) -> Iterator[Rig]:
     with database(kind, options.workdir) as url, FakeSlack() as fake:
         db = Database.from_url(url)
         upgrade(db.engine)
@@ -76,12 +109,8 @@ def slack_rig(kind: str, options: Options, workspaces: int) -> Iterator[Rig]:
             return utc_now() + ahead[0]
 
         services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key, clock=clock)
-        teams = [fake.state.team.id]
-        tokens = {fake.state.team.id: fake.state.bot.token}
-        for n in range(1, workspaces):
-            team = fake.state.add_team(f"Kommun {n}").id
-            teams.append(team)
-            tokens[team] = str(fake.state.issue_token(team)["access_token"])
+        tokens = workspaces(fake, n)
+        teams = list(tokens)
         clients = {
             t: WebClient(token=k, base_url=fake.api_url, timeout=10) for t, k in tokens.items()
         }
