@@ -93,7 +93,13 @@ def _set_up(rig: Rig, options: Options) -> tuple[dict[str, list[str]], list[tupl
         made = list(pool.map(one_workspace, rig.teams))
     rig.settle()
     owners = {team: o for team, (o, _) in zip(rig.teams, made, strict=True)}
-    return owners, [c for _, channels in made for c in channels]
+    # The leads of 20 workspaces do not take turns: the commands arrive interleaved, each
+    # workspace's first project, then each one's second, and so on (in workspace order, the
+    # last workspace's reminders could only start once every other workspace had queued its).
+    interleaved = [
+        c for turn in zip(*(channels for _, channels in made), strict=True) for c in turn
+    ]
+    return owners, interleaved
 
 
 def floor_of(per_workspace: int, total: int) -> float:

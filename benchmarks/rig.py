@@ -46,7 +46,7 @@ class Rig:
     ahead: list[timedelta] = field(default_factory=lambda: [timedelta(0)])
 
     def pending(self) -> int:
-        with self.services.db.session() as session:
+        with self.services.db.reading() as session:
             return queue.depth(session=session)
 
     def at_limits(self) -> None:
@@ -57,10 +57,11 @@ class Rig:
         self.fake.rate_limit_per_channel(1.0)
 
     def settle(self, seconds: float = 120) -> None:
-        """Until nothing is pending (a cheap count, so the wait takes little from the sender)."""
+        """Until nothing is pending (a cheap count, so the wait takes little from the sender;
+        what is measured is the fake Slack's clock, so how often it looks changes nothing)."""
         deadline = time.monotonic() + seconds
         while self.pending() and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.1)
 
 
 @contextmanager

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import Insert, bindparam, delete, update
 from sqlalchemy import select as sa_select  # sqlmodel's select types at most four columns
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -143,14 +144,21 @@ class PostedReminder(NamedTuple):
 
 
 def record_messages(*, session: Session, posted: Sequence[PostedReminder], now: datetime) -> None:
-    """Reminder DMs as posted, in one INSERT on the table (the sender settles many at once,
-    and the ORM would cost each its own); one posted again (a retry) is recorded once."""
+    """Reminder DMs as posted, one statement for every row on the table (the sender settles
+    many at once, and the ORM would cost each its own); one posted again (a retry) is recorded
+    once. A statement of many VALUES would be compiled anew for each number of rows (the most
+    costly step of settling a batch), where this one is compiled once and sent as a batch."""
     if not posted:
         return
-    table = ReminderMessage.__table__  # type: ignore[attr-defined]
-    insert = pg_insert if _postgres(session) else sqlite_insert
     rows = [{**p._asdict(), "activities": list(p.activities), "posted_at": now} for p in posted]
-    session.connection().execute(insert(table).values(rows).on_conflict_do_nothing())
+    session.connection().execute(_insert_posted(_postgres(session)), rows)
+
+
+@cache
+def _insert_posted(postgres: bool) -> Insert:
+    table = ReminderMessage.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if postgres else sqlite_insert
+    return insert(table).on_conflict_do_nothing()
 
 
 def forget_messages_before(*, session: Session, before: datetime, limit: int) -> int:

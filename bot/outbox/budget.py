@@ -13,7 +13,8 @@ first 429, which only its own budget gives (growing back slowly after a quiet sp
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_right, insort
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -45,10 +46,18 @@ class Scope(StrEnum):
 class _Window:
     limit: int
     seconds: float
-    calls: list[float] = field(default_factory=list)  # sorted
-    in_flight: int = 0
+    calls: list[float] = field(default_factory=list)  # answered, by when: sorted
+    # Calls made and not yet answered, by when they were made. They count however long they
+    # take: a call slow to come back (a busy process) may reach Slack late, so it is never
+    # old enough to leave the window until its answer says when Slack had it at the latest.
+    out: Counter[float] = field(default_factory=Counter)
+    in_flight: int = 0  # events admitted to a worker, not yet making their call
     closed_until: float = 0.0
     last_refusal: float | None = None
+    # Whether a call was answered since the last 429 (or since we began): until then one
+    # call at a time. A 429 closes the window only once its answer is back, and every call
+    # already out then lands inside the window; a workspace that may be refusing is probed.
+    proven: bool = False
 
     def recent(self, now: float) -> list[float]:
         gone = bisect_right(self.calls, now - self.seconds)
@@ -56,23 +65,37 @@ class _Window:
             del self.calls[:gone]
         return self.calls
 
+    def made(self, now: float) -> None:
+        self.out[now] += 1
+
     def answered(self, made: float, now: float) -> None:
         """The call made at `made` was answered now: it counts from now on, not from then."""
-        at = bisect_left(self.calls, made)
-        if at < len(self.calls) and self.calls[at] == made:
-            del self.calls[at]
-            insort(self.calls, now)
+        if self.out[made] <= 0:
+            return
+        self.out[made] -= 1
+        if not self.out[made]:
+            del self.out[made]
+        insort(self.calls, now)
+        # A 429 is taken (`refused`) before its call counts as answered: it leaves the window
+        # closed and the workspace unproven.
+        if now >= self.closed_until:
+            self.proven = True
 
     def wait(self, now: float, *, counting_in_flight: bool) -> float:
         """Seconds until one more call fits (0: now)."""
         calls = self.recent(now)
-        used = len(calls) + (self.in_flight if counting_in_flight else 0)
+        out = self.out.total()
+        waiting = out + (self.in_flight if counting_in_flight else 0)
+        if not self.proven and waiting:
+            return max(0.05, self.closed_until - now)  # the probe's answer first
+        used = len(calls) + waiting
         full = 0.0
         if used >= self.limit:
-            # The call that must leave the window first; with calls in flight not yet counted,
-            # at least a short while.
-            oldest = calls[0] if calls else now
-            full = max(0.05, oldest + self.seconds - now)
+            # Room comes when enough answered calls have left the window: the one at `k` is
+            # the last of them. When the calls still out fill it alone, an answer must come
+            # first: at least a short while.
+            k = used - self.limit
+            full = max(0.05, calls[k] + self.seconds - now) if k < len(calls) else 0.05
         return max(0.0, self.closed_until - now, full)
 
 
@@ -143,7 +166,7 @@ class Budgets:
             closed = max(0.0, window.closed_until - now)
             full = window.wait(now, counting_in_flight=False)
             if closed == 0 and full == 0:
-                insort(window.calls, now)
+                window.made(now)
             return closed, full, now
 
     def answered(self, team_id: str, scope: Scope, made: float) -> None:
@@ -158,6 +181,7 @@ class Budgets:
             now = self._monotonic()
             window = self._of(team_id, scope, now)
             window.closed_until = max(window.closed_until, now + retry_after)
+            window.proven = False
             if scope is Scope.LOOKUP:
                 # History answers 429 for its budget alone: what got through is the budget.
                 window.limit = max(1, min(window.limit, len(window.recent(now)) - 1))

@@ -275,6 +275,12 @@ class OutboxSender:
         try:
             try:
                 attempt = self._attempt(event)
+            except Retry as retry:
+                # Closed at once, before the call counts as answered: another worker must not
+                # find the workspace's window open in between.
+                if retry.limited is not None and retry.after is not None:
+                    self._budgets.refused(event.team_id, retry.limited, retry.after)
+                raise
             finally:
                 self._answered(event)
         except Retry as retry:
@@ -345,8 +351,6 @@ class OutboxSender:
             self._budgets.answered(event.team_id, scope, at)
 
     def _retry(self, event: Claimed, retry: Retry, claimed_at: float) -> None:
-        if retry.limited is not None and retry.after is not None:
-            self._budgets.refused(event.team_id, retry.limited, retry.after)
         attempts = event.attempts + (1 if retry.tried else 0)
         if attempts >= MAX_ATTEMPTS:
             log.warning("outbox %s %s failed after %s attempts", event.kind, event.id, attempts)
