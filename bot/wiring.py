@@ -30,6 +30,7 @@ from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
 from bot.services import decisions
 from bot.services.context import Services
+from bot.services.workspace_orgs import WorkspaceOrgs
 from bot.slack.app import build_app
 from bot.slack.deliveries import slack_deliveries
 from bot.slack.lifecycle import Installations, SingleToken, StoredInstallations
@@ -62,7 +63,9 @@ class Bot:
         slack_on = settings.has_slack_credentials or not settings.has_matrix_credentials
         client, clients, oauth, authorize = _clients(settings, db, slack_on=slack_on)
         installations: Installations = (
-            clients if isinstance(clients, SingleToken) else StoredInstallations(clients.store)
+            clients
+            if isinstance(clients, SingleToken)
+            else StoredInstallations(clients.store, clients.orgs)
         )
         locales = Locales()
         metrics = Metrics()
@@ -218,6 +221,7 @@ def _clients(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
         engine=db.engine,
+        orgs=WorkspaceOrgs(db),
         api_url=settings.api_url,
         redirect_uri=settings.slack_redirect_uri,
     )

@@ -268,6 +268,17 @@ class ReminderMessage(SQLModel, table=True):
     posted_at: datetime = _utc()
 
 
+class SlackWorkspaceOrg(SQLModel, table=True):
+    """The Enterprise Grid org a Slack workspace was seen in, as Bolt resolved a request for it
+    (or an install named it): the outbox knows a workspace by its team id alone, and an
+    org-wide install is stored under its org, with no team."""
+
+    __tablename__ = "slack_workspace_org"
+
+    team_id: str = Field(primary_key=True, max_length=ID_MAX)
+    enterprise_id: str = Field(max_length=ID_MAX, index=True)
+
+
 class SlackRequest(SQLModel, table=True):
     """Signed commands, clicks and dialog submissions already handled, by what Slack makes
     unique per action (hashed), so the same request played again changes nothing."""

@@ -18,6 +18,8 @@ class ApiCall:
     faulted: bool = False
     # The workspace whose token made the call (None: no token, e.g. oauth.v2.access).
     team_id: str | None = None
+    # The token it was made with, as sent (None: none).
+    token: str | None = None
     # On the fake's monotonic clock: when the call reached the fake, and when it was answered.
     started: float = 0.0
     answered: float = 0.0

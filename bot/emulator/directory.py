@@ -17,6 +17,8 @@ class User:
     tz: str = "Europe/Stockholm"
     is_bot: bool = False
     bot_id: str | None = None
+    # The workspace the person is of; None: the fake's own people, whom every token may see.
+    team_id: str | None = None
 
 
 @dataclass
@@ -31,6 +33,9 @@ class Channel:
     require_membership: bool = True
     im_user: str | None = None
     created: int = 0
+    # The workspace the channel is in (a DM: its person's); None: the fake's own channels,
+    # which every token may see.
+    team_id: str | None = None
 
     def to_slack(self, bot_user_id: str) -> JsonDict:
         out: JsonDict = {
@@ -86,6 +91,7 @@ class Directory(Ledger):
         tz: str = "Europe/Stockholm",
         is_bot: bool = False,
         user_id: str | None = None,
+        team_id: str | None = None,
     ) -> str:
         with self.lock:
             uid = user_id or self.new_id("U")
@@ -96,6 +102,7 @@ class Directory(Ledger):
                 locale=locale,
                 tz=tz,
                 is_bot=is_bot,
+                team_id=team_id,
             )
             return uid
 
@@ -108,6 +115,7 @@ class Directory(Ledger):
         bot_member: bool = True,
         require_membership: bool = True,
         channel_id: str | None = None,
+        team_id: str | None = None,
     ) -> str:
         with self.lock:
             cid = channel_id or self.new_id("G" if is_private else "C")
@@ -121,6 +129,7 @@ class Directory(Ledger):
                 members=member_set,
                 require_membership=require_membership,
                 created=int(self._clock()),
+                team_id=team_id,
             )
             return cid
 
@@ -155,6 +164,7 @@ class Directory(Ledger):
                 members={user_id, self.bot.user_id},
                 im_user=user_id,
                 created=int(self._clock()),
+                team_id=self.users[user_id].team_id if user_id in self.users else None,
             )
             self.channels[cid] = channel
             self._ims[user_id] = cid

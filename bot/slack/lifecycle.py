@@ -7,9 +7,11 @@ TokenRevocationListeners remove it, and the workspace's pending deliveries fail 
 (in the listener) instead of being retried until the sender gives up.
 
 In OAuth mode the installation store is the truth: a new install saves a new one and delivery
-resumes. With one SLACK_BOT_TOKEN there is nothing to delete: the token is dead until an admin
-reinstalls and the bot restarts with the new one, so delivery to that team stops (clearly
-logged) and each later event fails at once.
+resumes. An org-wide install (Enterprise Grid) goes for every workspace of its org: their
+pending deliveries fail too, except those of a workspace with an install of its own. With one
+SLACK_BOT_TOKEN there is nothing to delete: the token is dead until an admin reinstalls and the
+bot restarts with the new one, so delivery to that team stops (clearly logged) and each later
+event fails at once.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from slack_sdk.oauth.installation_store import InstallationStore
+
+from bot.services.workspace_orgs import WorkspaceOrgs
 
 log = logging.getLogger(__name__)
 
@@ -70,32 +74,48 @@ class Revocation:
 
 
 class Installations(Protocol):
-    def revoke(self, context: BoltContext, revocation: Revocation) -> None:
-        """Forget what `revocation` names for the workspace (or org) Bolt resolved."""
+    def revoke(self, context: BoltContext, revocation: Revocation) -> Sequence[str]:
+        """Forget what `revocation` names for the workspace (or org) Bolt resolved; the other
+        workspaces the bot can no longer reach for it (an org-wide install's)."""
 
 
 class StoredInstallations:
     """OAuth mode: delete from slack-sdk's store exactly as Bolt's built-in listeners do."""
 
-    def __init__(self, store: InstallationStore) -> None:
+    def __init__(self, store: InstallationStore, orgs: WorkspaceOrgs) -> None:
         self._store = store
+        self._orgs = orgs
         self._bolt = TokenRevocationListeners(store)
 
-    def revoke(self, context: BoltContext, revocation: Revocation) -> None:
+    def revoke(self, context: BoltContext, revocation: Revocation) -> Sequence[str]:
         if revocation.reason == APP_UNINSTALLED:
             self._bolt.handle_app_uninstalled_events(context)
-            return
+            return self._reached_through_org(context)
         self._bolt.handle_tokens_revoked_events(
             {"tokens": {"oauth": list(revocation.user_ids), "bot": list(revocation.bot_ids)}},
             context,
         )
-        if revocation.bot:
-            # Bolt deletes the bot rows; our installation rows carry the same bot token (we
-            # ask no user scopes, so they hold nothing else), and find_installation would
-            # still hand it out. They go too.
-            self._store.delete_installation(
-                enterprise_id=context.enterprise_id, team_id=context.team_id
-            )
+        if not revocation.bot:
+            return ()
+        # Bolt deletes the bot rows; our installation rows carry the same bot token (we
+        # ask no user scopes, so they hold nothing else), and find_installation would
+        # still hand it out. They go too.
+        self._store.delete_installation(
+            enterprise_id=context.enterprise_id, team_id=context.team_id
+        )
+        return self._reached_through_org(context)
+
+    def _reached_through_org(self, context: BoltContext) -> list[str]:
+        """An org-wide install went (its events name the org and no team): the workspaces seen
+        in the org, except those with an install of their own, which still serves them."""
+        org = context.enterprise_id
+        if not org or context.team_id is not None or not context.is_enterprise_install:
+            return []
+        return [
+            team
+            for team in self._orgs.teams_of(org)
+            if self._store.find_bot(enterprise_id=org, team_id=team) is None
+        ]
 
 
 class SingleToken:
@@ -113,9 +133,9 @@ class SingleToken:
             raise NotInstalled(reason)
         return self._client
 
-    def revoke(self, context: BoltContext, revocation: Revocation) -> None:
+    def revoke(self, context: BoltContext, revocation: Revocation) -> Sequence[str]:
         if not revocation.bot:
-            return  # user tokens only: the bot token still works
+            return ()  # user tokens only: the bot token still works
         team_id = context.team_id or ""
         with self._lock:
             self._stopped[team_id] = revocation.reason
@@ -125,3 +145,4 @@ class SingleToken:
             revocation.reason,
             team_id,
         )
+        return ()

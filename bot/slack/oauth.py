@@ -1,5 +1,10 @@
 """Several workspaces: OAuth v2 installs, per-workspace tokens, and token rotation under a lock.
 
+On Enterprise Grid an org-wide install is stored under its org with no team, and the outbox
+knows a workspace by its team id alone. So the org each workspace is seen in (as Bolt authorizes
+a request for it, or as an install names it) is remembered (bot.services.workspace_orgs), and a
+workspace's token is its own install's, else the org-wide install's of its own org.
+
 Token rotation with refresh tokens is racy: two requests (or two replicas, or a request and the
 outbox) that see the same expiring token each call oauth.v2.access, and all but the last saved
 result are lost. So rotation runs under a per-installation lock and re-reads the installation
@@ -13,17 +18,22 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.context.context import BoltContext
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, desc, select, text
+from sqlalchemy.engine import Connection
 
+from bot.services.workspace_orgs import WorkspaceOrgs
 from bot.slack.lifecycle import NOT_INSTALLED, NotInstalled
 from bot.slack.manifest import bot_scopes
 
@@ -53,13 +63,33 @@ def _lock_key(enterprise_id: str | None, team_id: str | None) -> int:
 
 
 class GuardedAuthorize(InstallationStoreAuthorize):
-    """Bolt's authorize, with rotation serialised per installation (see the module doc)."""
+    """Bolt's authorize, with rotation serialised per installation, remembering the Grid org
+    of each workspace it authorizes a request for (see the module doc)."""
 
-    def __init__(self, *, engine: Engine, **kwargs: Any) -> None:
+    def __init__(self, *, engine: Engine, orgs: WorkspaceOrgs, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._engine = engine
+        self.orgs = orgs
         self._locks: dict[tuple[str | None, str | None], threading.Lock] = {}
         self._locks_lock = threading.Lock()
+
+    def __call__(
+        self,
+        *,
+        context: BoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        **actor: str | None,
+    ) -> AuthorizeResult | None:
+        found: AuthorizeResult | None = super().__call__(
+            context=context, enterprise_id=enterprise_id, team_id=team_id, user_id=user_id, **actor
+        )
+        # The workspace as Bolt resolved it: the command's team_id, or on a click of an
+        # org-wide install (whose `team` is null) the user's own; an event of one names no team.
+        if found is not None and enterprise_id and team_id:
+            self.orgs.saw(team_id, enterprise_id)
+        return found
 
     def _rotate_and_save_tokens_if_necessary(
         self, installation: Installation | None
@@ -108,12 +138,41 @@ class GuardedAuthorize(InstallationStoreAuthorize):
             yield
 
 
+class RecordingInstallationStore(SQLAlchemyInstallationStore):
+    """slack-sdk's store, which also remembers the org a Grid workspace install names (an
+    org-wide install names none: its workspaces are learnt as requests come from them)."""
+
+    def __init__(self, *, orgs: WorkspaceOrgs, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.orgs = orgs
+
+    def save(self, installation: Installation) -> None:
+        super().save(installation)
+        if installation.enterprise_id and installation.team_id:
+            self.orgs.saw(installation.team_id, installation.enterprise_id)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """Where a workspace's token is stored: its own install (under its org on Grid), or an
+    org-wide install (under the org, with no team)."""
+
+    enterprise_id: str | None
+    team_id: str | None
+
+    @property
+    def org_wide(self) -> bool:
+        return self.team_id is None
+
+
 class InstallationClients:
     """`clients(team_id)` for the outbox: a client with that workspace's current bot token.
 
-    The outbox knows a workspace by its team id alone, so the install is looked up by it: a
-    workspace install on Enterprise Grid is stored under its enterprise id too, and an org-wide
-    install (`is_enterprise_install`) under the enterprise alone, with no team.
+    The outbox knows a workspace by its team id alone. Its token is its own install's if it has
+    one (on Grid stored under its org too), else the org-wide install's (`is_enterprise_install`,
+    stored under the org with no team) of the org the workspace was seen in. A workspace never
+    seen is served by an org-wide install only if there is exactly one, which cannot be the
+    wrong org; with several, delivery there fails with `not installed`.
     """
 
     def __init__(self, authorize: GuardedAuthorize, api_url: str) -> None:
@@ -124,76 +183,84 @@ class InstallationClients:
     def store(self) -> InstallationStore:
         return self._authorize.installation_store
 
+    @property
+    def orgs(self) -> WorkspaceOrgs:
+        return self._authorize.orgs
+
     def __call__(self, team_id: str) -> WebClient:
-        installation = self._find(team_id)
+        where = self._where(team_id)
+        if where is None:
+            raise NotInstalled(NOT_INSTALLED)
+        installation = self.store.find_installation(
+            enterprise_id=where.enterprise_id,
+            team_id=where.team_id,
+            is_enterprise_install=where.org_wide,
+        )
         if installation is None or installation.bot_token is None:
-            return self._bot_only(team_id, installation)
+            return self._bot_only(where)
         if installation.bot_refresh_token is not None:
             installation = self._authorize.rotate(installation) or installation
         return WebClient(token=installation.bot_token, base_url=self._api_url)
 
-    def _bot_only(self, team_id: str, installation: Installation | None) -> WebClient:
+    def _bot_only(self, where: _Stored) -> WebClient:
         """No installation row with a bot token (the installer's user token was revoked, say):
         the bot's own row, as Bolt's authorize falls back to it; none means not installed,
         or uninstalled, and a delivery there fails at once until a new install."""
-        bot = None
-        if installation is not None:
-            bot = self.store.find_bot(
-                enterprise_id=installation.enterprise_id,
-                team_id=installation.team_id,
-                is_enterprise_install=installation.is_enterprise_install,
-            )
-        if bot is None:
-            bot = self.store.find_bot(enterprise_id=self._bot_enterprise(team_id), team_id=team_id)
+        bot = self.store.find_bot(
+            enterprise_id=where.enterprise_id,
+            team_id=where.team_id,
+            is_enterprise_install=where.org_wide,
+        )
         if bot is None or not bot.bot_token:
             raise NotInstalled(NOT_INSTALLED)
         return WebClient(token=bot.bot_token, base_url=self._api_url)
 
-    def _bot_enterprise(self, team_id: str) -> str | None:
-        """The Grid org of the team's latest bot row (None off Grid, or with no row)."""
+    def _where(self, team_id: str) -> _Stored | None:
         store = self.store
         if not isinstance(store, SQLAlchemyInstallationStore):
-            return None
-        c = store.bots.c
-        latest = (
-            select(c.enterprise_id)
-            .where(c.client_id == store.client_id, c.team_id == team_id)
-            .order_by(desc(c.installed_at))
-            .limit(1)
-        )
+            return _Stored(None, team_id)
         with store.engine.connect() as connection:
-            found: str | None = connection.execute(latest).scalar()
-        return found
+            own = _own_install(connection, store, team_id)
+        if own is not None:
+            return own
+        org = self.orgs.org_of(team_id)
+        if org is not None:
+            return _Stored(org, None)
+        with store.engine.connect() as connection:
+            orgs = _org_wide_installs(connection, store)
+        # Never seen: only one org-wide install can be sure to be the workspace's org's.
+        return _Stored(orgs[0], None) if len(orgs) == 1 else None
 
-    def _find(self, team_id: str) -> Installation | None:
-        store = self._authorize.installation_store
-        if not isinstance(store, SQLAlchemyInstallationStore):
-            return store.find_installation(enterprise_id=None, team_id=team_id)
-        table = store.installations
+
+def _own_install(
+    connection: Connection, store: SQLAlchemyInstallationStore, team_id: str
+) -> _Stored | None:
+    """The workspace's own install, by its latest installation row, else its latest bot row
+    (the installation rows go with a revoked user token, the bot's stays)."""
+    for table in (store.installations, store.bots):
         c = table.c
         latest = (
-            select(c.enterprise_id, c.team_id)
+            select(c.enterprise_id)
             .where(c.client_id == store.client_id, c.team_id == team_id)
             .order_by(desc(c.installed_at))
             .limit(1)
         )
-        org_wide = (
-            select(c.enterprise_id)
-            .where(c.client_id == store.client_id, c.is_enterprise_install.is_(True))
-            .distinct()
-        )
-        with store.engine.connect() as connection:
-            found = connection.execute(latest).first()
-            orgs = [] if found is not None else list(connection.execute(org_wide).scalars())
+        found = connection.execute(latest).first()
         if found is not None:
-            return store.find_installation(enterprise_id=found.enterprise_id, team_id=team_id)
-        if len(orgs) == 1:
-            # One org-wide install covers every workspace of its org. With several orgs the
-            # outbox cannot tell which one a team belongs to (see the README).
-            return store.find_installation(
-                enterprise_id=orgs[0], team_id=None, is_enterprise_install=True
-            )
-        return None
+            return _Stored(found.enterprise_id, team_id)
+    return None
+
+
+def _org_wide_installs(connection: Connection, store: SQLAlchemyInstallationStore) -> list[str]:
+    """The orgs with an org-wide install (an installation or a bot row)."""
+    orgs: set[str] = set()
+    for table in (store.installations, store.bots):
+        c = table.c
+        org_wide = select(c.enterprise_id).where(
+            c.client_id == store.client_id, c.is_enterprise_install.is_(True)
+        )
+        orgs.update(connection.execute(org_wide.distinct()).scalars())
+    return sorted(orgs)
 
 
 def oauth_settings(
@@ -201,12 +268,13 @@ def oauth_settings(
     client_id: str,
     client_secret: str,
     engine: Engine,
+    orgs: WorkspaceOrgs,
     api_url: str,
     redirect_uri: str | None,
 ) -> tuple[OAuthSettings, GuardedAuthorize]:
     """Bolt's OAuth settings on our database, and the guarded authorize to pass as `authorize=`."""
-    installations = SQLAlchemyInstallationStore(
-        client_id=client_id, engine=engine, logger=logging.getLogger("slack_sdk.oauth")
+    installations = RecordingInstallationStore(
+        orgs=orgs, client_id=client_id, engine=engine, logger=logging.getLogger("slack_sdk.oauth")
     )
     states = SQLAlchemyOAuthStateStore(
         expiration_seconds=600, engine=engine, logger=logging.getLogger("slack_sdk.oauth")
@@ -225,6 +293,7 @@ def oauth_settings(
     )
     authorize = GuardedAuthorize(
         engine=engine,
+        orgs=orgs,
         logger=logging.getLogger("slack_bolt"),
         installation_store=installations,
         client_id=client_id,

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
 
 from bot.emulator import FakeSlack, SlackRequester
+from bot.services.workspace_orgs import WorkspaceOrgs
 from bot.slack.oauth import InstallationClients, authorization_url, oauth_settings
 from bot.wiring import Bot
 from storage.db import Database, upgrade
@@ -90,6 +91,7 @@ def test_concurrent_rotation_of_one_expiring_installation_refreshes_once(
             client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET,
             engine=db.engine,
+            orgs=WorkspaceOrgs(db),
             api_url=fake.api_url,
             redirect_uri=None,
         )

@@ -78,3 +78,40 @@ def test_authorize_page_redirects_with_a_code_for_the_named_team(fake: FakeSlack
     query = parse_qs(location.query)
     assert query["state"] == ["s1"]
     assert exchange(fake, code=query["code"][0])["team"] == {"id": team.id, "name": "Kommunen C"}
+
+
+def test_org_wide_installs_of_two_orgs_reach_their_own_org_and_no_other(fake: FakeSlack) -> None:
+    """As Slack: an org-wide token acts in every workspace of its org, and in another org's it
+    finds neither the channel nor the person (channel_not_found, user_not_found)."""
+    state = fake.state
+    state.org_wide.update({"E0NORR", "E0SODR"})
+    north = [state.add_team(n, enterprise_id="E0NORR").id for n in ("Norr 1", "Norr 2")]
+    south = state.add_team("Söder", enterprise_id="E0SODR").id
+    granted = {
+        org: exchange(fake, code=fake.issue_code(team))
+        for org, team in (("E0NORR", north[0]), ("E0SODR", south))
+    }
+    assert all(g["team"] is None and g["is_enterprise_install"] for g in granted.values())
+    tokens = {org: str(g["access_token"]) for org, g in granted.items()}
+    assert tokens["E0NORR"] != tokens["E0SODR"]
+    north_channel = state.add_channel("projekt", team_id=north[1])
+    south_channel = state.add_channel("projekt", team_id=south)
+    south_person = state.add_user("sune", user_id="W0SUNE", team_id=south)
+    norr = WebClient(token=tokens["E0NORR"], base_url=fake.api_url, timeout=5)
+
+    # In a workspace of its org that nobody installed to: the org-wide token works.
+    assert norr.chat_postMessage(channel=north_channel, text="hej")["ok"]
+    assert state.calls("chat.postMessage")[-1].token == tokens["E0NORR"]
+    for channel in (south_channel, south_person):
+        with pytest.raises(SlackApiError, match="channel_not_found"):
+            norr.chat_postMessage(channel=channel, text="hej")
+    with pytest.raises(SlackApiError, match="user_not_found"):
+        norr.users_info(user=south_person)
+    south_client = WebClient(token=tokens["E0SODR"], base_url=fake.api_url, timeout=5)
+    assert south_client.chat_postMessage(channel=south_person, text="hej")["ok"]
+
+    # The org's admin removes the org-wide install: its token opens no door anywhere.
+    state.uninstall_org("E0NORR")
+    with pytest.raises(SlackApiError, match="invalid_auth"):
+        norr.chat_postMessage(channel=north_channel, text="hej")
+    assert south_client.chat_postMessage(channel=south_channel, text="hej")["ok"]

@@ -75,6 +75,18 @@ class WebApi:
         params.pop("token", None)
         handler = self.handlers.get(method)
         team_id: str | None = None
+
+        def finish(outcome: JsonDict | SlackError, *, faulted: bool = False) -> ApiResult:
+            return self._finish(
+                method,
+                params,
+                outcome,
+                faulted=faulted,
+                team_id=team_id,
+                token=token,
+                started=started,
+            )
+
         try:
             if handler is None:
                 raise SlackError("unknown_method")
@@ -97,21 +109,17 @@ class WebApi:
                     self._sleep(fault.delay)
                 if fault.fails:
                     failed = SlackError.from_fault(fault)
-                    return self._finish(
-                        method, params, failed, faulted=True, team_id=team_id, started=started
-                    )
+                    return finish(failed, faulted=True)
             with self.state.lock:
-                ctx = Context(self.state, self.faults, params, team_id, self.base_url)
+                ctx = Context(self.state, self.faults, params, team_id, self.base_url, token)
                 answer = handler(ctx)
             status = limits.fails_after_posting(method, params)
             if status is not None:  # posted, and answered as if it were not
                 failed = SlackError("internal_error", status=status)
-                return self._finish(
-                    method, params, failed, faulted=True, team_id=team_id, started=started
-                )
-            return self._finish(method, params, answer, team_id=team_id, started=started)
+                return finish(failed, faulted=True)
+            return finish(answer)
         except SlackError as err:
-            return self._finish(method, params, err, team_id=team_id, started=started)
+            return finish(err)
 
     def _finish(
         self,
@@ -121,6 +129,7 @@ class WebApi:
         *,
         faulted: bool = False,
         team_id: str | None = None,
+        token: str | None = None,
         started: float = 0.0,
     ) -> ApiResult:
         if isinstance(outcome, SlackError):
@@ -143,6 +152,7 @@ class WebApi:
                 error=result.body.get("error"),
                 faulted=faulted,
                 team_id=team_id,
+                token=token,
                 started=started,
                 answered=self.faults.now(),
                 retry_after=int(result.headers["Retry-After"])

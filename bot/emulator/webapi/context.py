@@ -53,6 +53,8 @@ class Context:
     team_id: str | None
     # Where permalinks point: back at the emulator.
     base_url: str
+    # The token the call was made with: what it may see (Installs.reaches).
+    token: str | None = None
 
     def text(self, key: str) -> str:
         value = self.params.get(key)
@@ -63,21 +65,31 @@ class Context:
 
     def user(self, user_id: str) -> User:
         user = self.state.users.get(user_id)
-        if user is None:
+        # Someone of a workspace the token cannot reach (another Grid org's) is nobody to it.
+        if user is None or not self.state.reaches(self.token, user.team_id):
             raise SlackError("user_not_found")
         return user
 
     def channel(self, ref: str) -> Channel:
         channel = self.state.find_channel(ref) if ref else None
         bot = self.state.bot.user_id
-        # A private channel the bot is not in is invisible to it, as in real Slack.
-        if channel is None or (channel.is_private and bot not in channel.members):
+        # A private channel the bot is not in is invisible to it, as in real Slack; so is a
+        # channel of a workspace the token cannot reach.
+        if (
+            channel is None
+            or (channel.is_private and bot not in channel.members)
+            or not self.state.reaches(self.token, channel.team_id)
+        ):
             raise SlackError("channel_not_found")
         return channel
 
     def target(self, ref: str) -> Channel:
-        """A channel to post in; a user id means that user's IM with the bot, as in Slack."""
-        if ref in self.state.users and ref != self.state.bot.user_id:
+        """A channel to post in; a user id means that user's IM with the bot, as in Slack
+        (`channel_not_found` for someone the token cannot reach)."""
+        user = self.state.users.get(ref)
+        if user is not None and ref != self.state.bot.user_id:
+            if not self.state.reaches(self.token, user.team_id):
+                raise SlackError("channel_not_found")
             channel, _ = self.state.open_im(ref)
             return channel
         return self.channel(ref)

@@ -27,13 +27,13 @@ def users_info(ctx: Context) -> JsonDict:
         "real_name_normalized": user.real_name,
         "display_name": user.name,
         "display_name_normalized": user.name,
-        "team": state.team.id,
+        "team": user.team_id or state.team.id,
     }
     if user.bot_id:
         profile["bot_id"] = user.bot_id
     out: JsonDict = {
         "id": user.id,
-        "team_id": state.team.id,
+        "team_id": user.team_id or state.team.id,
         "name": user.name,
         "deleted": False,
         "real_name": user.real_name,
@@ -139,8 +139,10 @@ def users_conversations(ctx: Context) -> JsonDict:
         if not channel.is_im
         and user in channel.members
         and ("private_channel" if channel.is_private else "public_channel") in types
-        # A private channel the bot is not in is invisible to it, as in real Slack.
+        # A private channel the bot is not in is invisible to it, as in real Slack, and so
+        # is another org's channel.
         and (not channel.is_private or bot in channel.members)
+        and ctx.state.reaches(ctx.token, channel.team_id)
     ]
     shown, cursor = page(ctx, found)
     return {

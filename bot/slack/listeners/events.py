@@ -85,9 +85,12 @@ def tokens_revoked(deps: Deps, happened: Happened) -> None:
 
 
 def _let_go(deps: Deps, happened: Happened, revocation: Revocation) -> None:
-    deps.installations.revoke(happened.context, revocation)
-    if revocation.bot and happened.team_id:
-        delivery.fail_pending_of_team(deps.services, happened.team_id, revocation.reason)
+    others = deps.installations.revoke(happened.context, revocation)
+    if not revocation.bot:
+        return
+    for team_id in dict.fromkeys([happened.team_id, *others]):
+        if team_id:
+            delivery.fail_pending_of_team(deps.services, team_id, revocation.reason)
 
 
 EVENTS: dict[str, Callable[[Deps, Happened], None]] = {
