@@ -3,9 +3,10 @@
 20 workspaces of 15 projects with 2 owners each, set up with the fake Slack answering at once;
 then the fake is made as hard as Slack (`benchmarks.rig`), and `påminn` is given in all 300
 projects at once from 8 threads, as the bot's 8 request threads would, each notifying the
-sender as a listener does. The bot runs in a process of its own, apart from the fake Slack. Measured from the first `påminn` until the fake Slack answered the
-last owner's reminder; three rounds in one rig (each a later `påminn` minute), side by side
-with the floor Slack's limits set for the same calls.
+sender as a listener does. The bot runs in a process of its own, apart from the fake Slack.
+Measured from the first `påminn` until the fake Slack answered the last owner's reminder;
+three rounds in one rig (each a later `påminn` minute), side by side with the floor Slack's
+limits set for the same calls.
 """
 
 from __future__ import annotations
