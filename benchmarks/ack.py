@@ -96,8 +96,8 @@ def measure(
     the budget is spent, so a slow machine reports fewer samples instead of overrunning."""
     load = Load()
     cells = []
-    # A quarter of the share is kept for what surrounds the cells: start, seeding, breakdown.
-    deadline = budget.elapsed + 0.75 * share * budget.left
+    # 30% of the share is kept for what surrounds the cells: start, seeding, breakdown.
+    deadline = budget.elapsed + 0.7 * share * budget.left
     steps = len(CONCURRENCY) * len(surfaces)
     step = 0
     for concurrency in CONCURRENCY:
