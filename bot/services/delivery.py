@@ -44,17 +44,7 @@ class Claimed:
 
 
 def _claimed(row: queue.ClaimedRow) -> Claimed:
-    return Claimed(
-        id=row.id,
-        key=row.key,
-        kind=row.kind,
-        team_id=row.team_id,
-        target=row.target,
-        payload=row.payload,
-        attempts=row.attempts,
-        in_doubt=row.in_doubt,
-        first_attempt_at=row.first_attempt_at,
-    )
+    return Claimed(**row._asdict())
 
 
 def claim(
