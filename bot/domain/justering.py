@@ -50,6 +50,11 @@ class Justering:
         have = {user for user, _ in self.done}
         return tuple(p for p in self.justerare if p not in have)
 
+    def waits_for(self, version: int, user_id: str) -> bool:
+        """Whether a request to justera `version` still stands for `user_id`: it is still the
+        current version (not corrected since) and they have not justerat it."""
+        return version == self.version and user_id in self.waiting
+
     @property
     def status(self) -> str:
         return "justerat" if self.justerat else "ojusterat"

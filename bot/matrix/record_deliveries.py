@@ -40,8 +40,7 @@ def justering_request(mx: MatrixOut, attempt: Attempt) -> None:
     person has justerat it since it was queued."""
     ref = attempt.payload(out.RecordRef)
     record = _record(mx, ref)
-    j = record.justering
-    if j is None or j.version != ref.version or attempt.target not in j.waiting:
+    if record.justering is None or not record.justering.waits_for(ref.version, attempt.target):
         return
     lang = mx.language(attempt.target)
     message = messages.justering_request(record, ref.vote, lang)

@@ -38,8 +38,7 @@ def justering_request(slack: SlackOut, attempt: Attempt) -> None:
     this person has justerat it since it was queued."""
     ref = attempt.payload(out.RecordRef)
     record = _record(slack, ref)
-    j = record.justering
-    if j is None or j.version != ref.version or attempt.target not in j.waiting:
+    if record.justering is None or not record.justering.waits_for(ref.version, attempt.target):
         return
     slack.post(attempt, messages.justering_request(record, ref.vote, slack.language(attempt)))
 
