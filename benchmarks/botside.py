@@ -98,8 +98,10 @@ def bot_process(url: str, api_url: str, tokens: dict[str, str]) -> Iterator[BotP
         handle.stop()
 
 
-def _serve(connection: Connection, url: str, api_url: str, tokens: dict[str, str]) -> None:
-    db = Database.from_url(url)
+@contextmanager
+def running_bot(db: Database, api_url: str, tokens: dict[str, str]) -> Iterator[Bot]:
+    """The services and the started sender on `db`, with each workspace's bot token, as
+    `serve` wires them; the database is disposed of when it ends."""
     phase = load_phase()
     ahead = [timedelta(0)]
 
@@ -110,14 +112,18 @@ def _serve(connection: Connection, url: str, api_url: str, tokens: dict[str, str
     clients = {t: WebClient(token=k, base_url=api_url, timeout=10) for t, k in tokens.items()}
     sender = OutboxSender(services, slack_deliveries(services, clients.__getitem__, Locales()))
     sender.start()
-    bot = Bot(services, sender, ahead)
     try:
+        yield Bot(services, sender, ahead)
+    finally:
+        sender.stop()
+        db.dispose()
+
+
+def _serve(connection: Connection, url: str, api_url: str, tokens: dict[str, str]) -> None:
+    with running_bot(Database.from_url(url), api_url, tokens) as bot:
         while (request := connection.recv()) is not None:
             function, args = request
             try:
                 connection.send((True, function(bot, *args)))
             except Exception:  # the parent raises it, with the child's traceback
                 connection.send((False, traceback.format_exc()))
-    finally:
-        sender.stop()
-        db.dispose()

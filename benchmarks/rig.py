@@ -14,22 +14,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 
-from slack_sdk import WebClient
-
-from benchmarks.botside import BotProcess, bot_process, drain, pending
+from benchmarks.botside import BotProcess, bot_process, drain, running_bot
 from benchmarks.figure import Options
 from benchmarks.harness import database
 from bot.emulator import FakeSlack
 from bot.emulator.calls import ApiCall
 from bot.emulator.limits import calls_inside_retry_after
 from bot.outbox import OutboxSender
-from bot.phases import load_phase
-from bot.services.context import Services, utc_now
-from bot.slack.deliveries import slack_deliveries
-from bot.slack.locale import Locales
+from bot.services.context import Services
 from storage.db import Database, upgrade
 
 LATENCY = 0.1
@@ -39,16 +33,13 @@ LEAD = "ULEAD"
 
 @dataclass
 class Rig:
+    """Figure 7's: the bot in this process, beside the fake Slack."""
+
     fake: FakeSlack
     services: Services
     sender: OutboxSender
     teams: list[str]
     chair: str = ""
-    # The services' clock runs this far ahead: a later round is a later `påminn` minute.
-    ahead: list[timedelta] = field(default_factory=lambda: [timedelta(0)])
-
-    def pending(self) -> int:
-        return pending(self.services)
 
     def at_limits(self) -> None:
         at_limits(self.fake)
@@ -102,25 +93,9 @@ def slack_rig(kind: str, options: Options, n: int) -> Iterator[Rig]:
     with database(kind, options.workdir) as url, FakeSlack() as fake:
         db = Database.from_url(url)
         upgrade(db.engine)
-        phase = load_phase()
-        ahead = [timedelta(0)]
-
-        def clock() -> datetime:
-            return utc_now() + ahead[0]
-
-        services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key, clock=clock)
         tokens = workspaces(fake, n)
-        teams = list(tokens)
-        clients = {
-            t: WebClient(token=k, base_url=fake.api_url, timeout=10) for t, k in tokens.items()
-        }
-        sender = OutboxSender(services, slack_deliveries(services, clients.__getitem__, Locales()))
-        sender.start()
-        try:
-            yield Rig(fake, services, sender, teams, ahead=ahead)
-        finally:
-            sender.stop()
-            db.dispose()
+        with running_bot(db, fake.api_url, tokens) as bot:
+            yield Rig(fake, bot.services, bot.sender, list(tokens))
 
 
 def wait(done: Callable[[], bool], seconds: float, every: float = 0.05) -> None:
