@@ -12,7 +12,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.domain.naming import normalize
+from storage.driver import Cursor, Sql, day, utc
 from storage.models import Activity, Document, Project, StakeholderChannel, SteeringMember
+from storage.votes import CLOSED
 
 
 def add_project(
@@ -97,6 +99,76 @@ def activity_rows(*, session: Session, project_id: int) -> list[ActivityRow]:
         .order_by(col(Activity.id))
     )
     return [ActivityRow(*row) for row in rows]
+
+
+class ProjectHead(NamedTuple):
+    """What a project's view shows of its own row."""
+
+    id: int
+    team_id: str
+    name: str
+    channel_id: str
+    lead_id: str
+    created_at: datetime
+    phase_key: str
+    chair_id: str | None
+    adjuster_id: str | None
+
+
+class ProjectRows(NamedTuple):
+    """A project's view as plain rows: its row, activities, documents and steering group."""
+
+    head: ProjectHead
+    activities: list[ActivityRow]
+    documents: dict[str, str]
+    members: list[str]
+
+
+# A status reads these on every request: on the driver (storage.driver), not through the ORM.
+_HEAD_IN_CHANNEL = Sql(
+    """SELECT id, team_id, name, channel_id, lead_id, created_at, phase_key, chair_id,
+    adjuster_id, (SELECT vote.id FROM vote WHERE vote.project_id = project.id
+    AND vote.status = %s ORDER BY vote.id DESC LIMIT 1)
+    FROM project WHERE team_id = %s AND channel_id = %s"""
+)
+_HEAD_BY_ID = Sql(
+    """SELECT id, team_id, name, channel_id, lead_id, created_at, phase_key, chair_id,
+    adjuster_id FROM project WHERE id = %s"""
+)
+_ACTIVITY_ROWS = Sql(
+    "SELECT key, status, owner_id, due, note FROM activity WHERE project_id = %s ORDER BY id"
+)
+_DOCUMENTS = Sql("SELECT key, url FROM document WHERE project_id = %s")
+_MEMBERS = Sql("SELECT user_id FROM steering_member WHERE project_id = %s ORDER BY position")
+
+
+def project_rows_in_channel(
+    *, cursor: Cursor, team_id: str, channel_id: str
+) -> tuple[ProjectRows, int | None] | None:
+    """The channel's project, and the id of its latest closed vote (None: none yet)."""
+    head = cursor.row(_HEAD_IN_CHANNEL, (CLOSED, team_id, channel_id))
+    return None if head is None else (_rows(cursor, head), head[-1])
+
+
+def project_rows(*, session: Session, project_id: int) -> ProjectRows:
+    cursor = Cursor.of(session)
+    head = cursor.row(_HEAD_BY_ID, (project_id,))
+    assert head is not None, f"project {project_id} is gone"
+    return _rows(cursor, head)
+
+
+def _rows(cursor: Cursor, head: tuple[Any, ...]) -> ProjectRows:
+    pid, team, name, channel, lead, created, phase, chair, adjuster = head[:9]
+    created_at = utc(created)
+    assert created_at is not None
+    found = ProjectHead(pid, team, name, channel, lead, created_at, phase, chair, adjuster)
+    activities = [
+        ActivityRow(key, status, owner, day(due), note)
+        for key, status, owner, due, note in cursor.rows(_ACTIVITY_ROWS, (found.id,))
+    ]
+    documents = {key: url for key, url in cursor.rows(_DOCUMENTS, (found.id,))}
+    members = [user for (user,) in cursor.rows(_MEMBERS, (found.id,))]
+    return ProjectRows(found, activities, documents, members)
 
 
 def activity(*, session: Session, project_id: int, key: str) -> Activity | None:
