@@ -26,54 +26,83 @@ Row = tuple[Any, ...]
 
 
 class Sql:
-    """One statement, in each driver's parameter style."""
+    """One statement, in each driver's parameter style (SQLite's text may differ besides)."""
 
     __slots__ = ("postgresql", "sqlite")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, sqlite: str | None = None) -> None:
         self.postgresql = " ".join(text.split())
         # No statement here holds a literal `%s` or `?`: parameters only.
-        self.sqlite = self.postgresql.replace("%s", "?")
+        self.sqlite = " ".join((sqlite or text).split()).replace("%s", "?")
 
 
 class Cursor:
     """A driver's cursor: on a session's connection (and so in its transaction), or on one of
     its own for reads alone (`storage.db.Database.driver_reading`)."""
 
-    __slots__ = ("_cursor", "_sqlite")
+    __slots__ = ("_cursor", "sqlite")
 
     def __init__(self, driver_connection: Any, *, sqlite: bool) -> None:
-        self._sqlite = sqlite
+        self.sqlite = sqlite
         self._cursor = driver_connection.cursor()
 
     @classmethod
     def of(cls, session: Session) -> Cursor:
-        connection = session.connection()
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        return cls(driver, sqlite=connection.dialect.name == "sqlite")
+        """The session's: what the ORM holds unwritten is flushed first, since the driver
+        neither sees it nor autoflushes. One cursor per session."""
+        session.flush()
+        found = session.info.get(_CURSOR)
+        if found is None:
+            connection = session.connection()
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            found = session.info[_CURSOR] = cls(driver, sqlite=connection.dialect.name == "sqlite")
+        assert isinstance(found, Cursor)
+        return found
 
     def rows(self, sql: Sql, params: Sequence[Any] = ()) -> list[Row]:
-        self._cursor.execute(sql.sqlite if self._sqlite else sql.postgresql, params)
+        self._cursor.execute(self._text(sql), self._bind(params))
         return list(self._cursor.fetchall())
 
     def row(self, sql: Sql, params: Sequence[Any] = ()) -> Row | None:
-        self._cursor.execute(sql.sqlite if self._sqlite else sql.postgresql, params)
-        found: Row | None = self._cursor.fetchone()
-        return found
+        # All rows, not one: SQLite keeps a statement open until it is read to its end, and
+        # an open one (an INSERT … RETURNING) would stop the COMMIT.
+        found = self.rows(sql, params)
+        return found[0] if found else None
 
     def run(self, sql: Sql, params: Sequence[Any] = ()) -> int:
         """A write; the rows it changed."""
-        self._cursor.execute(sql.sqlite if self._sqlite else sql.postgresql, params)
+        self._cursor.execute(self._text(sql), self._bind(params))
         count: int = self._cursor.rowcount
         return count
 
-    def stamp(self, value: datetime) -> Any:
-        """A UTC time as the column stores it (storage.types.UtcDateTime): naive on SQLite."""
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: pass an aware (UTC) datetime")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if self._sqlite else value
+    def run_many(self, sql: Sql, params: Sequence[Sequence[Any]]) -> None:
+        self._cursor.executemany(self._text(sql), [self._bind(p) for p in params])
+
+    def _text(self, sql: Sql) -> str:
+        return sql.sqlite if self.sqlite else sql.postgresql
+
+    def _bind(self, params: Sequence[Any]) -> Sequence[Any]:
+        """Times and days as the ORM's column types store them (storage.types.UtcDateTime;
+        SQLAlchemy's SQLite DATE and DATETIME text), so both write and compare alike."""
+        if not any(isinstance(p, date) for p in params):
+            return params
+        return [_stored(p, self.sqlite) if isinstance(p, date) else p for p in params]
+
+
+_CURSOR = "storage.driver.cursor"
+
+
+def _stored(value: date, sqlite: bool) -> Any:
+    if not isinstance(value, datetime):
+        return value.isoformat() if sqlite else value
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r}: pass an aware (UTC) datetime")
+    value = value.astimezone(UTC)
+    if not sqlite:
+        return value
+    # SQLAlchemy's SQLite DATETIME text, microseconds always: rows compare as text there.
+    return f"{value:%Y-%m-%d %H:%M:%S}.{value.microsecond:06d}"
 
 
 def day(value: Any) -> date | None:
@@ -89,6 +118,11 @@ def utc(value: Any) -> datetime | None:
         return None
     found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's value as the ORM's JSON type writes it (None is JSON's null)."""
+    return json.dumps(value)
 
 
 def json_value(value: Any) -> Any:
