@@ -77,6 +77,9 @@ class Cursor:
         return count
 
     def run_many(self, sql: Sql, params: Sequence[Sequence[Any]]) -> None:
+        if len(params) == 1:  # psycopg's executemany opens a pipeline: dearer for one row
+            self.run(sql, params[0])
+            return
         self._cursor.executemany(self._text(sql), [self._bind(p) for p in params])
 
     def _text(self, sql: Sql) -> str:
