@@ -205,19 +205,20 @@ def settle(
     session.execute(query.values(**values))
 
 
+# The sender settles what its workers delivered together: on the driver, one round trip.
+_SETTLE_SENT = Sql(
+    """UPDATE outbox SET status = %s, attempts = %s, locked_until = NULL, sent_at = %s
+    WHERE id = %s"""
+)
+
+
 def settle_sent(*, session: Session, sent: Sequence[tuple[int, int]], now: datetime) -> None:
-    """Record events sent, each with its number of attempts, in one statement: a sender that
-    settles what its workers delivered together pays one round trip for all of them."""
+    """Record events sent, each with its number of attempts, in one round trip: a sender that
+    settles what its workers delivered together pays one for all of them."""
     if not sent:
         return
-    table = OutboxEvent.__table__  # type: ignore[attr-defined]
-    query = (
-        update(table)
-        .where(table.c.id == bindparam("sent_id"))
-        .values(status=SENT, attempts=bindparam("sent_attempts"), locked_until=None, sent_at=now)
-    )
-    rows = [{"sent_id": event_id, "sent_attempts": attempts} for event_id, attempts in sent]
-    session.connection().execute(query, rows)
+    rows = [(SENT, attempts, now, event_id) for event_id, attempts in sent]
+    Cursor.of(session).run_many(_SETTLE_SENT, rows)
 
 
 def rekey(*, session: Session, event_id: int, key: str) -> None:
