@@ -14,8 +14,14 @@ from sqlmodel import Session, col, select
 
 from bot.domain.naming import normalize
 from storage.driver import Cursor, Sql, day, utc
-from storage.models import Activity, Document, Project, StakeholderChannel, SteeringMember
-from storage.votes import CLOSED
+from storage.models import (
+    VOTE_CLOSED,
+    Activity,
+    Document,
+    Project,
+    StakeholderChannel,
+    SteeringMember,
+)
 
 
 def add_project(
@@ -147,7 +153,7 @@ def project_rows_in_channel(
     *, cursor: Cursor, team_id: str, channel_id: str
 ) -> tuple[ProjectRows, int | None] | None:
     """The channel's project, and the id of its latest closed vote (None: none yet)."""
-    head = cursor.row(_HEAD_IN_CHANNEL, (CLOSED, team_id, channel_id))
+    head = cursor.row(_HEAD_IN_CHANNEL, (VOTE_CLOSED, team_id, channel_id))
     return None if head is None else (_rows(cursor, head), head[-1])
 
 
@@ -158,7 +164,8 @@ def project_rows(*, session: Session, project_id: int) -> ProjectRows:
     return _rows(cursor, head)
 
 
-def _head(row: tuple[Any, ...]) -> ProjectHead:
+def head_of(row: tuple[Any, ...]) -> ProjectHead:
+    """A project's row from the first nine columns a statement here selects."""
     pid, team, name, channel, lead, created, phase, chair, adjuster = row[:9]
     created_at = utc(created)
     assert created_at is not None
@@ -166,7 +173,7 @@ def _head(row: tuple[Any, ...]) -> ProjectHead:
 
 
 def _rows(cursor: Cursor, head: tuple[Any, ...]) -> ProjectRows:
-    found = _head(head)
+    found = head_of(head)
     activities = [
         ActivityRow(key, status, owner, day(due), note)
         for key, status, owner, due, note in cursor.rows(_ACTIVITY_ROWS, (found.id,))
@@ -234,7 +241,7 @@ def activities_in_channel(
     found = Cursor.of(session).rows(_ACTIVITIES_IN_CHANNEL, (team_id, channel_id))
     if not found:
         return None
-    return ProjectActivities(_head(found[0]), [r[9:] for r in found if r[9] is not None])
+    return ProjectActivities(head_of(found[0]), [r[9:] for r in found if r[9] is not None])
 
 
 def activities_of_activity(*, session: Session, activity_id: int) -> ProjectActivities | None:
@@ -242,7 +249,7 @@ def activities_of_activity(*, session: Session, activity_id: int) -> ProjectActi
     found = Cursor.of(session).rows(_ACTIVITIES_OF_ACTIVITY, (activity_id,))
     if not found:
         return None
-    return ProjectActivities(_head(found[0]), [r[9:] for r in found])
+    return ProjectActivities(head_of(found[0]), [r[9:] for r in found])
 
 
 def _record(row: tuple[Any, ...]) -> ActivityRecord:
