@@ -135,13 +135,27 @@ def vote_row_with_head(
     """The vote and its project as plain rows, on the driver: what a click and a redraw read
     (vote_with_project gives the ORM's objects, for what changes them)."""
     found = Cursor.of(session).row(_LOCK_VOTE if lock else _READ_VOTE, (vote_id,))
-    if found is None:
-        return None
-    (vid, pid, milestone, status, channel, ts, members, chair, opened_by, opened_at) = found[9:19]
-    closed_at, closed_by, reason, substitutes, coopted, presenter, proposal, referral = found[20:]
-    opened, deadline = utc(opened_at), utc(found[19])
+    return None if found is None else (_vote_row(found[9:]), head_of(found))
+
+
+_OPEN_IN_TEAM = Sql(
+    _VOTE_WITH_HEAD.replace("WHERE vote.id = %s", "WHERE project.team_id = %s AND vote.status = %s")
+    + " ORDER BY vote.deadline, vote.id"
+)
+
+
+def open_votes_of_team(*, session: Session, team_id: str) -> list[tuple[VoteRow, ProjectHead]]:
+    """Every open vote in the workspace, with its project, as plain rows (each Home tab asks)."""
+    found = Cursor.of(session).rows(_OPEN_IN_TEAM, (team_id, OPEN))
+    return [(_vote_row(row[9:]), head_of(row)) for row in found]
+
+
+def _vote_row(row: tuple[Any, ...]) -> VoteRow:
+    (vid, pid, milestone, status, channel, ts, members, chair, opened_by, opened_at) = row[:10]
+    closed_at, closed_by, reason, substitutes, coopted, presenter, proposal, referral = row[11:]
+    opened, deadline = utc(opened_at), utc(row[10])
     assert opened is not None and deadline is not None
-    vote = VoteRow(
+    return VoteRow(
         vid,
         pid,
         milestone,
@@ -162,7 +176,6 @@ def vote_row_with_head(
         proposal,
         json_value(referral),
     )
-    return vote, head_of(found)
 
 
 # A vote click reads and writes these: on the driver (storage.driver).

@@ -186,8 +186,8 @@ def reminder_view(
     services: Services, team_id: str, activity_ids: Sequence[int], now: datetime
 ) -> ReminderView | None:
     """The listed activities of one project as they are now, in template order."""
-    with services.db.reading() as session:
-        rows = projects.listed_activities(session=session, ids=activity_ids)
+    with services.db.driver_reading() as cursor:
+        rows = projects.listed_activities(cursor=cursor, ids=activity_ids)
     rows = [r for r in rows if r.team_id == team_id]
     if not rows:
         return None
