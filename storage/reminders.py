@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from storage.driver import Cursor, Sql, day, utc
 from storage.models import Activity, Project, ReminderMessage, ReminderSchedule
-from storage.projects import ProjectHead, head_of
+from storage.project_rows import ProjectHead, head_of
 
 
 def add_schedule(

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage.driver import Cursor, Sql, json_value, utc
 from storage.models import VOTE_CLOSED, VOTE_OPEN, Project, Reservation, Vote
-from storage.projects import ProjectHead, head_of
+from storage.project_rows import ProjectHead, head_of
 
 OPEN, CLOSED = VOTE_OPEN, VOTE_CLOSED
 

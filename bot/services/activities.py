@@ -23,7 +23,7 @@ from bot.domain.rules import check_status_change, require_lead, require_owner_or
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.unit import Raced, enqueue, project_of_channel, record_change, row_id, transaction
-from storage import projects
+from storage import project_rows, projects
 from storage.models import Activity, Document, Project
 
 
@@ -118,7 +118,7 @@ def set_status(
     """From the slash command: the activity named in the channel's project."""
 
     def work(session: Session) -> Change:
-        found = projects.activities_in_channel(
+        found = project_rows.activities_in_channel(
             session=session, team_id=actor.team_id, channel_id=channel_id
         )
         if found is None:
@@ -142,7 +142,7 @@ def set_status_by_id(
     """From a button: the activity the button was rendered for, in whatever project."""
 
     def work(session: Session) -> Change:
-        found = projects.activities_of_activity(session=session, activity_id=activity_id)
+        found = project_rows.activities_of_activity(session=session, activity_id=activity_id)
         row = None if found is None else found.record_by_id(activity_id)
         if found is None or row is None or found.head.team_id != actor.team_id:
             raise DomainError(ErrorCode.NO_PROJECT)
@@ -155,8 +155,8 @@ def _change_status(
     services: Services,
     session: Session,
     actor: Actor,
-    found: projects.ProjectActivities,
-    row: projects.ActivityRecord,
+    found: project_rows.ProjectActivities,
+    row: project_rows.ActivityRecord,
     target: ActivityStatus,
     note: str | None,
 ) -> Change:
@@ -175,7 +175,7 @@ def _change_status(
         return Change(
             ChangeKind.STATUS, project.name, False, target.value, row.status, definition, note=note
         )
-    if not projects.set_if_unchanged(
+    if not project_rows.set_if_unchanged(
         session=session,
         activity=row,
         values={
@@ -254,7 +254,7 @@ def link_document(services: Services, actor: Actor, channel_id: str, ref: str, u
 def my_activities(services: Services, team_id: str, user_id: str) -> list[MyActivity]:
     today = services.today(services.clock())
     with services.db.driver_reading() as cursor:
-        rows = projects.open_activities_of(
+        rows = project_rows.open_activities_of(
             cursor=cursor, team_id=team_id, owner_id=user_id, finished=[s.value for s in FINISHED]
         )
     mine: list[MyActivity] = []

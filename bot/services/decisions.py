@@ -18,7 +18,8 @@ from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.record import minutes_of, refuse_if_justerat, sealed_version, versions_of
 from bot.services.unit import enqueue, record_change, row_id, transaction
-from bot.services.votes import locate, view_of, vote_target
+from bot.services.vote_view import view_of
+from bot.services.votes import locate, vote_target
 from storage import audit, meeting, projects
 from storage import outbox as queue
 from storage import votes as store

@@ -20,7 +20,8 @@ from bot.domain.seats import Standing, may_raise, ruler
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.unit import enqueue, record_change, row_id, transaction
-from bot.services.votes import after_change, locate, record_step_ins, view_of, vote_target
+from bot.services.vote_view import view_of
+from bot.services.votes import after_change, locate, record_step_ins, vote_target
 from storage import meeting, projects
 from storage import votes as store
 from storage.models import JavQuestion, Project, Vote

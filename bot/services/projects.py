@@ -20,7 +20,7 @@ from bot.services.context import Actor, Services
 from bot.services.directory import Directory, check_channel_count, require_member_of
 from bot.services.unit import project_of_channel, record_change, row_id, transaction, writing
 from storage import outbox as queue
-from storage import projects
+from storage import project_rows, projects
 from storage import reminders as reminder_store
 from storage import votes as vote_store
 from storage.models import Project
@@ -240,7 +240,7 @@ def _replace_list(
 def project_status(services: Services, team_id: str, channel_id: str) -> ProjectView:
     # On the driver alone (storage.driver): a status is the commonest request there is.
     with services.db.driver_reading() as cursor:
-        found = projects.project_rows_in_channel(
+        found = project_rows.project_rows_in_channel(
             cursor=cursor, team_id=team_id, channel_id=channel_id
         )
     if found is None:
@@ -277,10 +277,10 @@ def project_view(services: Services, session: Session, project: Project) -> Proj
     """The view of a project this unit of work holds (its changes so far flushed first: the
     rows are read on the driver, beside the ORM)."""
     session.flush()
-    return view_of(services, projects.project_rows(session=session, project_id=row_id(project)))
+    return view_of(services, project_rows.project_rows(session=session, project_id=row_id(project)))
 
 
-def view_of(services: Services, rows: projects.ProjectRows) -> ProjectView:
+def view_of(services: Services, rows: project_rows.ProjectRows) -> ProjectView:
     head = rows.head
     phase = services.phase(head.phase_key)
     found = {a.key: a for a in rows.activities}

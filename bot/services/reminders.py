@@ -28,7 +28,7 @@ from bot.domain.schedule import next_occurrences, parse_schedule
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.unit import Raced, enqueue, project_of_channel, record_change, row_id, transaction
-from storage import projects
+from storage import project_rows, projects
 from storage import reminders as store
 from storage.models import Activity
 
@@ -187,7 +187,7 @@ def reminder_view(
 ) -> ReminderView | None:
     """The listed activities of one project as they are now, in template order."""
     with services.db.driver_reading() as cursor:
-        rows = projects.listed_activities(cursor=cursor, ids=activity_ids)
+        rows = project_rows.listed_activities(cursor=cursor, ids=activity_ids)
     rows = [r for r in rows if r.team_id == team_id]
     if not rows:
         return None

@@ -28,7 +28,8 @@ from bot.services.record import justering_of
 from bot.services.reminders import facts
 from bot.services.tick_report import TickReport
 from bot.services.unit import enqueue, row_id
-from bot.services.votes import close_once, view_of
+from bot.services.vote_view import view_of
+from bot.services.votes import close_once
 from storage import events as seen_events
 from storage import justering as justering_store
 from storage import reminders as store

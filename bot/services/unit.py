@@ -21,7 +21,7 @@ from bot.services.outbox_events import Outgoing
 from storage import audit, projects
 from storage import outbox as queue
 from storage.models import Activity, Project, Vote
-from storage.projects import ProjectHead
+from storage.project_rows import ProjectHead
 from storage.votes import VoteRow
 
 T = TypeVar("T")

@@ -9,7 +9,6 @@ conditional UPDATE (`WHERE status = 'open'`), so whoever gets there first closes
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
@@ -21,17 +20,18 @@ from bot.domain.decision import VoteView, decision_record, split_ballots
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.project import ProjectView
 from bot.domain.rules import Role, require_lead
-from bot.domain.seats import SteeringGroup, check_standing, may_close, serving
+from bot.domain.seats import check_standing, may_close
 from bot.domain.voting import Choice, CloseReason
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.projects import project_view
 from bot.services.record import begin as begin_justering
 from bot.services.unit import enqueue, project_of_channel, record_change, row_id, transaction
+from bot.services.vote_view import view_of
 from storage import meeting, projects
 from storage import votes as store
 from storage.models import Project, Vote
-from storage.projects import ProjectHead
+from storage.project_rows import ProjectHead
 from storage.votes import VoteRow
 
 NON_VOTER_REMINDER_BEFORE = timedelta(hours=24)
@@ -53,49 +53,6 @@ class BallotCast:
     choice: str
     changed: bool
     closed_now: bool
-
-
-def view_of(
-    services: Services,
-    session: Session,
-    vote: Vote | VoteRow,
-    project: Project | ProjectHead,
-    stored: Mapping[str, str] | None = None,
-) -> VoteView:
-    """The vote as its rules see it; `stored` are its ballots when the caller read them."""
-    phase = services.phase(project.phase_key)
-    vote_id = row_id(vote)
-    documents = projects.documents_of(session=session, project_id=row_id(project))
-    group = SteeringGroup(tuple(vote.members), tuple(vote.substitutes or ()), vote.chair_id)
-    javs = meeting.javs(session=session, vote_id=vote_id)
-    absent = tuple(meeting.absences(session=session, vote_id=vote_id))
-    return VoteView(
-        vote_id=vote_id,
-        team_id=project.team_id,
-        project_name=project.name,
-        project_channel=project.channel_id,
-        lead_id=project.lead_id,
-        milestone=phase.milestone,
-        documents=tuple((d, documents.get(d.key)) for d in phase.milestone.documents),
-        seating=serving(group, javs, absent),
-        ballots=split_ballots(
-            store.ballots(session=session, vote_id=vote_id) if stored is None else stored
-        ),
-        channel_id=vote.channel_id,
-        message_ts=vote.message_ts,
-        opened_by=vote.opened_by,
-        opened_at=vote.opened_at,
-        deadline=vote.deadline,
-        is_open=vote.status == store.OPEN,
-        closed_at=vote.closed_at,
-        closed_by=vote.closed_by,
-        close_reason=CloseReason(vote.close_reason) if vote.close_reason else None,
-        proposal=vote.proposal or phase.milestone.proposal.sv,
-        presenter=vote.presenter_id,
-        coopted=tuple(vote.coopted or ()),
-        forhinder=absent,
-        referral=Referral.stored(vote.referral),
-    )
 
 
 def message_posted(services: Services, vote_id: int, ts: str) -> None:
