@@ -47,7 +47,7 @@ Förvaltningsbot needs more to connect to Matrix: {missing} (not set).
 
 
 MATRIX_INLINE_NOTE = """\
-SENDER=process: Matrix is configured, so the sender runs in this process after all. Its Matrix
+SENDER={sender}: Matrix is configured, so the sender runs in this process after all. Its Matrix
 deliveries go through the client of the sync loop, which runs here; see README.md, "The sender
 process".
 """
@@ -68,21 +68,21 @@ def serve(settings: Settings) -> int:
         if missing:
             print(MATRIX_HELP.format(missing=", ".join(missing)), file=sys.stderr)
             return 2
-    if settings.sender == "process":
+    if settings.sender in ("process", "external"):
         refusal = settings.process_refusal()
         if refusal is not None:
             print(f"Förvaltningsbot cannot start: {refusal}", file=sys.stderr)
             return 2
         if settings.has_matrix_credentials:
-            print(MATRIX_INLINE_NOTE, file=sys.stderr)
-    apart = settings.sender_mode == "process"
+            print(MATRIX_INLINE_NOTE.format(sender=settings.sender), file=sys.stderr)
+    mode = settings.sender_mode
     try:
-        bot = Bot.build(settings, role=Role.WEB if apart else Role.WHOLE)
+        bot = Bot.build(settings, role=Role.WHOLE if mode == "inline" else Role.WEB)
     except DomainError as err:
         print(_cannot_start(err), file=sys.stderr)
         return 3
     # Started once this process has migrated the database: the child finds it up to date.
-    runner.run(bot, SenderProcess() if apart else None)
+    runner.run(bot, SenderProcess() if mode == "process" else None)
     return 0
 
 

@@ -51,9 +51,10 @@ class Settings(BaseSettings):
     # How often the sender looks for due events when nothing woke it: the fallback of a wake-up.
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=3600)
     # Where the outbox sender and the tick run: `inline`, threads of the web process; `process`,
-    # a process of their own (`forvaltningsbot send`), woken through PostgreSQL's NOTIFY. Unset:
-    # `process` on PostgreSQL without Matrix, `inline` otherwise (see sender_mode).
-    sender: Literal["inline", "process"] | None = None
+    # a process of their own (`forvaltningsbot send`) that serve starts, woken through
+    # PostgreSQL's NOTIFY; `external`, the same but started by the operator (its own container).
+    # Unset: `process` on PostgreSQL without Matrix, `inline` otherwise (see sender_mode).
+    sender: Literal["inline", "process", "external"] | None = None
     # The sender process's health check and metrics (/healthz, /metrics); unset: none served.
     sender_port: int | None = Field(default=None, ge=0, le=65535)
 
@@ -66,7 +67,7 @@ class Settings(BaseSettings):
         return make_url(self.database_url).get_backend_name() == "postgresql"
 
     @property
-    def sender_mode(self) -> Literal["inline", "process"]:
+    def sender_mode(self) -> Literal["inline", "process", "external"]:
         """Where `serve` runs the sender. Matrix keeps it inline: its deliveries go through the
         client of the sync loop, which runs in the web process (README, "The sender process")."""
         if self.has_matrix_credentials:

@@ -34,6 +34,8 @@ def run(bot: Bot, sender: SenderProcess | None = None) -> None:
     bot.start_background_work()
     if sender is not None:
         sender.start()
+    elif bot.wakeups is not None:
+        log.info("SENDER=external: `forvaltningsbot send`, run apart, delivers; woken by NOTIFY")
     socket_handler = _connect_socket_mode(bot) if bot.settings.socket_mode else None
     if bot.matrix is not None:
         log.info("Matrix: syncing as %s with %s", bot.matrix.user_id, bot.matrix.homeserver)

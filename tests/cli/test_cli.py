@@ -163,12 +163,13 @@ def test_serve_runs_migrations_answers_and_stops_cleanly_on_sigterm(
         assert BOT_TOKEN not in stderr and SIGNING_SECRET not in stderr
 
 
-def test_sender_process_on_sqlite_is_refused_with_the_reason(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sender", ["process", "external"])
+def test_a_sender_apart_on_sqlite_is_refused_with_the_reason(tmp_path: Path, sender: str) -> None:
     env = clean_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SENDER="process",
+        SENDER=sender,
     )
     for command in ("serve", "send"):
         result = run([command], env)

@@ -81,6 +81,20 @@ def scrape(url: str) -> str:
         return str(reply.read().decode())
 
 
+def woken_promptly(serving: Serving, w: Workspace, database: str) -> None:
+    """Two DMs from two commands, each within seconds although the sender's poll is ten
+    minutes: the second one's command came while the sender waited with nothing to do."""
+    state = w.fake.state
+    assert eventually(lambda: listening(database), seconds=30), "no sender listened"
+    serving.command(w, "nytt Kommunen X")
+    serving.command(w, f"ansvarig 2 <@{w.sara}>")
+    assert eventually(lambda: state.dms_to(w.sara), seconds=PROMPT), "no DM to Sara"
+    asked = time.monotonic()
+    serving.command(w, f"ansvarig 3 <@{w.erik}>")
+    assert eventually(lambda: state.dms_to(w.erik), seconds=PROMPT), "no DM to Erik"
+    assert time.monotonic() - asked < PROMPT
+
+
 @pytest.fixture
 def database() -> Iterator[str]:
     with fresh_postgres_database() as url:
@@ -88,10 +102,12 @@ def database() -> Iterator[str]:
 
 
 @pytest.fixture
-def serve(database: str, workspace: Workspace, tmp_path: Path) -> Iterator[Callable[[], Serving]]:
+def serve(database: str, workspace: Workspace, tmp_path: Path) -> Iterator[Callable[..., Serving]]:
+    """`serve` with SENDER=process, or with SENDER=external beside a `send` of its own."""
     started: list[Serving] = []
+    others: list[subprocess.Popen[bytes]] = []
 
-    def start() -> Serving:
+    def start(sender: str = "process") -> Serving:
         port, sender_port = free_port(), free_port()
         env = {
             "PATH": os.environ.get("PATH", ""),
@@ -102,14 +118,14 @@ def serve(database: str, workspace: Workspace, tmp_path: Path) -> Iterator[Calla
             "DATABASE_URL": database,
             "HOST": "127.0.0.1",
             "PORT": str(port),
-            "SENDER": "process",
+            "SENDER": sender,
             "SENDER_PORT": str(sender_port),
             "OUTBOX_POLL_SECONDS": str(POLL_SECONDS),
             "TICK_SECONDS": "3600",
         }
         log = tmp_path / f"serve-{port}.log"
         with log.open("wb") as out:
-            process = subprocess.Popen(  # noqa: S603  (our own program)
+            process = subprocess.Popen(
                 [sys.executable, "-m", "bot", "serve"], env=env, stdout=out, stderr=out, cwd=ROOT
             )
         url = f"http://127.0.0.1:{port}"
@@ -122,37 +138,36 @@ def serve(database: str, workspace: Workspace, tmp_path: Path) -> Iterator[Calla
         )
         started.append(serving)
         wait_healthy(url, process)
-        wait_healthy(serving.sender_url, process)  # the child answers on its own port
+        if sender == "external":  # the operator's own `send`, once serve has migrated
+            with (tmp_path / f"send-{sender_port}.log").open("wb") as out:
+                alone = subprocess.Popen(
+                    [sys.executable, "-m", "bot", "send"], env=env, stdout=out, stderr=out, cwd=ROOT
+                )
+            others.append(alone)
+            wait_healthy(serving.sender_url, alone)
+        else:
+            wait_healthy(serving.sender_url, process)  # the child answers on its own port
         return serving
 
     yield start
-    for serving in started:
-        if serving.process.poll() is None:
-            serving.process.send_signal(signal.SIGTERM)
+    for process in [*(s.process for s in started), *others]:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
             try:
-                serving.process.wait(timeout=30)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                serving.process.kill()
+                process.kill()
+    for serving in started:
         for pid in serving.sender_pids():  # none should be left; none may outlive the test
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
 
 
 def test_a_command_is_delivered_by_the_sender_process_woken_by_notify(
-    serve: Callable[[], Serving], workspace: Workspace, database: str
+    serve: Callable[..., Serving], workspace: Workspace, database: str
 ) -> None:
-    w, state = workspace, workspace.fake.state
     serving = serve()
-    assert eventually(lambda: listening(database), seconds=30), "the child never listened"
-    serving.command(w, "nytt Kommunen X")
-    serving.command(w, f"ansvarig 2 <@{w.sara}>")
-    assert eventually(lambda: state.dms_to(w.sara), seconds=PROMPT), "no DM to Sara"
-    # The sender has delivered and gone back to its ten-minute wait: only a wake-up from the
-    # web process can explain a second delivery within seconds.
-    asked = time.monotonic()
-    serving.command(w, f"ansvarig 3 <@{w.erik}>")
-    assert eventually(lambda: state.dms_to(w.erik), seconds=PROMPT), "no DM to Erik"
-    assert time.monotonic() - asked < PROMPT
+    woken_promptly(serving, workspace, database)
     # The sender's counters live in its process: its /metrics has them, serve's does not.
     sent = 'forvaltningsbot_outbox_deliveries_total{kind="owner_assigned",outcome="sent"}'
     assert sent in scrape(serving.sender_url)
@@ -160,7 +175,7 @@ def test_a_command_is_delivered_by_the_sender_process_woken_by_notify(
     assert len(serving.sender_pids()) == 1
 
 
-def test_stopping_serve_stops_its_sender_process(serve: Callable[[], Serving]) -> None:
+def test_stopping_serve_stops_its_sender_process(serve: Callable[..., Serving]) -> None:
     serving = serve()
     (pid,) = serving.sender_pids()
     assert alive(pid)
@@ -171,7 +186,7 @@ def test_stopping_serve_stops_its_sender_process(serve: Callable[[], Serving]) -
     assert "sender stopped" in serving.log.read_text()
 
 
-def test_a_killed_serve_leaves_no_sender_process_behind(serve: Callable[[], Serving]) -> None:
+def test_a_killed_serve_leaves_no_sender_process_behind(serve: Callable[..., Serving]) -> None:
     serving = serve()
     (pid,) = serving.sender_pids()
     serving.process.kill()  # SIGKILL: serve says no goodbye; the child sees its pipe close
@@ -181,7 +196,7 @@ def test_a_killed_serve_leaves_no_sender_process_behind(serve: Callable[[], Serv
 
 
 def test_a_sender_process_that_dies_is_started_again_and_delivers(
-    serve: Callable[[], Serving], workspace: Workspace, database: str
+    serve: Callable[..., Serving], workspace: Workspace, database: str
 ) -> None:
     w, state = workspace, workspace.fake.state
     serving = serve()
@@ -194,3 +209,12 @@ def test_a_sender_process_that_dies_is_started_again_and_delivers(
     serving.command(w, "nytt Kommunen X")
     serving.command(w, f"ansvarig 2 <@{w.sara}>")
     assert eventually(lambda: state.dms_to(w.sara), seconds=PROMPT), "no DM after the restart"
+
+
+def test_serve_with_an_external_sender_wakes_a_send_run_apart(
+    serve: Callable[..., Serving], workspace: Workspace, database: str
+) -> None:
+    serving = serve("external")
+    assert serving.sender_pids() == []  # serve started none of its own
+    woken_promptly(serving, workspace, database)
+    assert "SENDER=external" in serving.log.read_text()
