@@ -1,7 +1,9 @@
 """The composition root: builds the bot from settings.
 
 `serve`, the playground, the tests and the benchmarks all build the bot here, the same way; the
-command line only parses arguments (and `bot.runner` runs what is built here).
+command line only parses arguments (and `bot.runner` runs what is built here). With the sender
+apart (SENDER=process), `serve` builds the web role and `send` the sender's (SenderBot), both
+from the same pieces.
 """
 
 from __future__ import annotations
