@@ -7,7 +7,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from storage.driver import Cursor, Sql, json_text
 from storage.models import AuditEntry
+
+# Every change writes one, on the ack's path: on the driver (storage.driver).
+_RECORD = Sql(
+    """INSERT INTO audit_entry (team_id, project_id, actor_id, action, target, before, after,
+    at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"""
+)
 
 
 def record(
@@ -23,20 +30,12 @@ def record(
     now: datetime,
 ) -> int:
     """Append an entry and return its id, which names the change in outbox keys."""
-    entry = AuditEntry(
-        team_id=team_id,
-        project_id=project_id,
-        actor_id=actor_id,
-        action=action,
-        target=target,
-        before=before,
-        after=after,
-        at=now,
+    found = Cursor.of(session).row(
+        _RECORD,
+        (team_id, project_id, actor_id, action, target, json_text(before), json_text(after), now),
     )
-    session.add(entry)
-    session.flush()
-    assert entry.id is not None
-    return entry.id
+    assert found is not None
+    return int(found[0])
 
 
 def entries_of(*, session: Session, project_id: int) -> list[AuditEntry]:

@@ -19,6 +19,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, create_engine
 
+from storage.driver import Cursor
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -180,6 +182,29 @@ class Database:
         take the write lock, so it never queues behind writers; on PostgreSQL, no BEGIN."""
         with Session(self._reader, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def driver_reading(self) -> Iterator[Cursor]:
+        """Reads on the driver alone (storage.driver), for a status on the ack's path: no
+        session around them. One snapshot for all of them on SQLite (BEGIN), as `reading`;
+        on PostgreSQL each statement has its own, as `reading` too."""
+        connection = self._reader.raw_connection()
+        try:
+            driver = connection.driver_connection
+            assert driver is not None
+            sqlite = self.engine.dialect.name == "sqlite"
+            if not sqlite:
+                yield Cursor(driver, sqlite=False)
+                return
+            driver.execute("BEGIN")
+            try:
+                yield Cursor(driver, sqlite=True)
+            except BaseException:
+                driver.rollback()
+                raise
+            driver.execute("COMMIT")
+        finally:
+            connection.close()  # back to the pool
 
     def dispose(self) -> None:
         self.engine.dispose()

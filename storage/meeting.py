@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.domain.jav import Jav, JavGround, Ruling
 from bot.domain.seats import Forhinder
+from storage.driver import Cursor, Sql, utc
 from storage.models import Absence, JavQuestion, Project, RecordNote, Vote
 
 
@@ -60,8 +61,44 @@ def rule(*, session: Session, question_id: int, javig: bool, by: str, at: dateti
 
 
 def absences(*, session: Session, vote_id: int) -> list[Forhinder]:
-    query = select(Absence).where(Absence.vote_id == vote_id).order_by(col(Absence.id))
-    return [Forhinder(a.member, a.at) for a in session.exec(query)]
+    found = Cursor.of(session).rows(_ABSENCES, (vote_id,))
+    return [Forhinder(member, _at(at)) for member, at in found]
+
+
+def javs(*, session: Session, vote_id: int) -> list[Jav]:
+    """The vote's jäv questions as the domain's values (what a vote's view needs of them)."""
+    found = []
+    for member, ground, motivation, raised_by, at, javig, by, ruled_at in Cursor.of(session).rows(
+        _JAVS, (vote_id,)
+    ):
+        ruling = None
+        if javig is not None and by is not None and ruled_at is not None:
+            ruling = Ruling(javig=bool(javig), by=by, at=_at(ruled_at))
+        found.append(
+            Jav(
+                member,
+                JavGround(ground) if ground else None,
+                motivation,
+                raised_by,
+                _at(at),
+                ruling,
+            )
+        )
+    return found
+
+
+def _at(value: object) -> datetime:
+    found = utc(value)
+    assert found is not None
+    return found
+
+
+# A vote click's view reads these: on the driver (storage.driver).
+_ABSENCES = Sql("SELECT member, at FROM forhinder WHERE vote_id = %s ORDER BY id")
+_JAVS = Sql(
+    """SELECT member, ground, motivation, raised_by, at, ruled_javig, ruled_by, ruled_at
+    FROM jav WHERE vote_id = %s ORDER BY id"""
+)
 
 
 def add_absence(*, session: Session, vote_id: int, member: str, at: datetime) -> None:

@@ -9,10 +9,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, Table, Update, and_, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage.driver import Cursor, Sql, json_text
 from storage.models import OutboxEvent
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -20,18 +19,23 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 SCAN_FACTOR = 20
 
 
+# Every change queues here, on the ack's path: on the driver (storage.driver).
+_ENQUEUE = Sql(
+    """INSERT INTO outbox (key, team_id, kind, target, payload, status, attempts, created_at,
+    next_attempt_at) VALUES (%s, %s, %s, %s, %s, %s, 0, %s, %s) ON CONFLICT DO NOTHING"""
+)
+
+
 def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: datetime) -> None:
-    """Queue events (their key, team_id, kind, target and payload) in one statement; those whose
+    """Queue events (their key, team_id, kind, target and payload) in one round; those whose
     key exists are skipped, so a retried request adds nothing."""
     if not events:
         return
     rows = [
-        {**e, "status": PENDING, "attempts": 0, "created_at": now, "next_attempt_at": now}
+        (e["key"], e["team_id"], e["kind"], e["target"], json_text(e["payload"]), PENDING, now, now)
         for e in events
     ]
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(OutboxEvent).on_conflict_do_nothing(), rows)
+    Cursor.of(session).run_many(_ENQUEUE, rows)
 
 
 class ClaimedRow(NamedTuple):
@@ -201,19 +205,20 @@ def settle(
     session.execute(query.values(**values))
 
 
+# The sender settles what its workers delivered together: on the driver, one round trip.
+_SETTLE_SENT = Sql(
+    """UPDATE outbox SET status = %s, attempts = %s, locked_until = NULL, sent_at = %s
+    WHERE id = %s"""
+)
+
+
 def settle_sent(*, session: Session, sent: Sequence[tuple[int, int]], now: datetime) -> None:
-    """Record events sent, each with its number of attempts, in one statement: a sender that
-    settles what its workers delivered together pays one round trip for all of them."""
+    """Record events sent, each with its number of attempts, in one round trip: a sender that
+    settles what its workers delivered together pays one for all of them."""
     if not sent:
         return
-    table = OutboxEvent.__table__  # type: ignore[attr-defined]
-    query = (
-        update(table)
-        .where(table.c.id == bindparam("sent_id"))
-        .values(status=SENT, attempts=bindparam("sent_attempts"), locked_until=None, sent_at=now)
-    )
-    rows = [{"sent_id": event_id, "sent_attempts": attempts} for event_id, attempts in sent]
-    session.connection().execute(query, rows)
+    rows = [(SENT, attempts, now, event_id) for event_id, attempts in sent]
+    Cursor.of(session).run_many(_SETTLE_SENT, rows)
 
 
 def rekey(*, session: Session, event_id: int, key: str) -> None:

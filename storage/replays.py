@@ -7,27 +7,27 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from storage.db import insert_if_absent
+from storage.driver import Cursor, Sql
 from storage.models import SlackRequest
+
+# On the ack's path of every command and click: on the driver (storage.driver). One
+# statement, so two copies at once make one row: the second waits for the first's commit,
+# then inserts nothing.
+_CLAIM = Sql(
+    """INSERT INTO slack_request (key, kind, team_id, received_at) VALUES (%s, %s, %s, %s)
+    ON CONFLICT DO NOTHING RETURNING key"""
+)
+_SEEN = Sql("SELECT 1 FROM slack_request WHERE key = %s")
 
 
 def first_time(*, session: Session, key: str, kind: str, team_id: str, now: datetime) -> bool:
     """Record the request; False if it was recorded before (this is a replay)."""
-    return insert_if_absent(
-        session,
-        SlackRequest,
-        col(SlackRequest.key),
-        key=key,
-        kind=kind,
-        team_id=team_id,
-        received_at=now,
-    )
+    return Cursor.of(session).row(_CLAIM, (key, kind, team_id, now)) is not None
 
 
-def seen(*, session: Session, key: str) -> bool:
+def seen(*, cursor: Cursor, key: str) -> bool:
     """Whether the request was remembered before."""
-    found = session.execute(select(SlackRequest.key).where(col(SlackRequest.key) == key))
-    return found.first() is not None
+    return cursor.row(_SEEN, (key,)) is not None
 
 
 def forget(*, session: Session, key: str) -> None:

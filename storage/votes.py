@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import Ballot, Project, Reservation, Vote
+from storage.driver import Cursor, Sql
+from storage.models import Project, Reservation, Vote
 
 OPEN, CLOSED = "open", "closed"
 
@@ -80,33 +79,34 @@ def open_vote_in_channel(*, session: Session, team_id: str, channel_id: str) -> 
 def vote_with_project(
     *, session: Session, vote_id: int, lock: bool = False
 ) -> tuple[Vote, Project] | None:
-    """The vote and its project; `lock` takes the vote's row lock first on PostgreSQL, so that
-    ballots and the close of one vote are serialised (on SQLite the writer lock does it)."""
-    if lock and _postgres(session):
-        session.exec(select(Vote).where(Vote.id == vote_id).with_for_update())
-    row = session.exec(
+    """The vote and its project; `lock` takes the vote's row lock in the same statement on
+    PostgreSQL, so that ballots and the close of one vote are serialised (on SQLite the
+    writer lock does it, and SQLAlchemy writes no FOR UPDATE there)."""
+    query = (
         select(Vote, Project)
         .join(Project, col(Project.id) == col(Vote.project_id))
         .where(Vote.id == vote_id)
-    ).first()
+    )
+    row = session.exec(query.with_for_update(of=Vote) if lock else query).first()
     return None if row is None else (row[0], row[1])
 
 
+# A vote click reads and writes these: on the driver (storage.driver).
+_BALLOTS = Sql("SELECT user_id, choice FROM ballot WHERE vote_id = %s")
+_PUT_BALLOT = Sql(
+    """INSERT INTO ballot (vote_id, user_id, choice, cast_at) VALUES (%s, %s, %s, %s)
+    ON CONFLICT (vote_id, user_id) DO UPDATE SET choice = excluded.choice,
+    cast_at = excluded.cast_at"""
+)
+
+
 def ballots(*, session: Session, vote_id: int) -> dict[str, str]:
-    rows = session.exec(select(Ballot).where(Ballot.vote_id == vote_id))
-    return {b.user_id: b.choice for b in rows}
+    return {user: choice for user, choice in Cursor.of(session).rows(_BALLOTS, (vote_id,))}
 
 
 def put_ballot(*, session: Session, vote_id: int, user_id: str, choice: str, now: datetime) -> None:
     """Insert or replace the member's current ballot; the unique key keeps it one per member."""
-    insert = pg_insert if _postgres(session) else sqlite_insert
-    statement = insert(Ballot).values(vote_id=vote_id, user_id=user_id, choice=choice, cast_at=now)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["vote_id", "user_id"],
-            set_={"choice": choice, "cast_at": now},
-        )
-    )
+    Cursor.of(session).run(_PUT_BALLOT, (vote_id, user_id, str(choice), now))
 
 
 def close(*, session: Session, vote_id: int, values: dict[str, Any]) -> bool:

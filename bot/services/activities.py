@@ -118,9 +118,16 @@ def set_status(
     """From the slash command: the activity named in the channel's project."""
 
     def work(session: Session) -> Change:
-        project = project_of_channel(session, actor, channel_id)
-        row = _activity(session, services.phase(project.phase_key), project, ref)
-        return _change_status(services, session, actor, project, row, target, note)
+        found = projects.activities_in_channel(
+            session=session, team_id=actor.team_id, channel_id=channel_id
+        )
+        if found is None:
+            raise DomainError(ErrorCode.NO_PROJECT)
+        definition = resolve(ref, services.phase(found.head.phase_key).activities)
+        row = found.record(definition.key)
+        if row is None:  # added to the template after this project was created
+            raise DomainError(ErrorCode.UNKNOWN_ACTIVITY, value=ref, suggestions="")
+        return _change_status(services, session, actor, found, row, target, note)
 
     return transaction(services, work)
 
@@ -135,11 +142,11 @@ def set_status_by_id(
     """From a button: the activity the button was rendered for, in whatever project."""
 
     def work(session: Session) -> Change:
-        found = projects.activity_by_id(session=session, activity_id=activity_id)
-        if found is None or found[0].team_id != actor.team_id:
+        found = projects.activities_of_activity(session=session, activity_id=activity_id)
+        row = None if found is None else found.record_by_id(activity_id)
+        if found is None or row is None or found.head.team_id != actor.team_id:
             raise DomainError(ErrorCode.NO_PROJECT)
-        project, row = found
-        return _change_status(services, session, actor, project, row, target, note)
+        return _change_status(services, session, actor, found, row, target, note)
 
     return transaction(services, work)
 
@@ -148,17 +155,19 @@ def _change_status(
     services: Services,
     session: Session,
     actor: Actor,
-    project: Project,
-    row: Activity,
+    found: projects.ProjectActivities,
+    row: projects.ActivityRecord,
     target: ActivityStatus,
     note: str | None,
 ) -> Change:
+    """The change itself, on rows the driver read (storage.projects): the commonest write."""
+    project = found.head
     require_owner_or_lead(actor.user_id, project.lead_id, row.owner_id)
     phase = services.phase(project.phase_key)
     definition = phase.activity(row.key)
     if phase.children(row.key):
-        rows = projects.activities_of(session=session, project_id=row_id(project))
-        check_status_change(phase, row.key, {r.key: ActivityStatus(r.status) for r in rows}, target)
+        statuses = {key: ActivityStatus(status) for key, status in found.statuses().items()}
+        check_status_change(phase, row.key, statuses, target)
     if target in (ActivityStatus.BLOCKED, ActivityStatus.NOT_APPLICABLE) and not note:
         raise DomainError(ErrorCode.REASON_REQUIRED, usage=_USAGE[target])
     before = (row.status, row.note)
@@ -166,7 +175,7 @@ def _change_status(
         return Change(
             ChangeKind.STATUS, project.name, False, target.value, row.status, definition, note=note
         )
-    if not projects.compare_and_set(
+    if not projects.set_if_unchanged(
         session=session,
         activity=row,
         values={

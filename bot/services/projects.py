@@ -238,22 +238,24 @@ def _replace_list(
 
 
 def project_status(services: Services, team_id: str, channel_id: str) -> ProjectView:
-    with services.db.reading() as session:
-        project = projects.project_in_channel(
-            session=session, team_id=team_id, channel_id=channel_id
+    # On the driver alone (storage.driver): a status is the commonest request there is.
+    with services.db.driver_reading() as cursor:
+        found = projects.project_rows_in_channel(
+            cursor=cursor, team_id=team_id, channel_id=channel_id
         )
-        if project is None:
-            raise DomainError(ErrorCode.NO_PROJECT)
-        view = project_view(services, session, project)
-        vote_id = vote_store.latest_closed_id(session=session, project_id=view.id)
-        if vote_id is None:
-            return view
+    if found is None:
+        raise DomainError(ErrorCode.NO_PROJECT)
+    rows, vote_id = found
+    view = view_of(services, rows)
+    if vote_id is None:
+        return view
+    with services.db.reading() as session:
         failed = queue.failed_for(
             session=session,
             kind=out.OutboxKind.ANNOUNCEMENT,
             key_prefix=out.announcement_prefix(vote_id),
         )
-        return replace(view, undelivered=tuple(e.target for e in failed))
+    return replace(view, undelivered=tuple(e.target for e in failed))
 
 
 def _channel_taken(project: Project) -> DomainError:
@@ -272,30 +274,36 @@ def channel_of(services: Services, team_id: str, project_id: int) -> str | None:
 
 
 def project_view(services: Services, session: Session, project: Project) -> ProjectView:
-    assert project.id is not None
-    phase = services.phase(project.phase_key)
-    rows = {a.key: a for a in projects.activity_rows(session=session, project_id=project.id)}
+    """The view of a project this unit of work holds (its changes so far flushed first: the
+    rows are read on the driver, beside the ORM)."""
+    session.flush()
+    return view_of(services, projects.project_rows(session=session, project_id=row_id(project)))
+
+
+def view_of(services: Services, rows: projects.ProjectRows) -> ProjectView:
+    head = rows.head
+    phase = services.phase(head.phase_key)
+    found = {a.key: a for a in rows.activities}
     # An activity added to the template after the project was created shows as not started.
     states = [
         ActivityState(d, ActivityStatus(r.status), r.owner_id, r.due, r.note)
-        if (r := rows.get(d.key))
+        if (r := found.get(d.key))
         else ActivityState(d, ActivityStatus.NOT_STARTED)
         for d in phase.activities
     ]
-    documents = projects.documents_of(session=session, project_id=project.id)
     return ProjectView(
-        id=project.id,
-        name=project.name,
-        channel_id=project.channel_id,
-        lead_id=project.lead_id,
-        created_at=project.created_at,
+        id=head.id,
+        name=head.name,
+        channel_id=head.channel_id,
+        lead_id=head.lead_id,
+        created_at=head.created_at,
         phase=phase,
         activities=with_derived_parents(phase, states),
-        documents=tuple((d, documents.get(d.key)) for d in phase.milestone.documents),
-        members=tuple(projects.members_of(session=session, project_id=project.id)),
-        chair=project.chair_id,
+        documents=tuple((d, rows.documents.get(d.key)) for d in phase.milestone.documents),
+        members=tuple(rows.members),
+        chair=head.chair_id,
         today=services.today(services.clock()),
-        adjuster=project.adjuster_id,
+        adjuster=head.adjuster_id,
     )
 
 

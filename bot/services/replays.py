@@ -81,8 +81,8 @@ def claim(session: Session, now: datetime) -> Claim | None:
 def seen(services: Services, key: str) -> bool:
     """Whether the request was handled before: read at the door, so a copy of a request
     handled earlier never reaches a listener."""
-    with services.db.reading() as session:
-        return replays.seen(session=session, key=key)
+    with services.db.driver_reading() as cursor:
+        return replays.seen(cursor=cursor, key=key)
 
 
 def first_time(services: Services, key: str, kind: str, team_id: str) -> bool:

@@ -21,6 +21,7 @@ from bot.services.outbox_events import Outgoing
 from storage import audit, projects
 from storage import outbox as queue
 from storage.models import Activity, Project, Vote
+from storage.projects import ProjectHead
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 3
@@ -71,7 +72,7 @@ def record_change(
     services: Services,
     session: Session,
     actor: Actor,
-    project: Project,
+    project: Project | ProjectHead,
     action: str,
     target: str,
     before: Any,
@@ -81,7 +82,7 @@ def record_change(
     return audit.record(
         session=session,
         team_id=actor.team_id,
-        project_id=row_id(project),
+        project_id=project.id if isinstance(project, ProjectHead) else row_id(project),
         actor_id=actor.user_id,
         action=action,
         target=target,

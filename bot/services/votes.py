@@ -65,7 +65,7 @@ def view_of(
     vote_id = row_id(vote)
     documents = projects.documents_of(session=session, project_id=row_id(project))
     group = SteeringGroup(tuple(vote.members), tuple(vote.substitutes or ()), vote.chair_id)
-    javs = [meeting.as_jav(q) for q in meeting.questions(session=session, vote_id=vote_id)]
+    javs = meeting.javs(session=session, vote_id=vote_id)
     absent = tuple(meeting.absences(session=session, vote_id=vote_id))
     return VoteView(
         vote_id=vote_id,
