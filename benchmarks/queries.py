@@ -31,6 +31,7 @@ from benchmarks.surfaces import MARK, STATUS, Surface, seed
 from bot.domain.phase import Phase, parse_phase
 from bot.emulator import FakeSlack
 from bot.phases import DEFAULT_PHASE, load_phase
+from storage import driver
 
 REPEATS = 5
 _ACTIVITY = re.compile(r"^\[\[activities\]\]\n(?:.+\n?)+", re.MULTILINE)
@@ -81,15 +82,22 @@ class StatementLog:
         if self._on:
             self.statements.append(str(args[2]))
 
+    def _record_driver(self, statement: str) -> None:
+        if self._on:
+            self.statements.append(statement)
+
     @contextmanager
     def recording(self) -> Iterator[list[str]]:
         self.statements = []
         event.listen(self.engine, "before_cursor_execute", self._record)
+        # The hot paths' statements go straight to the driver (storage.driver), past the events.
+        driver.WATCHERS.append(self._record_driver)
         self._on = True
         try:
             yield self.statements
         finally:
             self._on = False
+            driver.WATCHERS.remove(self._record_driver)
             event.remove(self.engine, "before_cursor_execute", self._record)
 
 

@@ -16,13 +16,17 @@ JSON too) is converted here, by `day`, `utc` and `json_value`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
 Row = tuple[Any, ...]
+
+# Who is told of each statement sent here (the statement-count figure, benchmarks.queries):
+# SQLAlchemy's own events never see these. Empty, as in production, it costs one check.
+WATCHERS: list[Callable[[str], None]] = []
 
 
 class Sql:
@@ -83,7 +87,10 @@ class Cursor:
         self._cursor.executemany(self._text(sql), [self._bind(p) for p in params])
 
     def _text(self, sql: Sql) -> str:
-        return sql.sqlite if self.sqlite else sql.postgresql
+        text = sql.sqlite if self.sqlite else sql.postgresql
+        for watch in WATCHERS:
+            watch(text)
+        return text
 
     def _bind(self, params: Sequence[Any]) -> Sequence[Any]:
         """Times and days as the ORM's column types store them (storage.types.UtcDateTime;

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from bot.domain.jav import Jav, JavGround, Ruling
 from bot.domain.seats import Forhinder
 from storage.driver import Cursor, Sql, utc
-from storage.models import Absence, JavQuestion, Project, RecordNote, Vote
+from storage.models import Absence, JavQuestion, Project, RecordNote
 
 
 def as_jav(row: JavQuestion) -> Jav:
@@ -23,11 +23,6 @@ def as_jav(row: JavQuestion) -> Jav:
         ruling = Ruling(javig=row.ruled_javig, by=row.ruled_by, at=row.ruled_at)
     ground = JavGround(row.ground) if row.ground else None
     return Jav(row.member, ground, row.motivation, row.raised_by, row.at, ruling)
-
-
-def questions(*, session: Session, vote_id: int) -> list[JavQuestion]:
-    query = select(JavQuestion).where(JavQuestion.vote_id == vote_id)
-    return list(session.exec(query.order_by(col(JavQuestion.id))))
 
 
 def question(*, session: Session, vote_id: int, member: str) -> JavQuestion | None:
@@ -67,23 +62,20 @@ def absences(*, session: Session, vote_id: int) -> list[Forhinder]:
 
 def javs(*, session: Session, vote_id: int) -> list[Jav]:
     """The vote's jäv questions as the domain's values (what a vote's view needs of them)."""
+    return [jav for _, jav in jav_questions(session=session, vote_id=vote_id)]
+
+
+def jav_questions(*, session: Session, vote_id: int) -> list[tuple[int, Jav]]:
+    """The vote's jäv questions by their ids, as the domain's values, on the driver."""
     found = []
-    for member, ground, motivation, raised_by, at, javig, by, ruled_at in Cursor.of(session).rows(
-        _JAVS, (vote_id,)
-    ):
+    for qid, member, ground, motivation, raised_by, at, javig, by, ruled_at in Cursor.of(
+        session
+    ).rows(_JAVS, (vote_id,)):
         ruling = None
         if javig is not None and by is not None and ruled_at is not None:
             ruling = Ruling(javig=bool(javig), by=by, at=_at(ruled_at))
-        found.append(
-            Jav(
-                member,
-                JavGround(ground) if ground else None,
-                motivation,
-                raised_by,
-                _at(at),
-                ruling,
-            )
-        )
+        grounds = JavGround(ground) if ground else None
+        found.append((qid, Jav(member, grounds, motivation, raised_by, _at(at), ruling)))
     return found
 
 
@@ -96,7 +88,7 @@ def _at(value: object) -> datetime:
 # A vote click's view reads these: on the driver (storage.driver).
 _ABSENCES = Sql("SELECT member, at FROM forhinder WHERE vote_id = %s ORDER BY id")
 _JAVS = Sql(
-    """SELECT member, ground, motivation, raised_by, at, ruled_javig, ruled_by, ruled_at
+    """SELECT id, member, ground, motivation, raised_by, at, ruled_javig, ruled_by, ruled_at
     FROM jav WHERE vote_id = %s ORDER BY id"""
 )
 
@@ -125,14 +117,3 @@ def project_for(*, session: Session, team_id: str, channel_id: str) -> Project |
         return own
     query = select(Project).where(Project.team_id == team_id, Project.vote_channel_id == channel_id)
     return session.exec(query.order_by(col(Project.id))).first()
-
-
-def open_votes_of_team(*, session: Session, team_id: str) -> list[tuple[Vote, Project]]:
-    """Every open vote in the workspace, with its project (few: one per project at most)."""
-    query = (
-        select(Vote, Project)
-        .join(Project, col(Project.id) == col(Vote.project_id))
-        .where(Project.team_id == team_id, Vote.status == "open")
-        .order_by(col(Vote.deadline), col(Vote.id))
-    )
-    return [(vote, project) for vote, project in session.exec(query)]

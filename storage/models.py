@@ -111,6 +111,8 @@ class ReminderSchedule(SQLModel, table=True):
     updated_at: datetime = _utc()
 
 
+# A vote's status (storage.votes names them too).
+VOTE_OPEN, VOTE_CLOSED = "open", "closed"
 OPEN_VOTE = text("status = 'open'")
 
 

@@ -7,15 +7,21 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, delete, update
+from sqlalchemy import delete, update
 from sqlalchemy import select as select_columns
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.domain.naming import normalize
 from storage.driver import Cursor, Sql, day, utc
-from storage.models import Activity, Document, Project, StakeholderChannel, SteeringMember
-from storage.votes import CLOSED
+from storage.models import (
+    VOTE_CLOSED,
+    Activity,
+    Document,
+    Project,
+    StakeholderChannel,
+    SteeringMember,
+)
 
 
 def add_project(
@@ -147,7 +153,7 @@ def project_rows_in_channel(
     *, cursor: Cursor, team_id: str, channel_id: str
 ) -> tuple[ProjectRows, int | None] | None:
     """The channel's project, and the id of its latest closed vote (None: none yet)."""
-    head = cursor.row(_HEAD_IN_CHANNEL, (CLOSED, team_id, channel_id))
+    head = cursor.row(_HEAD_IN_CHANNEL, (VOTE_CLOSED, team_id, channel_id))
     return None if head is None else (_rows(cursor, head), head[-1])
 
 
@@ -158,7 +164,8 @@ def project_rows(*, session: Session, project_id: int) -> ProjectRows:
     return _rows(cursor, head)
 
 
-def _head(row: tuple[Any, ...]) -> ProjectHead:
+def head_of(row: tuple[Any, ...]) -> ProjectHead:
+    """A project's row from the first nine columns a statement here selects."""
     pid, team, name, channel, lead, created, phase, chair, adjuster = row[:9]
     created_at = utc(created)
     assert created_at is not None
@@ -166,7 +173,7 @@ def _head(row: tuple[Any, ...]) -> ProjectHead:
 
 
 def _rows(cursor: Cursor, head: tuple[Any, ...]) -> ProjectRows:
-    found = _head(head)
+    found = head_of(head)
     activities = [
         ActivityRow(key, status, owner, day(due), note)
         for key, status, owner, due, note in cursor.rows(_ACTIVITY_ROWS, (found.id,))
@@ -234,7 +241,7 @@ def activities_in_channel(
     found = Cursor.of(session).rows(_ACTIVITIES_IN_CHANNEL, (team_id, channel_id))
     if not found:
         return None
-    return ProjectActivities(_head(found[0]), [r[9:] for r in found if r[9] is not None])
+    return ProjectActivities(head_of(found[0]), [r[9:] for r in found if r[9] is not None])
 
 
 def activities_of_activity(*, session: Session, activity_id: int) -> ProjectActivities | None:
@@ -242,7 +249,7 @@ def activities_of_activity(*, session: Session, activity_id: int) -> ProjectActi
     found = Cursor.of(session).rows(_ACTIVITIES_OF_ACTIVITY, (activity_id,))
     if not found:
         return None
-    return ProjectActivities(_head(found[0]), [r[9:] for r in found])
+    return ProjectActivities(head_of(found[0]), [r[9:] for r in found])
 
 
 def _record(row: tuple[Any, ...]) -> ActivityRecord:
@@ -363,21 +370,41 @@ def projects_by_id(*, session: Session, ids: Sequence[int]) -> dict[int, Project
     return {p.id: p for p in session.exec(select(Project).where(col(Project.id).in_(ids))) if p.id}
 
 
+class OpenActivity(NamedTuple):
+    """An owner's unfinished activity, with what the Home tab shows of its project."""
+
+    project_name: str
+    channel_id: str
+    phase_key: str
+    activity_id: int
+    key: str
+    status: str
+    due: date | None
+
+
+@cache
+def _open_activities(finished: int) -> Sql:
+    marks = ", ".join(["%s"] * finished)  # placeholders only: the statuses are parameters
+    return Sql(f"{_OPEN_ACTIVITIES} ({marks}) ORDER BY project.id, activity.id")
+
+
+# Every Home tab reads these, for an owner of hundreds: plain rows on the driver.
+_OPEN_ACTIVITIES = (
+    "SELECT project.name, project.channel_id, project.phase_key, activity.id, activity.key,"
+    " activity.status, activity.due FROM project JOIN activity ON activity.project_id = project.id"
+    " WHERE project.team_id = %s AND activity.owner_id = %s AND activity.status NOT IN"
+)
+
+
 def open_activities_of(
-    *, session: Session, team_id: str, owner_id: str, finished: Sequence[str]
-) -> list[tuple[Project, Activity]]:
+    *, cursor: Cursor, team_id: str, owner_id: str, finished: Sequence[str]
+) -> list[OpenActivity]:
     """The owner's unfinished activities across every project of the workspace, one query."""
-    rows = session.exec(
-        select(Project, Activity)
-        .join(Activity, col(Activity.project_id) == col(Project.id))
-        .where(
-            Project.team_id == team_id,
-            Activity.owner_id == owner_id,
-            col(Activity.status).not_in(finished),
-        )
-        .order_by(col(Project.id), col(Activity.id))
-    )
-    return [(p, a) for p, a in rows]
+    found = cursor.rows(_open_activities(len(finished)), (team_id, owner_id, *finished))
+    return [
+        OpenActivity(name, channel, phase, aid, key, status, day(due))
+        for name, channel, phase, aid, key, status, due in found
+    ]
 
 
 def activity_by_id(*, session: Session, activity_id: int) -> tuple[Project, Activity] | None:
@@ -406,31 +433,34 @@ class ListedActivity(NamedTuple):
     snoozed_until: datetime | None
 
 
-def _listed_query() -> Select[Any]:
-    p = Project.__table__  # type: ignore[attr-defined]
-    a = Activity.__table__  # type: ignore[attr-defined]
-    columns = (p.c.id, p.c.team_id, p.c.name, p.c.channel_id, p.c.lead_id, p.c.phase_key)
-    return (
-        select_columns(
-            *columns, a.c.id, a.c.key, a.c.status, a.c.owner_id, a.c.due, a.c.snoozed_until
-        )
-        .join_from(a, p, a.c.project_id == p.c.id)
-        .where(a.c.id.in_(bindparam("ids", expanding=True)))
-        .order_by(a.c.id)
-    )
+_LISTED = (
+    "SELECT project.id, project.team_id, project.name, project.channel_id, project.lead_id,"
+    " project.phase_key, activity.id, activity.key, activity.status, activity.owner_id,"
+    " activity.due, activity.snoozed_until FROM activity JOIN project"
+    " ON project.id = activity.project_id WHERE activity.id IN"
+)
 
 
-# Built once: every reminder the sender posts reads its activities with it.
-_LISTED = _listed_query()
+@cache
+def _listed(count: int) -> Sql:
+    """Built once per number of activities (a reminder lists a few)."""
+    marks = ", ".join(["%s"] * count)  # placeholders only: the ids are parameters
+    return Sql(f"{_LISTED} ({marks}) ORDER BY activity.id")
 
 
-def listed_activities(*, session: Session, ids: Sequence[int]) -> list[ListedActivity]:
-    """The activities `ids` with their projects, as plain rows (one query on the tables, not
-    through the ORM: the sender renders a reminder from them for every DM)."""
+def listed_activities(*, cursor: Cursor, ids: Sequence[int]) -> list[ListedActivity]:
+    """The activities `ids` with their projects, as plain rows on the driver: the sender
+    renders a reminder from them for every DM."""
     if not ids:
         return []
-    rows = session.connection().execute(_LISTED, {"ids": list(ids)})
-    return [ListedActivity(*row) for row in rows]
+    return [
+        ListedActivity(
+            pid, team, name, channel, lead, phase, aid, key, status, owner, day(due), utc(s)
+        )
+        for pid, team, name, channel, lead, phase, aid, key, status, owner, due, s in cursor.rows(
+            _listed(len(ids)), list(ids)
+        )
+    ]
 
 
 def find_projects(*, session: Session, ref: str) -> list[Project]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from storage.driver import Cursor, Sql
-from storage.models import Project, Reservation, Vote
+from storage.driver import Cursor, Sql, json_value, utc
+from storage.models import VOTE_CLOSED, VOTE_OPEN, Project, Reservation, Vote
+from storage.projects import ProjectHead, head_of
 
-OPEN, CLOSED = "open", "closed"
+OPEN, CLOSED = VOTE_OPEN, VOTE_CLOSED
 
 
 def _postgres(session: Session) -> bool:
@@ -89,6 +90,92 @@ def vote_with_project(
     )
     row = session.exec(query.with_for_update(of=Vote) if lock else query).first()
     return None if row is None else (row[0], row[1])
+
+
+class VoteRow(NamedTuple):
+    """What a vote's view reads of its row (bot.services.votes.view_of), as plain values."""
+
+    id: int
+    project_id: int
+    milestone: str
+    status: str
+    channel_id: str
+    message_ts: str | None
+    members: Any
+    chair_id: str | None
+    opened_by: str
+    opened_at: datetime
+    deadline: datetime
+    closed_at: datetime | None
+    closed_by: str | None
+    close_reason: str | None
+    substitutes: Any
+    coopted: Any
+    presenter_id: str | None
+    proposal: str | None
+    referral: Any
+
+
+_VOTE_WITH_HEAD = """SELECT project.id, project.team_id, project.name, project.channel_id,
+    project.lead_id, project.created_at, project.phase_key, project.chair_id,
+    project.adjuster_id, vote.id, vote.project_id, vote.milestone, vote.status, vote.channel_id,
+    vote.message_ts, vote.members, vote.chair_id, vote.opened_by, vote.opened_at, vote.deadline,
+    vote.closed_at, vote.closed_by, vote.close_reason, vote.substitutes, vote.coopted,
+    vote.presenter_id, vote.proposal, vote.referral
+    FROM vote JOIN project ON project.id = vote.project_id WHERE vote.id = %s"""
+_READ_VOTE = Sql(_VOTE_WITH_HEAD)
+# The row lock serialises one vote's ballots and its close on PostgreSQL; on SQLite the
+# writer's lock does.
+_LOCK_VOTE = Sql(_VOTE_WITH_HEAD + " FOR UPDATE OF vote", sqlite=_VOTE_WITH_HEAD)
+
+
+def vote_row_with_head(
+    *, session: Session, vote_id: int, lock: bool = False
+) -> tuple[VoteRow, ProjectHead] | None:
+    """The vote and its project as plain rows, on the driver: what a click and a redraw read
+    (vote_with_project gives the ORM's objects, for what changes them)."""
+    found = Cursor.of(session).row(_LOCK_VOTE if lock else _READ_VOTE, (vote_id,))
+    return None if found is None else (_vote_row(found[9:]), head_of(found))
+
+
+_OPEN_IN_TEAM = Sql(
+    _VOTE_WITH_HEAD.replace("WHERE vote.id = %s", "WHERE project.team_id = %s AND vote.status = %s")
+    + " ORDER BY vote.deadline, vote.id"
+)
+
+
+def open_votes_of_team(*, session: Session, team_id: str) -> list[tuple[VoteRow, ProjectHead]]:
+    """Every open vote in the workspace, with its project, as plain rows (each Home tab asks)."""
+    found = Cursor.of(session).rows(_OPEN_IN_TEAM, (team_id, OPEN))
+    return [(_vote_row(row[9:]), head_of(row)) for row in found]
+
+
+def _vote_row(row: tuple[Any, ...]) -> VoteRow:
+    (vid, pid, milestone, status, channel, ts, members, chair, opened_by, opened_at) = row[:10]
+    closed_at, closed_by, reason, substitutes, coopted, presenter, proposal, referral = row[11:]
+    opened, deadline = utc(opened_at), utc(row[10])
+    assert opened is not None and deadline is not None
+    return VoteRow(
+        vid,
+        pid,
+        milestone,
+        status,
+        channel,
+        ts,
+        json_value(members),
+        chair,
+        opened_by,
+        opened,
+        deadline,
+        utc(closed_at),
+        closed_by,
+        reason,
+        json_value(substitutes),
+        json_value(coopted),
+        presenter,
+        proposal,
+        json_value(referral),
+    )
 
 
 # A vote click reads and writes these: on the driver (storage.driver).

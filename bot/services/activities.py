@@ -253,27 +253,27 @@ def link_document(services: Services, actor: Actor, channel_id: str, ref: str, u
 
 def my_activities(services: Services, team_id: str, user_id: str) -> list[MyActivity]:
     today = services.today(services.clock())
-    with services.db.reading() as session:
+    with services.db.driver_reading() as cursor:
         rows = projects.open_activities_of(
-            session=session, team_id=team_id, owner_id=user_id, finished=[s.value for s in FINISHED]
+            cursor=cursor, team_id=team_id, owner_id=user_id, finished=[s.value for s in FINISHED]
         )
-        mine: list[MyActivity] = []
-        for project, row in rows:
-            phase = services.phase(project.phase_key)
-            if phase.children(row.key):
-                continue  # a parent's status follows its sub-activities; nothing to click
-            mine.append(
-                MyActivity(
-                    activity_id=row_id(row),
-                    project_name=project.name,
-                    channel_id=project.channel_id,
-                    definition=phase.activity(row.key),
-                    status=ActivityStatus(row.status),
-                    due=row.due,
-                    overdue=row.due is not None and row.due < today,
-                )
+    mine: list[MyActivity] = []
+    for row in rows:
+        phase = services.phase(row.phase_key)
+        if phase.children(row.key):
+            continue  # a parent's status follows its sub-activities; nothing to click
+        mine.append(
+            MyActivity(
+                activity_id=row.activity_id,
+                project_name=row.project_name,
+                channel_id=row.channel_id,
+                definition=phase.activity(row.key),
+                status=ActivityStatus(row.status),
+                due=row.due,
+                overdue=row.due is not None and row.due < today,
             )
-        return mine
+        )
+    return mine
 
 
 def request_home(services: Services, team_id: str, user_id: str) -> None:

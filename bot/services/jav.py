@@ -286,13 +286,11 @@ def waiting_for(services: Services, team_id: str, user_id: str) -> Waiting:
     to_cast: list[VoteView] = []
     to_rule: list[tuple[VoteView, Jav, int]] = []
     with services.db.reading() as session:
-        for vote, project in meeting.open_votes_of_team(session=session, team_id=team_id):
+        for vote, project in store.open_votes_of_team(session=session, team_id=team_id):
             view = view_of(services, session, vote, project)
             if view.seating.standing(user_id) is Standing.serving and user_id not in view.ballots:
                 to_cast.append(view)
-            for row in meeting.questions(session=session, vote_id=row_id(vote)):
-                raised = meeting.as_jav(row)
+            for question_id, raised in meeting.jav_questions(session=session, vote_id=vote.id):
                 if raised.pending and ruler(raised, view.seating, project.lead_id) == user_id:
-                    assert row.id is not None
-                    to_rule.append((view, raised, row.id))
+                    to_rule.append((view, raised, question_id))
     return Waiting(tuple(to_cast), tuple(to_rule))

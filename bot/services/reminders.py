@@ -92,9 +92,13 @@ def remind_now(services: Services, actor: Actor, channel_id: str) -> int:
     now = services.clock()
 
     def work(session: Session) -> int:
-        project = project_of_channel(session, actor, channel_id)
+        found = store.activities_in_channel(
+            session=session, team_id=actor.team_id, channel_id=channel_id
+        )
+        if found is None:
+            raise DomainError(ErrorCode.NO_PROJECT)
+        project, rows = found
         require_lead(actor.user_id, project.lead_id)
-        rows = projects.activities_of(session=session, project_id=row_id(project))
         plan = plan_occurrence([facts(a) for a in rows], now, services.today(now))
         occasion = "now-" + now.replace(second=0, microsecond=0).isoformat()
         events = [
@@ -182,8 +186,8 @@ def reminder_view(
     services: Services, team_id: str, activity_ids: Sequence[int], now: datetime
 ) -> ReminderView | None:
     """The listed activities of one project as they are now, in template order."""
-    with services.db.reading() as session:
-        rows = projects.listed_activities(session=session, ids=activity_ids)
+    with services.db.driver_reading() as cursor:
+        rows = projects.listed_activities(cursor=cursor, ids=activity_ids)
     rows = [r for r in rows if r.team_id == team_id]
     if not rows:
         return None

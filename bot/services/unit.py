@@ -22,6 +22,7 @@ from storage import audit, projects
 from storage import outbox as queue
 from storage.models import Activity, Project, Vote
 from storage.projects import ProjectHead
+from storage.votes import VoteRow
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 3
@@ -63,7 +64,7 @@ def project_of_channel(session: Session, actor: Actor, channel_id: str) -> Proje
     return project
 
 
-def row_id(row: Project | Activity | Vote) -> int:
+def row_id(row: Project | Activity | Vote | ProjectHead | VoteRow) -> int:
     assert row.id is not None
     return row.id
 
@@ -82,7 +83,7 @@ def record_change(
     return audit.record(
         session=session,
         team_id=actor.team_id,
-        project_id=project.id if isinstance(project, ProjectHead) else row_id(project),
+        project_id=row_id(project),
         actor_id=actor.user_id,
         action=action,
         target=target,

@@ -31,6 +31,8 @@ from bot.services.unit import enqueue, project_of_channel, record_change, row_id
 from storage import meeting, projects
 from storage import votes as store
 from storage.models import Project, Vote
+from storage.projects import ProjectHead
+from storage.votes import VoteRow
 
 NON_VOTER_REMINDER_BEFORE = timedelta(hours=24)
 
@@ -56,8 +58,8 @@ class BallotCast:
 def view_of(
     services: Services,
     session: Session,
-    vote: Vote,
-    project: Project,
+    vote: Vote | VoteRow,
+    project: Project | ProjectHead,
     stored: Mapping[str, str] | None = None,
 ) -> VoteView:
     """The vote as its rules see it; `stored` are its ballots when the caller read them."""
@@ -104,16 +106,18 @@ def message_posted(services: Services, vote_id: int, ts: str) -> None:
 
 def vote_view(services: Services, vote_id: int) -> VoteView | None:
     with services.db.reading() as session:
-        found = store.vote_with_project(session=session, vote_id=vote_id)
+        found = store.vote_row_with_head(session=session, vote_id=vote_id)
         return None if found is None else view_of(services, session, *found)
 
 
-def vote_target(vote: Vote) -> str:
+def vote_target(vote: Vote | VoteRow) -> str:
     """What the audit log names a vote by."""
     return f"vote:{row_id(vote)}"
 
 
-def _redraw(services: Services, session: Session, project: Project, vote: Vote) -> None:
+def _redraw(
+    services: Services, session: Session, project: Project | ProjectHead, vote: Vote | VoteRow
+) -> None:
     enqueue(
         session, services.clock(), out.vote_update(project.team_id, row_id(vote), vote.channel_id)
     )
@@ -227,7 +231,11 @@ def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> Ball
     now = services.clock()
 
     def work(session: Session) -> BallotCast:
-        vote, project = locate(session, actor, vote_id, None)
+        # The rows on the driver, under the vote's lock: a click is the commonest write there is.
+        found = store.vote_row_with_head(session=session, vote_id=vote_id, lock=True)
+        if found is None or found[1].team_id != actor.team_id:
+            raise DomainError(ErrorCode.NO_OPEN_VOTE)
+        vote, project = found
         stored = store.ballots(session=session, vote_id=row_id(vote))
         view = view_of(services, session, vote, project, stored)
         check_standing(actor.user_id, view.seating.standing(actor.user_id))
@@ -247,8 +255,10 @@ def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> Ball
         # The rest is as read under the vote's lock: only this ballot changed.
         view = replace(view, ballots=split_ballots({**stored, actor.user_id: choice.value}))
         closed_now = after_change(services, session, vote, project, view)
-        if closed_now:
-            view = view_of(services, session, vote, project)
+        if closed_now:  # the rows read above are of the open vote: the closed one, as it is
+            closed = store.vote_with_project(session=session, vote_id=vote_id)
+            assert closed is not None
+            view = view_of(services, session, *closed)
         return BallotCast(view, choice.value, changed=True, closed_now=closed_now)
 
     return transaction(services, work)
@@ -275,8 +285,8 @@ def record_step_ins(
 def after_change(
     services: Services,
     session: Session,
-    vote: Vote,
-    project: Project,
+    vote: Vote | VoteRow,
+    project: Project | ProjectHead,
     view: VoteView | None = None,
 ) -> bool:
     """Redraw the vote message; close the vote if everyone serving (in `view`, when the caller
@@ -284,9 +294,14 @@ def after_change(
     _redraw(services, session, project, vote)
     if view is None:
         view = view_of(services, session, vote, project)
-    if view.is_open and everyone_serving_voted(view.ballots, view.seating):
-        return close_once(services, session, vote, project, CloseReason.all_voted, None)
-    return False
+    if not (view.is_open and everyone_serving_voted(view.ballots, view.seating)):
+        return False
+    if isinstance(vote, VoteRow) or isinstance(project, ProjectHead):
+        # Closing writes the record through the ORM's objects (the lock is held already).
+        found = store.vote_with_project(session=session, vote_id=row_id(vote))
+        assert found is not None
+        vote, project = found
+    return close_once(services, session, vote, project, CloseReason.all_voted, None)
 
 
 def close_vote(
