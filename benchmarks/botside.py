@@ -6,6 +6,11 @@ fake's CPU as the bot's. Here the parent holds the fake Slack and reads its reco
 calls; the child holds the database, the services and the sender, and runs what the parent
 sends it: a module-level function of the figure, called with the child's `Bot`. Both read the
 same monotonic clock (the system's), so the child's times and the fake's compare.
+
+On PostgreSQL the bot is two children, as `serve` runs with SENDER=process: the request side
+(the services; its `sender` is the notifier that wakes the other with NOTIFY) and the sender's
+process (the sender, woken by its listener). The figure's functions run on the request side;
+`everywhere` runs one in both (the services' clock, moved ahead in both).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 
@@ -29,9 +34,14 @@ from bot.slack.deliveries import slack_deliveries
 from bot.slack.locale import Locales
 from storage import outbox as queue
 from storage.db import Database
+from storage.wakeups import Listener, Notifier, connector
 
 # Every answer from the child comes within this, or the figure stops (no wait without a bound).
 ANSWER_SECONDS = 300.0
+
+
+class Wakes(Protocol):
+    def notify(self) -> None: ...
 
 
 @dataclass
@@ -39,7 +49,7 @@ class Bot:
     """The child's side: what a listener and the sender have in `serve`."""
 
     services: Services
-    sender: OutboxSender
+    sender: Wakes  # what a listener notifies: the sender, or the NOTIFY that wakes its process
     # The services' clock runs this far ahead: a later round is a later `påminn` minute.
     ahead: list[timedelta] = field(default_factory=lambda: [timedelta(0)])
 
@@ -60,8 +70,8 @@ def pending(services: Services) -> int:
         return queue.depth(session=session)
 
 
-class BotProcess:
-    """The parent's handle on the child: `call(f, *args)` runs `f(bot, *args)` there."""
+class Child:
+    """One child process, and the pipe it takes its calls through."""
 
     def __init__(self, connection: Connection, process: multiprocessing.process.BaseProcess):
         self._connection = connection
@@ -83,44 +93,108 @@ class BotProcess:
             self._process.kill()
 
 
+class BotProcess:
+    """The parent's handle on the children: `call(f, *args)` runs `f(bot, *args)` on the
+    request side, `everywhere(f, *args)` in every child (the request side's answer first)."""
+
+    def __init__(self, children: list[Child]) -> None:
+        self._children = children
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        return self._children[0].call(function, *args)
+
+    def everywhere(self, function: Callable[..., Any], *args: Any) -> list[Any]:
+        return [child.call(function, *args) for child in self._children]
+
+
 @contextmanager
 def bot_process(url: str, api_url: str, tokens: dict[str, str]) -> Iterator[BotProcess]:
     """The bot on the migrated database `url`, talking to the fake Slack at `api_url` with each
-    workspace's token. A fresh interpreter (spawn), not a fork of one running threads."""
+    workspace's token; on PostgreSQL the sender in a process of its own, as SENDER=process
+    runs it. Fresh interpreters (spawn), not forks of one running threads."""
     context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    process = context.Process(target=_serve, args=(child, url, api_url, tokens), daemon=True)
-    process.start()
-    handle = BotProcess(parent, process)
+    parts = ["web", "sender"] if url.startswith("postgresql") else ["whole"]
+    children: list[Child] = []
     try:
-        yield handle
+        for part in parts:
+            parent, child = context.Pipe()
+            process = context.Process(
+                target=_serve, args=(child, part, url, api_url, tokens), daemon=True
+            )
+            process.start()
+            children.append(Child(parent, process))
+        yield BotProcess(children)
     finally:
-        handle.stop()
+        for started in children:
+            started.stop()
 
 
-@contextmanager
-def running_bot(db: Database, api_url: str, tokens: dict[str, str]) -> Iterator[Bot]:
-    """The services and the started sender on `db`, with each workspace's bot token, as
-    `serve` wires them; the database is disposed of when it ends."""
+def set_ahead(bot: Bot, ahead: timedelta) -> None:
+    """In a child: its services' clock this far ahead (a later `påminn` minute)."""
+    bot.ahead[0] = ahead
+
+
+def cpu_seconds(_bot: Bot) -> float:
+    """In a child: the CPU its process has used so far."""
+    return time.process_time()
+
+
+def _services(db: Database, ahead: list[timedelta]) -> Services:
     phase = load_phase()
-    ahead = [timedelta(0)]
 
     def clock() -> datetime:
         return utc_now() + ahead[0]
 
-    services = Services(db=db, phases={phase.key: phase}, default_phase=phase.key, clock=clock)
+    return Services(db=db, phases={phase.key: phase}, default_phase=phase.key, clock=clock)
+
+
+@contextmanager
+def running_bot(
+    db: Database, api_url: str, tokens: dict[str, str], *, listen: bool = False
+) -> Iterator[Bot]:
+    """The services and the started sender on `db`, with each workspace's bot token, as
+    `serve` wires them (`listen`: woken by NOTIFY, as the sender's process of SENDER=process);
+    the database is disposed of when it ends."""
+    ahead = [timedelta(0)]
+    services = _services(db, ahead)
     clients = {t: WebClient(token=k, base_url=api_url, timeout=10) for t, k in tokens.items()}
     sender = OutboxSender(services, slack_deliveries(services, clients.__getitem__, Locales()))
+    listener = Listener(connector(db.engine), sender.notify) if listen else None
     sender.start()
+    if listener is not None:
+        listener.start()
     try:
         yield Bot(services, sender, ahead)
     finally:
+        if listener is not None:
+            listener.stop()
         sender.stop()
         db.dispose()
 
 
-def _serve(connection: Connection, url: str, api_url: str, tokens: dict[str, str]) -> None:
-    with running_bot(Database.from_url(url), api_url, tokens) as bot:
+@contextmanager
+def running_web(db: Database) -> Iterator[Bot]:
+    """The request side of SENDER=process: the services, and the notifier for a sender."""
+    ahead = [timedelta(0)]
+    notifier = Notifier(connector(db.engine))
+    notifier.start()
+    try:
+        yield Bot(_services(db, ahead), notifier, ahead)
+    finally:
+        notifier.stop()
+        db.dispose()
+
+
+def _serve(
+    connection: Connection, part: str, url: str, api_url: str, tokens: dict[str, str]
+) -> None:
+    db = Database.from_url(url)
+    running = (
+        running_web(db)
+        if part == "web"
+        else running_bot(db, api_url, tokens, listen=part == "sender")
+    )
+    with running as bot:
         while (request := connection.recv()) is not None:
             function, args = request
             try:

@@ -177,7 +177,9 @@ def free_port() -> int:
 
 class ServerProcess:
     """A server in a subprocess of its own: `ours` is `python -m bot serve` as production runs
-    it; `bare` is the bare Bolt app of `benchmarks.bare`, under the same HttpServer settings."""
+    it (on PostgreSQL with SENDER=process: its sender and tick in a child process of their own,
+    as the floor has no sender at all to share its interpreter with); `bare` is the bare Bolt
+    app of `benchmarks.bare`, under the same HttpServer settings."""
 
     COMMANDS: Mapping[str, Sequence[str]] = {
         "ours": ("-m", "bot", "serve"),
@@ -198,6 +200,7 @@ class ServerProcess:
             "DATABASE_URL": database_url,
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
+            "SENDER": "process" if database_url.startswith("postgresql") else "inline",
         }
         for name in ("SLACK_APP_TOKEN",):  # never Socket Mode here
             env.pop(name, None)
@@ -234,12 +237,15 @@ class ServerProcess:
         raise RuntimeError(f"{self.kind} server did not answer in {timeout} s:\n{self.log_tail()}")
 
     def rss_kib(self) -> dict[str, int]:
-        """VmRSS and VmHWM (peak) of the server process, from /proc."""
-        fields: dict[str, int] = {}
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            name, _, value = line.partition(":")
-            if name in ("VmRSS", "VmHWM"):
-                fields[name] = int(value.split()[0])
+        """VmRSS and VmHWM (peak) of the server process and its children (the sender's process
+        of SENDER=process), summed, from /proc."""
+        fields = {"VmRSS": 0, "VmHWM": 0}
+        for pid in (self.pid, *children(self.pid)):
+            with contextlib.suppress(FileNotFoundError):  # a child that has just exited
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    name, _, value = line.partition(":")
+                    if name in fields:
+                        fields[name] += int(value.split()[0])
         return fields
 
     def log_tail(self, lines: int = 30) -> str:
@@ -257,6 +263,15 @@ class ServerProcess:
                 self.process.kill()
                 self.process.wait(timeout=5)
         self._log.close()
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of process `pid` (none if it has exited)."""
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except FileNotFoundError:
+        return []
+    return [int(child) for child in listed.split()]
 
 
 @contextlib.contextmanager

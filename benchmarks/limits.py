@@ -3,7 +3,9 @@
 20 workspaces of 15 projects with 2 owners each, set up with the fake Slack answering at once;
 then the fake is made as hard as Slack (`benchmarks.rig`), and `påminn` is given in all 300
 projects at once from 8 threads, as the bot's 8 request threads would, each notifying the
-sender as a listener does. The bot runs in a process of its own, apart from the fake Slack.
+sender as a listener does. The bot runs in a process of its own, apart from the fake Slack
+(on PostgreSQL two, as `serve` runs with SENDER=process: the requests, and the sender woken
+by their NOTIFY).
 Measured from the first `påminn` until the fake Slack answered the last owner's reminder;
 three rounds in one rig (each a later `påminn` minute), side by side with the floor Slack's
 limits set for the same calls.
@@ -19,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
-from benchmarks.botside import Bot
+from benchmarks.botside import Bot, cpu_seconds, set_ahead
 from benchmarks.figure import Budget, Figure, Options, Result, Table
 from benchmarks.harness import DatabaseUnavailable
 from benchmarks.rig import (
@@ -53,7 +55,9 @@ class Round:
     refused: int
     inside: int
     load: str
-    cpu: float  # CPU seconds of the bot's process (its sender and request threads) in the round
+    # CPU seconds of the bot's processes in the round: its request threads, and its sender
+    # (on PostgreSQL in a process of its own, as SENDER=process runs it)
+    cpu: float
 
     def row(self, kind: str, n: int, owners: int) -> list[str]:
         return [
@@ -121,15 +125,11 @@ def floor_of(per_workspace: int, total: int) -> float:
     return max(windows, in_flight)
 
 
-def _remind_everywhere(
-    bot: Bot, channels: list[tuple[str, str]], ahead: timedelta
-) -> tuple[float, float, float]:
+def _remind_everywhere(bot: Bot, channels: list[tuple[str, str]]) -> tuple[float, float]:
     """In the bot's process: `påminn` in every project at once from 8 request threads, each
     notifying the sender as a listener does, until nothing is pending. Returns when it began,
-    when the last `påminn` had queued its reminders, and the process's CPU seconds meanwhile."""
-    bot.ahead[0] = ahead
+    and when the last `påminn` had queued its reminders."""
     queued_at: list[float] = []
-    cpu = time.process_time()
     started = time.monotonic()
 
     def remind(project: tuple[str, str]) -> None:
@@ -140,7 +140,7 @@ def _remind_everywhere(
     with ThreadPoolExecutor(max_workers=REQUEST_THREADS) as pool:
         list(pool.map(remind, channels))
     bot.settle()
-    return started, max(queued_at), time.process_time() - cpu
+    return started, max(queued_at)
 
 
 def _one_round(
@@ -150,7 +150,10 @@ def _one_round(
     before = len(rig.fake.state.calls())
     everyone = {o for team in owners.values() for o in team}
     # Each round a later `påminn` minute: another occasion, another reminder.
-    started, queued, cpu = rig.bot.call(_remind_everywhere, channels, timedelta(minutes=2 * n))
+    rig.bot.everywhere(set_ahead, timedelta(minutes=2 * n))
+    cpu = sum(rig.bot.everywhere(cpu_seconds))
+    started, queued = rig.bot.call(_remind_everywhere, channels)
+    cpu = sum(rig.bot.everywhere(cpu_seconds)) - cpu
     calls = rig.fake.state.calls()[before:]
     answered = [c for c in calls if c.method == "chat.postMessage" and c.ok and key_of(c) != ""]
     last: defaultdict[str, float] = defaultdict(float)

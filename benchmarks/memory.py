@@ -1,5 +1,6 @@
 """Figure 3: resident memory of the bot's process against the bare app's, after start and
-after 4,000 requests, each server in a process of its own (read from /proc/<pid>/status).
+after 4,000 requests, each server in a process of its own (read from /proc/<pid>/status; on
+PostgreSQL the bot's is two, serve and its sender's process, summed).
 
 The requests alternate `status` and `klar`/`pågår` over 8 projects at 8 concurrent, the two
 servers taking turns by batch as in the ack figure. Seeding the projects (through the bot's

@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from benchmarks.botside import BotProcess, bot_process, drain, running_bot
+from benchmarks.botside import BotProcess, Wakes, bot_process, drain, running_bot
 from benchmarks.figure import Options
 from benchmarks.harness import database
 from bot.emulator import FakeSlack
 from bot.emulator.calls import ApiCall
 from bot.emulator.limits import calls_inside_retry_after
-from bot.outbox import OutboxSender
 from bot.services.context import Services
 from storage.db import Database, upgrade
 
@@ -37,7 +36,7 @@ class Rig:
 
     fake: FakeSlack
     services: Services
-    sender: OutboxSender
+    sender: Wakes
     teams: list[str]
     chair: str = ""
 

@@ -12,7 +12,8 @@ from bot import logs, runner
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
 from bot.slack.manifest import ManifestError, manifest
-from bot.wiring import Bot, export_record
+from bot.supervisor import SenderProcess
+from bot.wiring import Bot, Role, SenderBot, export_record
 from messages.pdf import PdfUnavailable
 from storage.db import NoDatabase
 
@@ -45,6 +46,13 @@ Förvaltningsbot needs more to connect to Matrix: {missing} (not set).
 """
 
 
+MATRIX_INLINE_NOTE = """\
+SENDER={sender}: Matrix is configured, so the sender runs in this process after all. Its Matrix
+deliveries go through the client of the sync loop, which runs here; see README.md, "The sender
+process".
+"""
+
+
 def serve(settings: Settings) -> int:
     """Slack, Matrix or both, by which credentials are set; with none, the playground."""
     if not settings.has_slack_credentials and not settings.has_matrix_credentials:
@@ -60,17 +68,51 @@ def serve(settings: Settings) -> int:
         if missing:
             print(MATRIX_HELP.format(missing=", ".join(missing)), file=sys.stderr)
             return 2
+    if settings.sender in ("process", "external"):
+        refusal = settings.process_refusal()
+        if refusal is not None:
+            print(f"Förvaltningsbot cannot start: {refusal}", file=sys.stderr)
+            return 2
+        if settings.has_matrix_credentials:
+            print(MATRIX_INLINE_NOTE.format(sender=settings.sender), file=sys.stderr)
+    mode = settings.sender_mode
     try:
-        bot = Bot.build(settings)
+        bot = Bot.build(settings, role=Role.WHOLE if mode == "inline" else Role.WEB)
     except DomainError as err:
-        print(
-            f"Förvaltningsbot cannot start: {err.params.get('origin')}: "
-            f"{err.params.get('problem')}",
-            file=sys.stderr,
-        )
+        print(_cannot_start(err), file=sys.stderr)
         return 3
-    runner.run(bot)
+    # Started once this process has migrated the database: the child finds it up to date.
+    runner.run(bot, SenderProcess() if mode == "process" else None)
     return 0
+
+
+def send(settings: Settings, parent_fd: int | None) -> int:
+    """The outbox sender and the tick alone, woken by the web processes' NOTIFY."""
+    problem = settings.process_refusal()
+    if settings.has_matrix_credentials:
+        problem = (
+            "Matrix is configured, and its deliveries go through the client of the sync loop, "
+            "in the web process: run `forvaltningsbot serve` with SENDER=inline."
+        )
+    elif settings.slack_bot_token is None and not settings.oauth_mode:
+        problem = (
+            "it needs what serve needs to send: SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET)."
+        )
+    if problem is not None:
+        print(f"forvaltningsbot send cannot start: {problem}", file=sys.stderr)
+        return 2
+    try:
+        bot = SenderBot.build(settings)
+    except DomainError as err:
+        print(_cannot_start(err), file=sys.stderr)
+        return 3
+    runner.run_sender(bot, parent_fd=parent_fd)
+    return 0
+
+
+def _cannot_start(err: DomainError) -> str:
+    return f"Förvaltningsbot cannot start: {err.params.get('origin')}: {err.params.get('problem')}"
 
 
 def _playground(build: Callable[[Settings], Bot], *, port: int, demo: bool, log_level: str) -> int:
@@ -88,6 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run the bot: Slack, Matrix or both, by which credentials are set "
         "(Socket Mode if SLACK_APP_TOKEN is set)",
     )
+    send_parser = commands.add_parser(
+        "send",
+        help="run only the outbox sender and the tick, woken by serve's NOTIFY (PostgreSQL; "
+        "serve starts it itself when SENDER=process)",
+    )
+    # Given by serve: the read end of a pipe whose end-of-file says serve is gone.
+    send_parser.add_argument("--parent-fd", type=int, default=None, help=argparse.SUPPRESS)
     manifest_parser = commands.add_parser("manifest", help="print the Slack app manifest (JSON)")
     manifest_parser.add_argument(
         "--request-url",
@@ -144,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "playground":
         port = settings.port if args.port is None else args.port
         return _playground(Bot.build, port=port, demo=args.demo, log_level=settings.log_level)
+    if args.command == "send":
+        return send(settings, args.parent_fd)
     return serve(settings)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
@@ -46,10 +48,44 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=60, gt=0, le=3600)
     # How often the tick looks for due reminders, snoozes, escalations and vote deadlines.
     tick_seconds: float = Field(default=30, gt=0, le=3600)
+    # How often the sender looks for due events when nothing woke it: the fallback of a wake-up.
+    outbox_poll_seconds: float = Field(default=1.0, gt=0, le=3600)
+    # Where the outbox sender and the tick run: `inline`, threads of the web process; `process`,
+    # a process of their own (`forvaltningsbot send`) that serve starts, woken through
+    # PostgreSQL's NOTIFY; `external`, the same but started by the operator (its own container).
+    # Unset: `process` on PostgreSQL without Matrix, `inline` otherwise (see sender_mode).
+    sender: Literal["inline", "process", "external"] | None = None
+    # The sender process's health check and metrics (/healthz, /metrics); unset: none served.
+    sender_port: int | None = Field(default=None, ge=0, le=65535)
 
     @property
     def api_url(self) -> str:
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+    @property
+    def on_postgresql(self) -> bool:
+        return make_url(self.database_url).get_backend_name() == "postgresql"
+
+    @property
+    def sender_mode(self) -> Literal["inline", "process", "external"]:
+        """Where `serve` runs the sender. Matrix keeps it inline: its deliveries go through the
+        client of the sync loop, which runs in the web process (README, "The sender process")."""
+        if self.has_matrix_credentials:
+            return "inline"
+        if self.sender is not None:
+            return self.sender
+        return "process" if self.on_postgresql else "inline"
+
+    def process_refusal(self) -> str | None:
+        """Why the sender cannot run in a process of its own here, if it cannot."""
+        if not self.on_postgresql:
+            return (
+                "SENDER=process needs PostgreSQL: the web process wakes the sender's process "
+                "with NOTIFY, which SQLite does not have (and SQLite takes one writer at a "
+                "time, so a second process would only queue behind the first). Unset SENDER "
+                "or set SENDER=inline to run the sender in the web process."
+            )
+        return None
 
     @property
     def oauth_mode(self) -> bool:

@@ -1,4 +1,4 @@
-"""The WSGI application: Slack's requests to Bolt, a health check and metrics for the operator.
+"""The WSGI applications: Slack's requests to Bolt, a health check and metrics for the operator.
 
 Slack requests are timed here, around the whole of Bolt's handling, rather than in a Bolt
 middleware: the sync App's `next()` only sets a flag (the chain runs after the middleware
@@ -60,6 +60,21 @@ def wsgi_app(
         # The OAuth pages: their `code` and `state` are secrets in every record logged meanwhile.
         with logs.request_context(secrets=_oauth_secrets(environ)):
             return slack(environ, start_response)
+
+    return application
+
+
+def ops_app(services: Services, metrics: Metrics) -> WSGIApplication:
+    """The sender process's: the health check and its metrics, and nothing of Slack's."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            if environ.get("PATH_INFO") == HEALTH_PATH:
+                return _health(services.db, start_response)
+            if environ.get("PATH_INFO") == METRICS_PATH:
+                return _metrics(metrics, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found\n"]
 
     return application
 

@@ -1,15 +1,19 @@
 """The composition root: builds the bot from settings.
 
 `serve`, the playground, the tests and the benchmarks all build the bot here, the same way; the
-command line only parses arguments (and `bot.runner` runs what is built here).
+command line only parses arguments (and `bot.runner` runs what is built here). With the sender
+apart (SENDER=process), `serve` builds the web role and `send` the sender's (SenderBot), both
+from the same pieces.
 """
 
 from __future__ import annotations
 
 import gc
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from slack_bolt import App
@@ -21,15 +25,16 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.domain.phase import Phase
 from bot.domain.platform import Platform
-from bot.http import wsgi_app
+from bot.http import ops_app, wsgi_app
 from bot.matrix.adapter import MatrixAdapter
 from bot.metrics import Metrics
-from bot.outbox import OutboxSender
+from bot.outbox import Delivery, OutboxSender
 from bot.outbox.routing import routed
 from bot.phases import DEFAULT_PHASE, load_phase
 from bot.server import HttpServer
 from bot.services import decisions
 from bot.services.context import Services
+from bot.services.outbox_events import OutboxKind
 from bot.services.workspace_orgs import WorkspaceOrgs
 from bot.slack.app import build_app
 from bot.slack.deliveries import slack_deliveries
@@ -40,6 +45,14 @@ from bot.ticker import Ticker
 from messages.export import export_json, export_markdown
 from messages.pdf import export_pdf
 from storage.db import Database, upgrade
+from storage.wakeups import Listener, Notifier, connector
+
+
+class Role(StrEnum):
+    """What a bot built here runs besides its HTTP server."""
+
+    WHOLE = "whole"  # the sender and the tick too, as threads (SENDER=inline, tests, playground)
+    WEB = "web"  # neither: they run in the sender's process (SenderBot), woken by NOTIFY
 
 
 @dataclass
@@ -50,13 +63,17 @@ class Bot:
     db: Database
     app: App
     server: HttpServer
-    sender: OutboxSender
-    ticker: Ticker
+    # None in the web role, whose sender and tick run in the sender's process.
+    sender: OutboxSender | None
+    ticker: Ticker | None
     metrics: Metrics
     matrix: MatrixAdapter | None = None
+    wakeups: Notifier | None = None  # the web role's: wakes the sender's process
 
     @classmethod
-    def build(cls, settings: Settings, *, phase: Phase | None = None) -> Bot:
+    def build(
+        cls, settings: Settings, *, phase: Phase | None = None, role: Role = Role.WHOLE
+    ) -> Bot:
         """`phase`: the template new projects follow, if not the shipped one (benchmarks)."""
         services = build_services(settings, phase=phase)
         db = services.db
@@ -71,22 +88,25 @@ class Bot:
         metrics = Metrics()
         metrics.watch_database(db, services.clock)
         deliveries = {Platform.SLACK: slack_deliveries(services, clients, locales)}
-        matrix = None
-        if settings.has_matrix_credentials:
-            matrix = MatrixAdapter.from_settings(settings, services, lambda: sender.notify())
-            deliveries[Platform.MATRIX] = matrix.deliveries()
-        sender = OutboxSender(
-            services,
-            routed(deliveries),
-            metrics=metrics,
-            lease=timedelta(seconds=settings.outbox_lease_seconds),
-        )
+        matrix, sender, ticker, wakeups = None, None, None, None
+        notify: Callable[[], None]
+        if role is Role.WEB:
+            if settings.has_matrix_credentials:  # `serve` keeps such a bot whole
+                raise ValueError("Matrix delivers through its sync loop's client: not a web role")
+            wakeups = Notifier(connector(db.engine))
+            notify = wakeups.notify
+        else:
+            if settings.has_matrix_credentials:
+                matrix = MatrixAdapter.from_settings(settings, services, lambda: notify())
+                deliveries[Platform.MATRIX] = matrix.deliveries()
+            sender, ticker = _outbox(settings, services, routed(deliveries), metrics)
+            notify = sender.notify
         app = build_app(
             client=client,
             signing_secret=_signing_secret(settings, slack_on=slack_on),
             services=services,
             locales=locales,
-            notify=sender.notify,
+            notify=notify,
             installations=installations,
             oauth_settings=oauth,
             authorize=authorize,
@@ -97,9 +117,6 @@ class Bot:
             port=settings.port,
             threads=settings.threads,
         )
-        ticker = Ticker(
-            services, sender.notify, interval_seconds=settings.tick_seconds, metrics=metrics
-        )
         return cls(
             settings=settings,
             db=db,
@@ -109,6 +126,7 @@ class Bot:
             ticker=ticker,
             metrics=metrics,
             matrix=matrix,
+            wakeups=wakeups,
         )
 
     def start_background_work(self) -> None:
@@ -118,16 +136,91 @@ class Bot:
         gc.freeze()
         if self.matrix is not None:
             self.matrix.start()
-        self.sender.start()
-        self.ticker.start()
+        for part in (self.wakeups, self.sender, self.ticker):
+            if part is not None:
+                part.start()
 
     def stop(self) -> None:
         self.server.stop()
-        self.ticker.stop()
-        self.sender.stop()
-        if self.matrix is not None:
-            self.matrix.stop()
+        for part in (self.ticker, self.sender, self.wakeups, self.matrix):
+            if part is not None:
+                part.stop()
         self.db.dispose()
+
+
+@dataclass
+class SenderBot:
+    """The sender's process (`forvaltningsbot send`): the outbox sender and the tick, woken by
+    the web processes' NOTIFY, and a health check and metrics if SENDER_PORT is set."""
+
+    settings: Settings
+    db: Database
+    sender: OutboxSender
+    ticker: Ticker
+    listener: Listener
+    metrics: Metrics
+    server: HttpServer | None
+
+    @classmethod
+    def build(cls, settings: Settings, *, phase: Phase | None = None) -> SenderBot:
+        if settings.has_matrix_credentials:  # `send` refuses such settings before this
+            raise ValueError("Matrix delivers through its sync loop's client, in the web process")
+        services = build_services(settings, phase=phase)
+        _, clients, _, _ = _clients(settings, services.db)
+        metrics = Metrics()
+        metrics.watch_database(services.db, services.clock)
+        deliveries = {Platform.SLACK: slack_deliveries(services, clients, Locales())}
+        sender, ticker = _outbox(settings, services, routed(deliveries), metrics)
+        server = None
+        if settings.sender_port is not None:
+            server = HttpServer(
+                ops_app(services, metrics), host=settings.host, port=settings.sender_port, threads=2
+            )
+        return cls(
+            settings=settings,
+            db=services.db,
+            sender=sender,
+            ticker=ticker,
+            listener=Listener(connector(services.db.engine), sender.notify),
+            metrics=metrics,
+            server=server,
+        )
+
+    def start(self) -> None:
+        gc.freeze()  # as Bot.start_background_work does, for the same reason
+        self.sender.start()
+        self.listener.start()
+        self.ticker.start()
+        if self.server is not None:
+            self.server.start_in_background()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        self.ticker.stop()
+        self.listener.stop()
+        self.sender.stop()
+        self.db.dispose()
+
+
+def _outbox(
+    settings: Settings,
+    services: Services,
+    deliveries: Mapping[OutboxKind, Delivery],
+    metrics: Metrics,
+) -> tuple[OutboxSender, Ticker]:
+    """The sender and the tick that wakes it, in whichever process runs them."""
+    sender = OutboxSender(
+        services,
+        deliveries,
+        metrics=metrics,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        poll_seconds=settings.outbox_poll_seconds,
+    )
+    ticker = Ticker(
+        services, sender.notify, interval_seconds=settings.tick_seconds, metrics=metrics
+    )
+    return sender, ticker
 
 
 def build_services(settings: Settings, *, phase: Phase | None = None) -> Services:

@@ -161,3 +161,18 @@ def test_serve_runs_migrations_answers_and_stops_cleanly_on_sigterm(
         assert process.returncode == 0, stderr
         assert "stopped" in stderr
         assert BOT_TOKEN not in stderr and SIGNING_SECRET not in stderr
+
+
+@pytest.mark.parametrize("sender", ["process", "external"])
+def test_a_sender_apart_on_sqlite_is_refused_with_the_reason(tmp_path: Path, sender: str) -> None:
+    env = clean_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SENDER=sender,
+    )
+    for command in ("serve", "send"):
+        result = run([command], env)
+        assert result.returncode == 2, result.stderr
+        assert "needs PostgreSQL" in result.stderr and "SENDER=inline" in result.stderr
+    assert not (tmp_path / "x.db").exists()  # refused before anything was opened

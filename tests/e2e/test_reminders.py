@@ -129,6 +129,7 @@ def test_a_dm_whose_sender_died_after_posting_is_not_posted_again(
                 next_attempt_at=datetime(2020, 1, 1, tzinfo=UTC),
             )
         )
+    assert project.bot.sender is not None
     project.bot.sender.notify()
     assert eventually(settled)
     assert len([m for m in w.fake.state.dms_to(w.erik) if "Reminder" in m.text]) == 1

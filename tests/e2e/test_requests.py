@@ -236,6 +236,7 @@ def test_the_tick_forgets_requests_too_old_to_verify(
 ) -> None:
     w = workspace
     run(running, w, f"ansvarig 1.2 <@{w.erik}>")
+    assert running.bot.ticker is not None
     services = running.bot.ticker._services
 
     def remembered() -> list[datetime]:

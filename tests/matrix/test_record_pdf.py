@@ -59,6 +59,7 @@ def test_the_justerat_record_is_filed_in_the_project_room_as_a_pdf(
             justering.justera(services, Actor(team, sara.user_id), vote_id)
             sealed = justering.justera(services, Actor(team, olle.user_id), vote_id)
             assert sealed.justering is not None and sealed.justering.checksum
+            assert bot.sender is not None
             bot.sender.notify()
 
             filed = await anna.hears(file_in(project.channel_id), sender=bot_id)

@@ -69,6 +69,7 @@ def test_requests_deliveries_ticks_and_votes_are_counted(
     refused = running.slack.send(forged.sent_body, FORM, signature="v0=0")
     assert refused.status == 401
     ticks = value(scrape(running), "tick_seconds_count")
+    assert running.bot.ticker is not None  # a whole bot, as the fixture builds it
     running.bot.ticker.tick()
 
     def delivered() -> Series | None:
@@ -102,6 +103,7 @@ def test_outbox_depth_and_age_of_the_oldest_pending_event_are_read_at_scrape(
     start_bot: Callable[[], RunningBot],
 ) -> None:
     running = start_bot()
+    assert running.bot.sender is not None
     running.bot.sender.stop()  # nothing delivers: what is queued stays pending
     queued_at = datetime.now(UTC) - timedelta(hours=1)
     with running.bot.db.session() as session:

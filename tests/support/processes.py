@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
+from typing import Any
 from urllib.request import urlopen
 
 
@@ -14,7 +15,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_healthy(url: str, process: subprocess.Popen[str], seconds: float = 20) -> None:
+def wait_healthy(url: str, process: subprocess.Popen[Any], seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()[1]
