@@ -189,11 +189,10 @@ class Database:
         session around them. One snapshot for all of them on SQLite (BEGIN), as `reading`;
         on PostgreSQL each statement has its own, as `reading` too."""
         connection = self._reader.raw_connection()
+        driver = connection.driver_connection
+        assert driver is not None
         try:
-            driver = connection.driver_connection
-            assert driver is not None
-            sqlite = self.engine.dialect.name == "sqlite"
-            if not sqlite:
+            if self.engine.dialect.name != "sqlite":
                 yield Cursor(driver, sqlite=False)
                 return
             driver.execute("BEGIN")
@@ -203,6 +202,15 @@ class Database:
                 driver.rollback()
                 raise
             driver.execute("COMMIT")
+        except Exception:
+            if getattr(driver, "broken", False):
+                # The server dropped it (a restart): SQLAlchemy never saw the error, so do what
+                # it does for its own (_share_disconnects): every pooled connection is renewed,
+                # and a restart costs one request, not one per connection in the pools.
+                connection.invalidate()
+                self.engine.dispose()
+                self._reader.dispose()
+            raise
         finally:
             connection.close()  # back to the pool
 

@@ -60,3 +60,25 @@ def test_a_dropped_connection_fails_one_request_and_the_next_one_works(
         assert audit_rows(services) == before + 1
     finally:
         services.db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_status_that_meets_a_dropped_connection_renews_the_writers_too(
+    database_url: str, clock: Clock
+) -> None:
+    """A status reads on the driver, past SQLAlchemy's error handling: the writers' pool must
+    still learn of the restart from the one request that met it, so the next change works."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to drop a connection")
+    services = build_services(database_url, clock)
+    try:
+        projects.create_project(services, ANNA, CHANNEL, "Kommunen X")  # a writer is pooled
+        before = audit_rows(services)
+        assert drop_connections(database_url) >= 1
+        with pytest.raises(Exception, match=r"terminat|lost|closed"):
+            projects.project_status(services, ANNA.team_id, CHANNEL)
+        activities.set_status(services, ANNA, CHANNEL, "1.1", ActivityStatus.DONE)
+        assert audit_rows(services) == before + 1
+        assert projects.project_status(services, ANNA.team_id, CHANNEL).name == "Kommunen X"
+    finally:
+        services.db.dispose()
