@@ -16,6 +16,7 @@ process (the sender, woken by its listener). The figure's functions run on the r
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from typing import Any, Protocol
 
 from slack_sdk import WebClient
 
+from bot.config import Settings
 from bot.outbox import OutboxSender
 from bot.phases import load_phase
 from bot.services.context import Services, utc_now
@@ -188,6 +190,8 @@ def running_web(db: Database) -> Iterator[Bot]:
 def _serve(
     connection: Connection, part: str, url: str, api_url: str, tokens: dict[str, str]
 ) -> None:
+    if part == "sender":  # as `forvaltningsbot send` stands back for the requests
+        os.nice(Settings.model_fields["sender_nice"].default)
     db = Database.from_url(url)
     running = (
         running_web(db)

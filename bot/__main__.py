@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -102,6 +103,8 @@ def send(settings: Settings, parent_fd: int | None) -> int:
     if problem is not None:
         print(f"forvaltningsbot send cannot start: {problem}", file=sys.stderr)
         return 2
+    if settings.sender_nice:
+        os.nice(settings.sender_nice)  # acks first: see Settings.sender_nice
     try:
         bot = SenderBot.build(settings)
     except DomainError as err:

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     sender: Literal["inline", "process", "external"] | None = None
     # The sender process's health check and metrics (/healthz, /metrics); unset: none served.
     sender_port: int | None = Field(default=None, ge=0, le=65535)
+    # How far the sender process stands back for the web process when both want the CPU (its
+    # nice value, 0-19): Slack waits 3 s for an ack and the person watching less, a DM can
+    # wait a moment. 0: not at all.
+    sender_nice: int = Field(default=10, ge=0, le=19)
 
     @property
     def api_url(self) -> str:
