@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, Select, Table, Update, and_, bindparam, func, or_, update
-from sqlalchemy import select as sa_select
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from storage.driver import Cursor, Sql, json_text
+from storage.driver import Cursor, Sql, json_text, json_value, utc
 from storage.models import OutboxEvent
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -72,104 +71,74 @@ def claim_due(
     Plain rows on the table, not ORM objects: the sender claims often, and building, then
     detaching, fifty objects was most of a claim's CPU.
     """
-    query = _claim_query(
-        session.get_bind().dialect.name == "postgresql", per_team is not None, bool(skip_teams)
-    )
-    params: dict[str, Any] = {"now": now, "limit": limit, "scan": limit * SCAN_FACTOR}
+    cursor = Cursor.of(session)
+    skip = sorted(skip_teams)
+    params: list[Any] = [PENDING, now, now, *skip, limit * SCAN_FACTOR]
     if per_team is not None:
-        params["per_team"] = per_team
-    if skip_teams:
-        params["skip"] = list(skip_teams)
-    connection = session.connection()
-    picked = list(connection.execute(query, params))
+        params.append(per_team)
+    params.append(limit)
+    picked = cursor.rows(_claim(not cursor.sqlite, per_team is not None, len(skip)), params)
     if not picked:
         return []
-    # The rows are taken in one UPDATE; each comes back with what the UPDATE wrote.
-    connection.execute(
-        _take_claimed(), {"ids": [row.id for row in picked], "now": now, "until": now + lease}
-    )
+    # The rows are taken in one UPDATE.
+    ids = [row[0] for row in picked]
+    cursor.run(_take(len(ids)), [now + lease, now, *ids])
     return [
         ClaimedRow(
-            id=row.id,
-            key=row.key,
-            kind=row.kind,
-            team_id=row.team_id,
-            target=row.target,
-            payload=row.payload,
-            attempts=row.attempts,
-            in_doubt=row.locked_until is not None,
-            first_attempt_at=row.first_attempt_at or now,
+            id=event_id,
+            key=key,
+            kind=kind,
+            team_id=team_id,
+            target=target,
+            payload=json_value(payload),
+            attempts=attempts,
+            in_doubt=locked_until is not None,
+            first_attempt_at=utc(first) or now,
         )
-        for row in picked
+        for event_id, key, kind, team_id, target, payload, attempts, locked_until, first in picked
     ]
 
 
-def _table() -> Table:
-    return OutboxEvent.__table__  # type: ignore[attr-defined, no-any-return]
+# The sender claims whenever it is woken (each change that queued something): on the driver,
+# each shape of the claim built once. Placeholders only go into the text; values are parameters.
+_DUE = (
+    "SELECT id, team_id, next_attempt_at FROM outbox WHERE status = %s AND next_attempt_at <= %s"
+    " AND (locked_until IS NULL OR locked_until <= %s)"
+)
 
 
 @cache
-def _take_claimed() -> Update:
-    c = _table().c
-    return (
-        update(_table())
-        .where(c.id.in_(bindparam("ids", expanding=True)))
-        .values(
-            locked_until=bindparam("until", type_=c.locked_until.type),
-            first_attempt_at=func.coalesce(
-                c.first_attempt_at, bindparam("now", type_=c.first_attempt_at.type)
-            ),
-        )
-    )
+def _claim(postgres: bool, per_team: bool, skipping: int) -> Sql:
+    """The claim's one SELECT, by its shape.
 
-
-@cache
-def _claim_query(postgres: bool, per_team: bool, skipping: bool) -> Select[Any]:
-    """The claim's one SELECT, by its shape (built once: building it was a tenth of a claim)."""
-    c = _table().c
-    due = and_(
-        c.status == PENDING,
-        c.next_attempt_at <= bindparam("now"),
-        or_(c.locked_until.is_(None), c.locked_until <= bindparam("now")),
+    The oldest due rows nobody else holds, locked (another sender skips them, and takes the
+    next ones): the workspaces' turns are drawn among these, so two senders never pick the
+    same rows."""
+    skip = f" AND team_id NOT IN ({', '.join(['%s'] * skipping)})" if skipping else ""
+    lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
+    held = f"{_DUE}{skip} ORDER BY next_attempt_at, id LIMIT %s{lock}"
+    turns = (
+        "SELECT held.id, held.next_attempt_at, row_number() OVER (PARTITION BY held.team_id"  # noqa: S608
+        f" ORDER BY held.next_attempt_at, held.id) AS turn FROM ({held}) AS held"
     )
-    if skipping:
-        due = and_(due, c.team_id.not_in(bindparam("skip", expanding=True)))
-    # The oldest due rows nobody else holds, locked (another sender skips them, and takes the
-    # next ones): the turns are drawn among these, so two senders never pick the same rows.
-    candidates = (
-        sa_select(c.id, c.team_id, c.next_attempt_at)
-        .where(due)
-        .order_by(c.next_attempt_at, c.id)
-        .limit(bindparam("scan", type_=Integer))
-    )
-    if postgres:
-        candidates = candidates.with_for_update(skip_locked=True)
-    held = candidates.subquery("held")
-    turn = (
-        func.row_number()
-        .over(partition_by=held.c.team_id, order_by=(held.c.next_attempt_at, held.c.id))
-        .label("turn")
-    )
-    turns = sa_select(held.c.id, held.c.next_attempt_at, turn).subquery("turns")
-    chosen = sa_select(turns.c.id, turns.c.turn, turns.c.next_attempt_at)
+    chosen = f"SELECT id, turn, next_attempt_at FROM ({turns}) AS turns"  # noqa: S608
     if per_team:
-        chosen = chosen.where(turns.c.turn <= bindparam("per_team", type_=Integer))
-    order = (turns.c.turn, turns.c.next_attempt_at, turns.c.id)
-    picked = chosen.order_by(*order).limit(bindparam("limit", type_=Integer)).subquery("picked")
-    return (
-        sa_select(
-            c.id,
-            c.key,
-            c.kind,
-            c.team_id,
-            c.target,
-            c.payload,
-            c.attempts,
-            c.locked_until,
-            c.first_attempt_at,
-        )
-        .join(picked, c.id == picked.c.id)
-        .order_by(picked.c.turn, picked.c.next_attempt_at, picked.c.id)
+        chosen += " WHERE turn <= %s"
+    picked = f"{chosen} ORDER BY turn, next_attempt_at, id LIMIT %s"
+    return Sql(
+        "SELECT outbox.id, outbox.key, outbox.kind, outbox.team_id, outbox.target,"  # noqa: S608
+        " outbox.payload, outbox.attempts, outbox.locked_until, outbox.first_attempt_at"
+        f" FROM outbox JOIN ({picked}) AS picked ON outbox.id = picked.id"
+        " ORDER BY picked.turn, picked.next_attempt_at, picked.id"
+    )
+
+
+@cache
+def _take(count: int) -> Sql:
+    marks = ", ".join(["%s"] * count)
+    return Sql(
+        "UPDATE outbox SET locked_until = %s,"  # noqa: S608
+        f" first_attempt_at = coalesce(first_attempt_at, %s) WHERE id IN ({marks})"
     )
 
 
