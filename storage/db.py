@@ -214,6 +214,18 @@ class Database:
         finally:
             connection.close()  # back to the pool
 
+    @contextmanager
+    def driver_statement(self) -> Iterator[Cursor]:
+        """One write on the driver, committed as it runs: on PostgreSQL in autocommit (the
+        readers' pool), so the rows it locks are held for the statement alone and never while
+        this process waits for its turn at the CPU; on SQLite in a transaction of its own."""
+        if self.engine.dialect.name != "sqlite":
+            with self.driver_reading() as cursor:
+                yield cursor
+            return
+        with self.session() as session:
+            yield Cursor.of(session)
+
     def dispose(self) -> None:
         self.engine.dispose()
         self._reader.dispose()

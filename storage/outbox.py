@@ -190,9 +190,12 @@ def settle_sent(*, session: Session, sent: Sequence[tuple[int, int]], now: datet
     Cursor.of(session).run_many(_SETTLE_SENT, rows)
 
 
-def rekey(*, session: Session, event_id: int, key: str) -> None:
+_REKEY = Sql("UPDATE outbox SET key = %s WHERE id = %s")
+
+
+def rekey(*, cursor: Cursor, event_id: int, key: str) -> None:
     """Give a taken event a key of its own, so that the next event with its old key can queue."""
-    session.execute(update(OutboxEvent).where(col(OutboxEvent.id) == event_id).values(key=key))
+    cursor.run(_REKEY, (key, event_id))
 
 
 def depth(*, session: Session) -> int:

@@ -165,8 +165,11 @@ def take_coalesced(services: Services, event: Claimed) -> None:
     """Coalescing: from now on a new change queues a new event, which will render the state
     after it; this one renders whatever has been committed until now."""
     if out.is_coalesced(event.key):
-        with services.db.session() as session:
-            queue.rekey(session=session, event_id=event.id, key=out.taken_key(event.key, event.id))
+        # One statement, committed as it runs: a request queueing the next redraw waits on
+        # this row's lock, and must never wait for the sender's turn at the CPU (it runs
+        # niced) between an UPDATE and its COMMIT.
+        with services.db.driver_statement() as cursor:
+            queue.rekey(cursor=cursor, event_id=event.id, key=out.taken_key(event.key, event.id))
 
 
 # What the projektledare must hear of when it will not arrive.
