@@ -44,24 +44,24 @@ class Cursor:
     """A driver's cursor: on a session's connection (and so in its transaction), or on one of
     its own for reads alone (`storage.db.Database.driver_reading`)."""
 
-    __slots__ = ("_cursor", "sqlite")
+    __slots__ = ("_cursor", "_driver", "sqlite")
 
     def __init__(self, driver_connection: Any, *, sqlite: bool) -> None:
         self.sqlite = sqlite
+        self._driver = driver_connection
         self._cursor = driver_connection.cursor()
 
     @classmethod
     def of(cls, session: Session) -> Cursor:
         """The session's: what the ORM holds unwritten is flushed first, since the driver
-        neither sees it nor autoflushes. One cursor per session."""
+        neither sees it nor autoflushes. One cursor per session and connection."""
         session.flush()
+        connection = session.connection()
+        driver = connection.connection.driver_connection
+        assert driver is not None
         found = session.info.get(_CURSOR)
-        if found is None:
-            connection = session.connection()
-            driver = connection.connection.driver_connection
-            assert driver is not None
+        if not isinstance(found, Cursor) or found._driver is not driver:
             found = session.info[_CURSOR] = cls(driver, sqlite=connection.dialect.name == "sqlite")
-        assert isinstance(found, Cursor)
         return found
 
     def rows(self, sql: Sql, params: Sequence[Any] = ()) -> list[Row]:

@@ -1,0 +1,106 @@
+"""Statements on the driver, beside the ORM, on both backends: what one writes the other reads
+alike, and a compare-and-set compares the way the ORM stores its values."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from storage import outbox, project_rows, projects
+from storage.db import Database, upgrade
+from storage.driver import Cursor, Sql
+from storage.models import Activity, OutboxEvent
+
+# A whole second: SQLite's default text for it would drop the microseconds, the ORM's keeps them.
+NOW = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=1)
+
+
+@pytest.fixture
+def db(database_url: str) -> Database:
+    database = Database.from_url(database_url)
+    upgrade(database.engine)
+    return database
+
+
+def _project(db: Database) -> int:
+    with db.session() as session:
+        project = projects.add_project(
+            session=session,
+            team_id="T1",
+            channel_id="C1",
+            name="Kommunen X",
+            phase_key="etablera-forvaltning",
+            lead_id="U1",
+            activity_keys=["a", "b"],
+            initial_status="not_started",
+            now=NOW,
+        )
+        assert project.id is not None
+        return project.id
+
+
+def test_the_orm_and_the_driver_read_one_project_alike(db: Database) -> None:
+    pid = _project(db)
+    with db.session() as session:
+        row = session.exec(select(Activity).where(Activity.key == "a")).one()
+        row.due = date(2026, 3, 20)
+        row.note = "Överlämning"
+    with db.driver_reading() as cursor:
+        found = project_rows.project_rows_in_channel(cursor=cursor, team_id="T1", channel_id="C1")
+    assert found is not None
+    rows, closed_vote = found
+    assert (rows.head.id, rows.head.name, rows.head.created_at) == (pid, "Kommunen X", NOW)
+    assert closed_vote is None
+    assert [(a.key, a.due, a.note) for a in rows.activities] == [
+        ("a", date(2026, 3, 20), "Överlämning"),
+        ("b", None, None),
+    ]
+
+
+def test_a_compare_and_set_matches_what_the_orm_wrote_and_nothing_changed_since(
+    db: Database,
+) -> None:
+    _project(db)
+    with db.session() as session:
+        found = project_rows.activities_in_channel(session=session, team_id="T1", channel_id="C1")
+        assert found is not None
+        read = found.record("a")
+        assert read is not None and read.updated_at == NOW
+        values = {"status": "done", "note": None, "updated_at": NOW.replace(second=1)}
+        assert project_rows.set_if_unchanged(session=session, activity=read, values=values)
+        # A second writer that read the same row finds it changed: it writes nothing.
+        again = {"status": "blocked", "note": "x", "updated_at": NOW.replace(second=2)}
+        assert not project_rows.set_if_unchanged(session=session, activity=read, values=again)
+    with db.reading() as session:
+        row = session.exec(select(Activity).where(Activity.key == "a")).one()
+        assert (row.status, row.note, row.updated_at) == ("done", None, NOW.replace(second=1))
+
+
+def test_outbox_rows_queued_on_the_driver_are_the_orms_and_are_claimed(db: Database) -> None:
+    event = {"key": "k1", "team_id": "T1", "kind": "home_refresh", "target": "U1"}
+    with db.session() as session:
+        outbox.enqueue_many(session=session, events=[{**event, "payload": {"å": [1]}}], now=NOW)
+        outbox.enqueue_many(session=session, events=[{**event, "payload": {}}], now=NOW)  # kept
+    with db.reading() as session:
+        [row] = session.exec(select(OutboxEvent)).all()
+        assert (row.payload, row.created_at, row.next_attempt_at) == ({"å": [1]}, NOW, NOW)
+    with db.session() as session:
+        [claimed] = outbox.claim_due(session=session, now=NOW, limit=5, lease=LEASE)
+    assert (claimed.key, claimed.payload, claimed.first_attempt_at, claimed.in_doubt) == (
+        "k1",
+        {"å": [1]},
+        NOW,
+        False,
+    )
+    with db.session() as session:  # held by the lease: not claimed twice
+        assert outbox.claim_due(session=session, now=NOW, limit=5, lease=LEASE) == []
+
+
+def test_a_session_keeps_one_cursor_on_its_connection(db: Database) -> None:
+    with db.session() as session:
+        first = Cursor.of(session)
+        assert Cursor.of(session) is first
+        assert first.row(Sql("SELECT 1")) == (1,)
