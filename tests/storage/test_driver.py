@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from storage import outbox, project_rows, projects
+from storage import outbox, project_rows
 from storage.db import Database, upgrade
 from storage.driver import Cursor, Sql
 from storage.models import Activity, OutboxEvent
+from tests.support.stored import add_project
 
 # A whole second: SQLite's default text for it would drop the microseconds, the ORM's keeps them.
 NOW = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
@@ -25,25 +26,8 @@ def db(database_url: str) -> Database:
     return database
 
 
-def _project(db: Database) -> int:
-    with db.session() as session:
-        project = projects.add_project(
-            session=session,
-            team_id="T1",
-            channel_id="C1",
-            name="Kommunen X",
-            phase_key="etablera-forvaltning",
-            lead_id="U1",
-            activity_keys=["a", "b"],
-            initial_status="not_started",
-            now=NOW,
-        )
-        assert project.id is not None
-        return project.id
-
-
 def test_the_orm_and_the_driver_read_one_project_alike(db: Database) -> None:
-    pid = _project(db)
+    pid = add_project(db, NOW)
     with db.session() as session:
         row = session.exec(select(Activity).where(Activity.key == "a")).one()
         row.due = date(2026, 3, 20)
@@ -52,7 +36,7 @@ def test_the_orm_and_the_driver_read_one_project_alike(db: Database) -> None:
         found = project_rows.project_rows_in_channel(cursor=cursor, team_id="T1", channel_id="C1")
     assert found is not None
     rows, closed_vote = found
-    assert (rows.head.id, rows.head.name, rows.head.created_at) == (pid, "Kommunen X", NOW)
+    assert (rows.head.id, rows.head.name, rows.head.created_at) == (pid, "Kommunen X C1", NOW)
     assert closed_vote is None
     assert [(a.key, a.due, a.note) for a in rows.activities] == [
         ("a", date(2026, 3, 20), "Överlämning"),
@@ -63,7 +47,7 @@ def test_the_orm_and_the_driver_read_one_project_alike(db: Database) -> None:
 def test_a_compare_and_set_matches_what_the_orm_wrote_and_nothing_changed_since(
     db: Database,
 ) -> None:
-    _project(db)
+    add_project(db, NOW)
     with db.session() as session:
         found = project_rows.activities_in_channel(session=session, team_id="T1", channel_id="C1")
         assert found is not None

@@ -13,6 +13,7 @@ from sqlmodel import select
 from storage import audit, projects
 from storage.db import Database, upgrade
 from storage.models import Project
+from tests.support.stored import add_project
 
 NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -25,20 +26,7 @@ def db(database_url: str) -> Database:
 
 
 def add(db: Database, channel: str = "C1", when: datetime = NOW) -> int:
-    with db.session() as session:
-        project = projects.add_project(
-            session=session,
-            team_id="T1",
-            channel_id=channel,
-            name=f"Kommunen X {channel}",  # names are unique per workspace
-            phase_key="etablera-forvaltning",
-            lead_id="U1",
-            activity_keys=["a", "b"],
-            initial_status="not_started",
-            now=when,
-        )
-        assert project.id is not None
-        return project.id
+    return add_project(db, when, channel)
 
 
 def test_migrations_create_the_tables_and_are_idempotent(db: Database) -> None:
