@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.count import Outcome
-from bot.domain.decision import VoteView
+from bot.domain.decision import VoteSubject, VoteView
 from bot.domain.project import ProjectView
 from messages.blocks import Block, clip, context, section, sections, title
 from messages.decision import reservation_button
@@ -82,8 +82,10 @@ def vote_message(view: VoteView, lang: str) -> Message:
 
 
 def vote_receipt(
-    view: VoteView, choice: str, changed: bool, closed_now: bool, lang: str
+    view: VoteView | VoteSubject, choice: str, changed: bool, closed_now: bool, lang: str
 ) -> Message:
+    """A ballot's private receipt. A subject names the vote; only a view knows how it closed."""
+    assert not closed_now or isinstance(view, VoteView)
     text = _text(macros("vote_receipt.md.j2", lang).body, view, choice, changed, closed_now)
     return Message(text=text, blocks=[section(text)])
 

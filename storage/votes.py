@@ -138,6 +138,25 @@ def vote_row_with_head(
     return None if found is None else (_vote_row(found[9:]), head_of(found))
 
 
+class SubjectRow(NamedTuple):
+    """What a message naming a vote needs of it: a ballot's receipt."""
+
+    project_name: str
+    phase_key: str
+    channel_id: str
+
+
+_SUBJECT = Sql(
+    """SELECT project.name, project.phase_key, vote.channel_id
+    FROM vote JOIN project ON project.id = vote.project_id WHERE vote.id = %s"""
+)
+
+
+def vote_subject(*, cursor: Cursor, vote_id: int) -> SubjectRow | None:
+    found = cursor.row(_SUBJECT, (vote_id,))
+    return None if found is None else SubjectRow(*found)
+
+
 _OPEN_IN_TEAM = Sql(
     _VOTE_WITH_HEAD.replace("WHERE vote.id = %s", "WHERE project.team_id = %s AND vote.status = %s")
     + " ORDER BY vote.deadline, vote.id"

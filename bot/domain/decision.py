@@ -28,6 +28,16 @@ def split_ballots(stored: Mapping[str, str]) -> dict[str, Choice]:
 
 
 @dataclass(frozen=True, slots=True)
+class VoteSubject:
+    """What a vote is about, all a ballot's receipt names: one read, not the whole view."""
+
+    vote_id: int
+    project_name: str
+    milestone: Milestone
+    channel_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class VoteView:
     vote_id: int
     team_id: str

@@ -244,9 +244,11 @@ def vote_update(mx: MatrixOut, attempt: Attempt) -> None:
 
 def vote_receipt(mx: MatrixOut, attempt: Attempt) -> None:
     p = attempt.payload(out.VoteReceipt)
-    view = _vote(mx, p.vote)
+    subject = votes.vote_subject(mx.services, p.vote)
+    if subject is None:
+        raise Failed("the vote no longer exists")
     lang = mx.language(attempt.target)
-    mx.send(attempt, mx.notice(messages.vote_receipt(view, p.choice, True, False, lang)))
+    mx.send(attempt, mx.notice(messages.vote_receipt(subject, p.choice, True, False, lang)))
 
 
 def vote_reminder(mx: MatrixOut, attempt: Attempt) -> None:

@@ -282,10 +282,12 @@ def vote_update(slack: SlackOut, attempt: Attempt) -> None:
 
 def vote_receipt(slack: SlackOut, attempt: Attempt) -> None:
     p = attempt.payload(out.VoteReceipt)
-    view = _vote(slack, p.vote)
-    message = messages.vote_receipt(view, p.choice, True, False, slack.language(attempt))
+    subject = votes.vote_subject(slack.services, p.vote)
+    if subject is None:
+        raise Failed("the vote no longer exists")
+    message = messages.vote_receipt(subject, p.choice, True, False, slack.language(attempt))
     slack.client(attempt).chat_postEphemeral(
-        channel=view.channel_id, user=attempt.target, **message.as_kwargs()
+        channel=subject.channel_id, user=attempt.target, **message.as_kwargs()
     )
 
 
