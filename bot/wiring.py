@@ -45,6 +45,7 @@ from bot.ticker import Ticker
 from messages.export import export_json, export_markdown
 from messages.pdf import export_pdf
 from storage.db import Database, upgrade
+from storage.outbox import take_queued
 from storage.wakeups import Listener, Notifier, connector
 
 
@@ -106,7 +107,7 @@ class Bot:
             signing_secret=_signing_secret(settings, slack_on=slack_on),
             services=services,
             locales=locales,
-            notify=notify,
+            notify=_when_queued(notify),
             installations=installations,
             oauth_settings=oauth,
             authorize=authorize,
@@ -286,6 +287,17 @@ def _signing_secret(settings: Settings, *, slack_on: bool) -> str | None:
     return (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
+
+
+def _when_queued(notify: Callable[[], None]) -> Callable[[], None]:
+    """A listener's wake-up, only when its request queued a new outbox row (in this thread):
+    a change that folded into a pending refresh leaves the sender nothing to claim."""
+
+    def wake() -> None:
+        if take_queued():
+            notify()
+
+    return wake
 
 
 def _clients(

@@ -184,14 +184,49 @@ class Database:
             yield session
 
     @contextmanager
+    def driver_transaction(self) -> Iterator[Cursor]:
+        """Statements on the driver in one transaction, with no session around them: for the
+        sender's claims and settles, which run for every delivery and whose session (begin,
+        commit, close) cost as much as their statements. On SQLite a session's, which takes
+        the write lock as every writer here does (the engine's begin event)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.session() as session:
+                yield Cursor.of(session)
+            return
+        connection = self.engine.raw_connection()
+        with self._renewed_if_broken(connection) as driver:
+            try:
+                yield Cursor(driver, sqlite=False)
+            except BaseException:
+                driver.rollback()
+                raise
+            driver.commit()
+
+    @contextmanager
+    def _renewed_if_broken(self, connection: Any) -> Iterator[Any]:
+        """The driver's connection of a pooled one, given back when done. If the server
+        dropped it (a restart), SQLAlchemy never saw the error, so do what it does for its own
+        (_share_disconnects): every pooled connection is renewed, and a restart costs one
+        request, not one per connection in the pools."""
+        driver = connection.driver_connection
+        assert driver is not None
+        try:
+            yield driver
+        except Exception:
+            if getattr(driver, "broken", False):
+                connection.invalidate()
+                self.engine.dispose()
+                self._reader.dispose()
+            raise
+        finally:
+            connection.close()  # back to the pool
+
+    @contextmanager
     def driver_reading(self) -> Iterator[Cursor]:
         """Reads on the driver alone (storage.driver), for a status on the ack's path: no
         session around them. One snapshot for all of them on SQLite (BEGIN), as `reading`;
         on PostgreSQL each statement has its own, as `reading` too."""
-        connection = self._reader.raw_connection()
-        driver = connection.driver_connection
-        assert driver is not None
-        try:
+        with self._renewed_if_broken(self._reader.raw_connection()) as driver:
             if self.engine.dialect.name != "sqlite":
                 yield Cursor(driver, sqlite=False)
                 return
@@ -202,17 +237,6 @@ class Database:
                 driver.rollback()
                 raise
             driver.execute("COMMIT")
-        except Exception:
-            if getattr(driver, "broken", False):
-                # The server dropped it (a restart): SQLAlchemy never saw the error, so do what
-                # it does for its own (_share_disconnects): every pooled connection is renewed,
-                # and a restart costs one request, not one per connection in the pools.
-                connection.invalidate()
-                self.engine.dispose()
-                self._reader.dispose()
-            raise
-        finally:
-            connection.close()  # back to the pool
 
     @contextmanager
     def driver_statement(self) -> Iterator[Cursor]:

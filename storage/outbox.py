@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from functools import cache
@@ -25,6 +26,13 @@ _ENQUEUE = Sql(
 )
 
 
+# Whether this thread queued a new row since it last asked (`take_queued`). A change whose
+# rows all folded into pending ones (a Home refresh, a redraw) gives the sender nothing new,
+# and waking it would only cost a claim that finds nothing: on a status change, that claim
+# was most of what the sender spent.
+_queued = threading.local()
+
+
 def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: datetime) -> None:
     """Queue events (their key, team_id, kind, target and payload) in one round; those whose
     key exists are skipped, so a retried request adds nothing."""
@@ -34,7 +42,16 @@ def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: dat
         (e["key"], e["team_id"], e["kind"], e["target"], json_text(e["payload"]), PENDING, now, now)
         for e in events
     ]
-    Cursor.of(session).run_many(_ENQUEUE, rows)
+    if Cursor.of(session).run_many(_ENQUEUE, rows) > 0:
+        _queued.new = True
+
+
+def take_queued() -> bool:
+    """Whether this thread queued a row since the last call (a rolled-back one too: a wake-up
+    is only a hint, and the sender's poll finds whatever a missed one would have)."""
+    new: bool = getattr(_queued, "new", False)
+    _queued.new = False
+    return new
 
 
 class ClaimedRow(NamedTuple):
@@ -51,7 +68,7 @@ class ClaimedRow(NamedTuple):
 
 def claim_due(
     *,
-    session: Session,
+    cursor: Cursor,
     now: datetime,
     limit: int,
     lease: timedelta,
@@ -71,7 +88,6 @@ def claim_due(
     Plain rows on the table, not ORM objects: the sender claims often, and building, then
     detaching, fifty objects was most of a claim's CPU.
     """
-    cursor = Cursor.of(session)
     skip = sorted(skip_teams)
     params: list[Any] = [PENDING, now, now, *skip, limit * SCAN_FACTOR]
     if per_team is not None:
@@ -181,13 +197,13 @@ _SETTLE_SENT = Sql(
 )
 
 
-def settle_sent(*, session: Session, sent: Sequence[tuple[int, int]], now: datetime) -> None:
+def settle_sent(*, cursor: Cursor, sent: Sequence[tuple[int, int]], now: datetime) -> None:
     """Record events sent, each with its number of attempts, in one round trip: a sender that
     settles what its workers delivered together pays one for all of them."""
     if not sent:
         return
     rows = [(SENT, attempts, now, event_id) for event_id, attempts in sent]
-    Cursor.of(session).run_many(_SETTLE_SENT, rows)
+    cursor.run_many(_SETTLE_SENT, rows)
 
 
 _REKEY = Sql("UPDATE outbox SET key = %s WHERE id = %s")

@@ -21,6 +21,7 @@ from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind, PayloadError
 from bot.services.unit import enqueue
 from storage import outbox as queue
+from storage.driver import Cursor
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,9 @@ def claim(
     """Take up to `limit` due events for `lease`, workspaces taking turns, at most `per_team`
     of each, none of `skip_teams`; another replica skips them meanwhile."""
     now = services.clock()
-    with services.db.session() as session:
+    with services.db.driver_transaction() as cursor:
         claimed = queue.claim_due(
-            session=session,
+            cursor=cursor,
             now=now,
             limit=limit,
             lease=lease,
@@ -111,12 +112,15 @@ def _sent_together(services: Services, done: Sequence[Sent], now: datetime) -> N
     for one in done:
         for record in one.records:
             kinds.setdefault(type(record), []).append(record)
+    settled = [(one.event.id, one.attempts) for one in done]
+    if not kinds:  # most deliveries keep nothing: no session for them
+        with services.db.driver_transaction() as cursor:
+            queue.settle_sent(cursor=cursor, sent=settled, now=now)
+        return
     with services.db.session() as session:
         for records in kinds.values():
             records[0].write_many(session, records, now)
-        queue.settle_sent(
-            session=session, sent=[(one.event.id, one.attempts) for one in done], now=now
-        )
+        queue.settle_sent(cursor=Cursor.of(session), sent=settled, now=now)
 
 
 def retry(

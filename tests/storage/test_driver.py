@@ -4,6 +4,7 @@ alike, and a compare-and-set compares the way the ORM stores its values."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -71,16 +72,36 @@ def test_outbox_rows_queued_on_the_driver_are_the_orms_and_are_claimed(db: Datab
     with db.reading() as session:
         [row] = session.exec(select(OutboxEvent)).all()
         assert (row.payload, row.created_at, row.next_attempt_at) == ({"å": [1]}, NOW, NOW)
-    with db.session() as session:
-        [claimed] = outbox.claim_due(session=session, now=NOW, limit=5, lease=LEASE)
+    with db.driver_transaction() as cursor:
+        [claimed] = outbox.claim_due(cursor=cursor, now=NOW, limit=5, lease=LEASE)
     assert (claimed.key, claimed.payload, claimed.first_attempt_at, claimed.in_doubt) == (
         "k1",
         {"å": [1]},
         NOW,
         False,
     )
-    with db.session() as session:  # held by the lease: not claimed twice
-        assert outbox.claim_due(session=session, now=NOW, limit=5, lease=LEASE) == []
+    with db.session() as session:  # held by the lease: not claimed twice, in a session too
+        assert outbox.claim_due(cursor=Cursor.of(session), now=NOW, limit=5, lease=LEASE) == []
+
+
+def test_only_a_row_not_queued_before_counts_as_queued(db: Database) -> None:
+    """What decides whether a request wakes the sender: a key already pending adds nothing."""
+    events: list[dict[str, Any]] = [
+        {"key": k, "team_id": "T1", "kind": "home_refresh", "target": "U1", "payload": {}}
+        for k in ("k1", "k2")
+    ]
+    outbox.take_queued()
+    with db.session() as session:
+        outbox.enqueue_many(session=session, events=events[:1], now=NOW)
+    assert outbox.take_queued()
+    assert not outbox.take_queued()  # taken
+    with db.session() as session:
+        outbox.enqueue_many(session=session, events=events[:1], now=NOW)  # one row, pending
+        outbox.enqueue_many(session=session, events=events[:1] * 2, now=NOW)  # two, both kept
+    assert not outbox.take_queued()
+    with db.session() as session:
+        outbox.enqueue_many(session=session, events=events, now=NOW)  # one of two is new
+    assert outbox.take_queued()
 
 
 def test_a_session_keeps_one_cursor_on_its_connection(db: Database) -> None:
@@ -88,3 +109,19 @@ def test_a_session_keeps_one_cursor_on_its_connection(db: Database) -> None:
         first = Cursor.of(session)
         assert Cursor.of(session) is first
         assert first.row(Sql("SELECT 1")) == (1,)
+
+
+def test_a_driver_transaction_keeps_its_writes_only_when_it_ends_well(db: Database) -> None:
+    event = {"team_id": "T1", "kind": "home_refresh", "target": "U1", "payload": {}}
+    with db.session() as session:
+        outbox.enqueue_many(session=session, events=[{**event, "key": "k1"}], now=NOW)
+    with pytest.raises(RuntimeError), db.driver_transaction() as cursor:
+        assert len(outbox.claim_due(cursor=cursor, now=NOW, limit=5, lease=LEASE)) == 1
+        raise RuntimeError("the sender stopped before the claim committed")
+    with db.driver_transaction() as cursor:  # rolled back: still there to claim
+        [claimed] = outbox.claim_due(cursor=cursor, now=NOW, limit=5, lease=LEASE)
+    with db.driver_transaction() as cursor:
+        outbox.settle_sent(cursor=cursor, sent=[(claimed.id, 1)], now=NOW)
+    with db.reading() as session:
+        [row] = session.exec(select(OutboxEvent)).all()
+        assert (row.status, row.attempts, row.locked_until) == (outbox.SENT, 1, None)
