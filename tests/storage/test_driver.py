@@ -115,9 +115,14 @@ def test_a_driver_transaction_keeps_its_writes_only_when_it_ends_well(db: Databa
     event = {"team_id": "T1", "kind": "home_refresh", "target": "U1", "payload": {}}
     with db.session() as session:
         outbox.enqueue_many(session=session, events=[{**event, "key": "k1"}], now=NOW)
-    with pytest.raises(RuntimeError), db.driver_transaction() as cursor:
-        assert len(outbox.claim_due(cursor=cursor, now=NOW, limit=5, lease=LEASE)) == 1
-        raise RuntimeError("the sender stopped before the claim committed")
+
+    def claim_then_stop() -> None:
+        with db.driver_transaction() as cursor:
+            assert len(outbox.claim_due(cursor=cursor, now=NOW, limit=5, lease=LEASE)) == 1
+            raise RuntimeError("the sender stopped before the claim committed")
+
+    with pytest.raises(RuntimeError):
+        claim_then_stop()
     with db.driver_transaction() as cursor:  # rolled back: still there to claim
         [claimed] = outbox.claim_due(cursor=cursor, now=NOW, limit=5, lease=LEASE)
     with db.driver_transaction() as cursor:
@@ -125,3 +130,17 @@ def test_a_driver_transaction_keeps_its_writes_only_when_it_ends_well(db: Databa
     with db.reading() as session:
         [row] = session.exec(select(OutboxEvent)).all()
         assert (row.status, row.attempts, row.locked_until) == (outbox.SENT, 1, None)
+
+
+def test_many_rows_queued_at_once_are_all_kept(db: Database) -> None:
+    """More rows than one INSERT takes (a decision's announcements and Home refreshes)."""
+    count = 2 * outbox.ENQUEUE_CHUNK + 3
+    keys = [f"k{n}" for n in range(count)]
+    events = [
+        {"key": k, "team_id": "T1", "kind": "home_refresh", "target": "U1", "payload": {}}
+        for k in keys
+    ]
+    with db.session() as session:
+        outbox.enqueue_many(session=session, events=events, now=NOW)
+    with db.reading() as session:
+        assert sorted(e.key for e in outbox.events(session=session)) == sorted(keys)
