@@ -9,6 +9,7 @@ conditional UPDATE (`WHERE status = 'open'`), so whoever gets there first closes
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
@@ -84,11 +85,15 @@ def vote_target(vote: Vote | VoteRow) -> str:
 
 
 def _redraw(
-    services: Services, session: Session, project: Project | ProjectHead, vote: Vote | VoteRow
+    services: Services,
+    session: Session,
+    project: Project | ProjectHead,
+    vote: Vote | VoteRow,
+    also: Sequence[out.Outgoing] = (),
 ) -> None:
-    enqueue(
-        session, services.clock(), out.vote_update(project.team_id, row_id(vote), vote.channel_id)
-    )
+    """Queue the vote message's redraw, and `also` in the same statement (a click's receipt)."""
+    redraw = out.vote_update(project.team_id, row_id(vote), vote.channel_id)
+    enqueue(session, services.clock(), *also, redraw)
 
 
 def open_milestone(
@@ -219,10 +224,9 @@ def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> Ball
             services, session, actor, project, "vote.cast", vote_target(vote), before, choice.value
         )
         receipt = out.vote_receipt(project.team_id, row_id(vote), actor.user_id, change, choice)
-        enqueue(session, now, receipt)
         # The rest is as read under the vote's lock: only this ballot changed.
         view = replace(view, ballots=split_ballots({**stored, actor.user_id: choice.value}))
-        closed_now = after_change(services, session, vote, project, view)
+        closed_now = after_change(services, session, vote, project, view, also=(receipt,))
         if closed_now:  # the rows read above are of the open vote: the closed one, as it is
             closed = store.vote_with_project(session=session, vote_id=vote_id)
             assert closed is not None
@@ -256,10 +260,12 @@ def after_change(
     vote: Vote | VoteRow,
     project: Project | ProjectHead,
     view: VoteView | None = None,
+    also: Sequence[out.Outgoing] = (),
 ) -> bool:
-    """Redraw the vote message; close the vote if everyone serving (in `view`, when the caller
-    has the vote as changed) has voted and no jäv waits for a ruling. True if this closed it."""
-    _redraw(services, session, project, vote)
+    """Redraw the vote message (queued with `also`); close the vote if everyone serving (in
+    `view`, when the caller has the vote as changed) has voted and no jäv waits for a ruling.
+    True if this closed it."""
+    _redraw(services, session, project, vote, also)
     if view is None:
         view = view_of(services, session, vote, project)
     if not (view.is_open and everyone_serving_voted(view.ballots, view.seating)):
