@@ -80,13 +80,11 @@ class Cursor:
         count: int = self._cursor.rowcount
         return count
 
-    def run_many(self, sql: Sql, params: Sequence[Sequence[Any]]) -> int:
-        """One write for each set of parameters; the rows they changed, together."""
+    def run_many(self, sql: Sql, params: Sequence[Sequence[Any]]) -> None:
         if len(params) == 1:  # psycopg's executemany opens a pipeline: dearer for one row
-            return self.run(sql, params[0])
+            self.run(sql, params[0])
+            return
         self._cursor.executemany(self._text(sql), [self._bind(p) for p in params])
-        count: int = self._cursor.rowcount
-        return count
 
     def _text(self, sql: Sql) -> str:
         text = sql.sqlite if self.sqlite else sql.postgresql
