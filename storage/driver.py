@@ -80,11 +80,13 @@ class Cursor:
         count: int = self._cursor.rowcount
         return count
 
-    def run_many(self, sql: Sql, params: Sequence[Sequence[Any]]) -> None:
+    def run_many(self, sql: Sql, params: Sequence[Sequence[Any]]) -> int:
+        """One write for each set of parameters; the rows they changed, together."""
         if len(params) == 1:  # psycopg's executemany opens a pipeline: dearer for one row
-            self.run(sql, params[0])
-            return
+            return self.run(sql, params[0])
         self._cursor.executemany(self._text(sql), [self._bind(p) for p in params])
+        count: int = self._cursor.rowcount
+        return count
 
     def _text(self, sql: Sql) -> str:
         text = sql.sqlite if self.sqlite else sql.postgresql

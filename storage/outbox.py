@@ -19,19 +19,11 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 SCAN_FACTOR = 20
 
 
-# Every change queues here, on the ack's path: on the driver (storage.driver). Rows queued
-# together go in one multi-row INSERT, up to this many at a time: a change queues a few (two
-# Home refreshes), and psycopg's executemany runs a pipeline, dearer than the rows it sends.
-ENQUEUE_CHUNK = 50
-
-
-@cache
-def _enqueue(count: int) -> Sql:
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, 0, %s, %s)"] * count)
-    return Sql(
-        "INSERT INTO outbox (key, team_id, kind, target, payload, status, attempts,"  # noqa: S608
-        f" created_at, next_attempt_at) VALUES {values} ON CONFLICT DO NOTHING"
-    )
+# Every change queues here, on the ack's path: on the driver (storage.driver).
+_ENQUEUE = Sql(
+    """INSERT INTO outbox (key, team_id, kind, target, payload, status, attempts, created_at,
+    next_attempt_at) VALUES (%s, %s, %s, %s, %s, %s, 0, %s, %s) ON CONFLICT DO NOTHING"""
+)
 
 
 # Whether this thread queued a new row since it last asked (`take_queued`). A change whose
@@ -50,11 +42,8 @@ def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: dat
         (e["key"], e["team_id"], e["kind"], e["target"], json_text(e["payload"]), PENDING, now, now)
         for e in events
     ]
-    cursor = Cursor.of(session)
-    for start in range(0, len(rows), ENQUEUE_CHUNK):
-        chunk = rows[start : start + ENQUEUE_CHUNK]
-        if cursor.run(_enqueue(len(chunk)), [value for row in chunk for value in row]) > 0:
-            _queued.new = True
+    if Cursor.of(session).run_many(_ENQUEUE, rows) > 0:
+        _queued.new = True
 
 
 def take_queued() -> bool:

@@ -133,9 +133,8 @@ def test_a_driver_transaction_keeps_its_writes_only_when_it_ends_well(db: Databa
 
 
 def test_many_rows_queued_at_once_are_all_kept(db: Database) -> None:
-    """More rows than one INSERT takes (a decision's announcements and Home refreshes)."""
-    count = 2 * outbox.ENQUEUE_CHUNK + 3
-    keys = [f"k{n}" for n in range(count)]
+    """As many as a tick queues at once (a reminder for each of a hundred owners)."""
+    keys = [f"k{n}" for n in range(120)]
     events = [
         {"key": k, "team_id": "T1", "kind": "home_refresh", "target": "U1", "payload": {}}
         for k in keys
