@@ -46,7 +46,7 @@ def wsgi_app(
 ) -> WSGIApplication:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     secret = signing_secret.get_secret_value() if signing_secret else None
-    gate = Gate(slack, secret, services)
+    gate = Gate(app.dispatch, secret, services)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")

@@ -50,7 +50,9 @@ def build_app(
         logger=logging.getLogger("slack_bolt"),
     )
     deps = Deps(services=services, locales=locales, notify=notify, installations=installations)
-    for surface in (events, commands, buttons, dialogs):
+    # Bolt tries the listeners in this order: the commonest requests (a command, a click)
+    # meet their listener first.
+    for surface in (commands, buttons, dialogs, events):
         surface.register(app, deps)
 
     @app.error

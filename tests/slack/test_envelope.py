@@ -54,15 +54,12 @@ def test_read_agrees_with_bolt(raw: bytes) -> None:
     assert read(raw, content_type) == parse_body(raw.decode(), content_type)
 
 
-def test_a_command_whose_text_says_payload_is_read_as_written_and_so_is_what_bolt_gets() -> None:
-    # Bolt looks for "payload" anywhere in a form and, finding no such field, reads it as empty.
-    # We read the command as written, and the gate hands Bolt the same form re-spelt (%70 is p),
-    # so both read the same thing.
+def test_a_command_whose_text_says_payload_is_read_as_written() -> None:
+    # Bolt looks for "payload" anywhere in a form and, finding no such field, reads it as empty;
+    # we read the command as written (and the gate hands Bolt what we read: test_gate).
     raw = form({**COMMAND, "text": "klar 1.2 payload levererad"})
     assert parse_body(raw.decode(), FORM) == {}
     assert read(raw, FORM)["text"] == "klar 1.2 payload levererad"
-    respelt = raw.replace(b"payload", b"%70ayload")
-    assert parse_body(respelt.decode(), FORM) == read(raw, FORM)
     assert not isinstance(open_envelope(raw, FORM), Malformed)
 
 

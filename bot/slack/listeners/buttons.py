@@ -8,8 +8,10 @@ nobody expected, a reference to the logged trace.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -173,8 +175,15 @@ BUTTONS: dict[ActionId, Callable[[Deps, Click], None]] = {
 
 
 def register(app: App, deps: Deps) -> None:
-    for action_id, handler in BUTTONS.items():
-        app.action(action_id.value)(_listener(deps, handler))
+    # One listener for every button, which picks the handler by its id: Bolt tries each
+    # listener's matcher in turn, building the matcher's arguments for each, and with one
+    # listener per button that was a tenth of a vote click's CPU.
+    app.action(ids_of(BUTTONS))(_listener(deps))
+
+
+def ids_of(ids: Iterable[StrEnum]) -> re.Pattern[str]:
+    """A matcher for exactly these ids (Bolt searches a pattern, so it is anchored)."""
+    return re.compile(r"\A(?:" + "|".join(re.escape(i.value) for i in ids) + r")\Z")
 
 
 def tell(click: Click, message: Message) -> None:
@@ -187,7 +196,7 @@ def tell(click: Click, message: Message) -> None:
 
 
 def _listener(
-    deps: Deps, handler: Callable[[Deps, Click], None]
+    deps: Deps,
 ) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient, Respond, BoltContext], None]:
     def listener(
         ack: Ack,
@@ -202,6 +211,7 @@ def _listener(
         if target is None:
             return  # not a button we rendered: nothing to do, nothing to say
         action_id = ActionId(action["action_id"])
+        handler = BUTTONS[action_id]
         click = Click(
             payload.actor(body, context), action_id, target, body, client, respond, deps.locales
         )

@@ -22,7 +22,7 @@ from bot.services import activities, decisions, jav, justering, votes
 from bot.services.context import Actor
 from bot.services.replays import Replayed
 from bot.slack.listeners import payload
-from bot.slack.listeners.buttons import STATUS, changed
+from bot.slack.listeners.buttons import STATUS, changed, ids_of
 from bot.slack.listeners.deps import Deps
 from bot.slack.listeners.reply import Ack, failure, notice_modal
 from messages.ids import ActionId, BlockId, CallbackId
@@ -110,12 +110,12 @@ DIALOGS: dict[CallbackId, Callable[[Deps, Dialog], None]] = {
 
 
 def register(app: App, deps: Deps) -> None:
-    for callback_id, handler in DIALOGS.items():
-        app.view(callback_id.value)(_listener(deps, handler))
+    # One listener for every dialog, as for the buttons (bot/slack/listeners/buttons.py).
+    app.view(ids_of(DIALOGS))(_listener(deps))
 
 
 def _listener(
-    deps: Deps, handler: Callable[[Deps, Dialog], None]
+    deps: Deps,
 ) -> Callable[[Ack, dict[str, Any], dict[str, Any], WebClient, BoltContext], None]:
     def listener(
         ack: Ack,
@@ -125,6 +125,7 @@ def _listener(
         context: BoltContext,
     ) -> None:
         actor = payload.actor(body, context)
+        handler = DIALOGS[CallbackId(view["callback_id"])]
         try:
             # What was typed gets the same cleaning and limit as a command's text; a refusal
             # of it (too long) keeps the dialog open like any other.

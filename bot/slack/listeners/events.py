@@ -1,8 +1,8 @@
 """The Events API: the events the bot listens to, each processed once whatever Slack redelivers.
 
 Slack redelivers an event (with X-Slack-Retry-Num) when it did not see our answer in time. The
-first delivery records the event_id in the database (shared by every replica) before the
-listeners run; a redelivery finds it there and is answered 200 without processing. If a
+first delivery records the event_id in the database (shared by every replica) before its
+handler runs; a redelivery finds it there and is answered 200 without processing. If a
 listener fails, the id is forgotten again so that Slack's retry gets a second chance: an event
 has no person to tell, so its failure goes to the app's error handler, which calls
 `forget_failed`.
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 import messages
@@ -103,7 +103,6 @@ EVENTS: dict[str, Callable[[Deps, Happened], None]] = {
 
 
 def register(app: App, deps: Deps) -> None:
-    app.middleware(_once_per_event(deps.services))
     for name, handler in EVENTS.items():
         app.event(name)(_listener(deps, handler))
 
@@ -126,28 +125,18 @@ def _listener(
         client: WebClient,
     ) -> None:
         ack()
+        # Here, not in a middleware of the app's: Bolt runs a middleware for every request,
+        # each click and command too, building its arguments each time.
+        event_id = _event_id(body)
+        if event_id is not None and not events.first_delivery(
+            deps.services, event_id, str(body.get("team_id") or "")
+        ):
+            log.info("event %s was processed before; this redelivery is not", event_id)
+            return
         team_id = str(context.team_id or body.get("team_id") or "")
         handler(deps, Happened(event, team_id, context.bot_user_id, context, client))
 
     return listener
-
-
-def _once_per_event(
-    services: Services,
-) -> Callable[[dict[str, Any], Callable[[], None]], BoltResponse | None]:
-    # Bolt passes the continuation by the name `next`, so the parameter must be called so.
-    def once_per_event(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-        event_id = _event_id(body)
-        if event_id is None:
-            next()
-            return None
-        if not events.first_delivery(services, event_id, str(body.get("team_id") or "")):
-            log.info("event %s was processed before; this redelivery is not", event_id)
-            return BoltResponse(status=200, body="")
-        next()
-        return None
-
-    return once_per_event
 
 
 def _event_id(body: dict[str, Any]) -> str | None:
