@@ -20,10 +20,18 @@ SCAN_FACTOR = 20
 
 
 # Every change queues here, on the ack's path: on the driver (storage.driver).
-_ENQUEUE = Sql(
-    """INSERT INTO outbox (key, team_id, kind, target, payload, status, attempts, created_at,
-    next_attempt_at) VALUES (%s, %s, %s, %s, %s, %s, 0, %s, %s) ON CONFLICT DO NOTHING"""
-)
+_ENQUEUE = """INSERT INTO outbox (key, team_id, kind, target, payload, status, attempts,
+    created_at, next_attempt_at) VALUES {values} ON CONFLICT DO NOTHING"""
+_ROW = "(%s, %s, %s, %s, %s, %s, 0, %s, %s)"
+# A change queues one to three rows, and one INSERT of them all costs half the CPU of psycopg's
+# pipeline (executemany) and one round trip; the pipeline is the cheaper way for the tick's
+# hundreds (in INSERTs of 50 rows its round went from 80 to 147 ms at 994 rows).
+FEW = 4
+
+
+@cache
+def _enqueue(rows: int) -> Sql:
+    return Sql(_ENQUEUE.format(values=", ".join([_ROW] * rows)))
 
 
 # Whether this thread queued a new row since it last asked (`take_queued`). A change whose
@@ -42,7 +50,12 @@ def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: dat
         (e["key"], e["team_id"], e["kind"], e["target"], json_text(e["payload"]), PENDING, now, now)
         for e in events
     ]
-    if Cursor.of(session).run_many(_ENQUEUE, rows) > 0:
+    cursor = Cursor.of(session)
+    if len(rows) <= FEW:
+        queued = cursor.run(_enqueue(len(rows)), [value for row in rows for value in row])
+    else:
+        queued = cursor.run_many(_enqueue(1), rows)
+    if queued > 0:
         _queued.new = True
 
 

@@ -132,14 +132,23 @@ def test_a_driver_transaction_keeps_its_writes_only_when_it_ends_well(db: Databa
         assert (row.status, row.attempts, row.locked_until) == (outbox.SENT, 1, None)
 
 
-def test_many_rows_queued_at_once_are_all_kept(db: Database) -> None:
-    """As many as a tick queues at once (a reminder for each of a hundred owners)."""
-    keys = [f"k{n}" for n in range(120)]
+@pytest.mark.parametrize("count", [outbox.FEW, 120])
+def test_rows_queued_at_once_are_all_kept_each_once(db: Database, count: int) -> None:
+    """A change's few rows (one INSERT), and as many as a tick queues at once (a reminder for
+    each of a hundred owners): each kept once with its own payload, the first of a key."""
+    keys = [f"k{n}" for n in range(count)]
     events = [
-        {"key": k, "team_id": "T1", "kind": "home_refresh", "target": "U1", "payload": {}}
-        for k in keys
+        {"key": k, "team_id": "T1", "kind": "home_refresh", "target": "U1", "payload": {"n": n}}
+        for n, k in enumerate(keys)
     ]
     with db.session() as session:
-        outbox.enqueue_many(session=session, events=events, now=NOW)
+        outbox.enqueue_many(session=session, events=events[:1], now=NOW)
+        outbox.enqueue_many(
+            session=session,
+            events=[{**events[0], "payload": {}}, *events[1:-1], events[1]],
+            now=NOW,
+        )
+        outbox.enqueue_many(session=session, events=events[-1:], now=NOW)
     with db.reading() as session:
-        assert sorted(e.key for e in outbox.events(session=session)) == sorted(keys)
+        kept = {e.key: e.payload for e in outbox.events(session=session)}
+    assert kept == {k: {"n": n} for n, k in enumerate(keys)}
