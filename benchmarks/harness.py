@@ -29,7 +29,7 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.domain.phase import Phase
 from bot.emulator import BotResponse, FakeSlack, SlackRequester
-from bot.http import HEALTH_PATH
+from bot.http import HEALTH_PATH, METRICS_PATH
 from bot.wiring import Bot
 
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105  (a fake workspace's secret)
@@ -202,6 +202,11 @@ class ServerProcess:
             "PORT": str(self.port),
             "SENDER": "process" if database_url.startswith("postgresql") else "inline",
         }
+        # The sender's process boots after the web process answers (imports, the schema check,
+        # then a first tick at once): what is measured must not start while it does.
+        self.sender_port = free_port() if kind == "ours" and env["SENDER"] == "process" else None
+        if self.sender_port is not None:
+            env["SENDER_PORT"] = str(self.sender_port)
         for name in ("SLACK_APP_TOKEN",):  # never Socket Mode here
             env.pop(name, None)
         self._log = self.log_path.open("wb")
@@ -220,21 +225,29 @@ class ServerProcess:
         return self.process.pid
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
-        """Until the server answers HTTP at all (the bare app answers 404 on /healthz)."""
+        """Until the server answers HTTP at all (the bare app answers 404 on /healthz), and
+        its sender's process, if it has one, has finished its first tick."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.kind} server exited at start:\n{self.log_tail()}")
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                probe = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                try:
-                    probe.request("GET", HEALTH_PATH)
-                    probe.getresponse().read()
-                    return
-                finally:
-                    probe.close()
+            if self._answers(self.port, HEALTH_PATH) is not None and (
+                self.sender_port is None or _ticked(self._answers(self.sender_port, METRICS_PATH))
+            ):
+                return
             time.sleep(0.05)
         raise RuntimeError(f"{self.kind} server did not answer in {timeout} s:\n{self.log_tail()}")
+
+    @staticmethod
+    def _answers(port: int, path: str) -> str | None:
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            try:
+                probe.request("GET", path)
+                return probe.getresponse().read().decode()
+            finally:
+                probe.close()
+        return None
 
     def rss_kib(self) -> dict[str, int]:
         """VmRSS and VmHWM (peak) of the server process and its children (the sender's process
@@ -263,6 +276,15 @@ class ServerProcess:
                 self.process.kill()
                 self.process.wait(timeout=5)
         self._log.close()
+
+
+def _ticked(metrics: str | None) -> bool:
+    """Whether a sender's /metrics counts a tick done."""
+    for line in (metrics or "").splitlines():
+        name, _, value = line.partition(" ")
+        if name.endswith("tick_seconds_count"):
+            return float(value) >= 1
+    return False
 
 
 def children(pid: int) -> list[int]:
