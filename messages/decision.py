@@ -121,6 +121,10 @@ def minutes(
     return Message(text=f"{mrkdwn(heading)}\n\n{body}", blocks=fit(blocks, MAX_BLOCKS_MESSAGE))
 
 
+# Slack's slash command; on Matrix the bot's own id is named (bot/matrix/deliveries.py).
+SLACK_INVITE = "/invite @Förvaltningsbot"
+
+
 def delivery_failed(
     view: VoteView,
     channel: str,
@@ -129,8 +133,10 @@ def delivery_failed(
     lang: str,
     *,
     vote_message: bool = False,
+    invite: str = SLACK_INVITE,
 ) -> Message:
+    """`invite`: how the reader invites the bot, on the platform the channel is on."""
     m = macros("delivery_failed.md.j2", lang)
     body = m.vote_message if vote_message else m.body
-    text = _text(body, view, channel, private, error)
+    text = _text(body, view, channel, private, error, invite)
     return Message(text=text, blocks=[section(text)])

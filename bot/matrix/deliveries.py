@@ -293,7 +293,13 @@ def delivery_failed(mx: MatrixOut, attempt: Attempt) -> None:
     view = _vote(mx, p.vote)
     lang = mx.language(attempt.target)
     message = messages.delivery_failed(
-        view, p.channel, p.private, p.error, lang, vote_message=p.vote_message
+        view,
+        p.channel,
+        p.private,
+        p.error,
+        lang,
+        vote_message=p.vote_message,
+        invite=f"/invite {mx.client.mxid}",  # Element's command, with the bot's Matrix id
     )
     mx.send(attempt, mx.notice(message))
 

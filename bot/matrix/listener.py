@@ -45,7 +45,7 @@ from bot.matrix.deliveries import KEY_FIELD
 from bot.matrix.dialect import command_text, parse, reply_text
 from bot.matrix.directory import MatrixDirectory
 from bot.matrix.rooms import LANGUAGES_KNOWN, Rooms
-from bot.services import ballots, events, projects
+from bot.services import ballots, decisions, events, projects
 from bot.services import outbox_events as out
 from bot.services.context import Actor
 from bot.services.outbox_events import OutboxKind
@@ -81,6 +81,12 @@ class Listener:
             await self._client.join_room_by_id(RoomID(room_id))
         except Exception:  # a withdrawn invitation or a server refusal: logged, not fatal
             log.warning("could not join %s", room_id, exc_info=True)
+            return
+        # The projektledare was told to invite the bot where an announcement could not go:
+        # now that it is in, the announcement goes, as on Slack (member_joined_channel).
+        services, team = self._adapter.services, self._adapter.team_id
+        if await self._adapter.in_worker(lambda: decisions.bot_invited(services, team, room_id)):
+            self._adapter.notify()
 
     async def on_member(self, event: StateEvent) -> None:
         if event.state_key != self._client.mxid:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from tests.matrix.people import Person, Said, room
 from tests.support.project import DOCUMENTS
@@ -34,23 +34,25 @@ async def vote_open(
     members: list[Person],
     steering: str,
     before_the_vote: Callable[[str], object] | None = None,
+    lines: Sequence[str] = (),
 ) -> Said:
     """A project of Anna's, ready, with `members` (the first the chair, the second justerare),
     voting in `steering`; the vote message as the chair sees it. `before_the_vote`: called with
-    the project's room just before the milestone opens."""
+    the project's room just before the milestone opens; `lines`: more commands before it."""
     project = await room(anna, "Projektet", [bot_id])
     for member in members:
         await member.sync()
     await anna.say(project, f"!forvaltning nytt Projekt {secrets.token_hex(3)}")
     await anna.hears(lambda s: s.room == project, sender=bot_id)
     ids = " ".join(m.user_id for m in members)
-    lines = [
+    setup = [
         f"styrgrupp {ids}",
         f"ordförande {members[0].user_id}",
         f"justerare {members[1].user_id}",
         f"styrgruppskanal {steering}",
+        *lines,
     ]
-    await ready(anna, bot_id, project, lines)
+    await ready(anna, bot_id, project, setup)
     if before_the_vote is not None:
         before_the_vote(project)
     await anna.say(project, "!forvaltning milstolpe")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 
-from mautrix.types import EventID, RoomID
+from mautrix.types import EventID, RoomID, UserID
 
 from bot.wiring import Bot
 from tests.matrix.people import Cast, room, scenario
@@ -123,5 +123,37 @@ def test_a_raised_jav_is_ruled_with_a_reaction_in_the_direct_room(cast: Cast, bo
             await olle.say(steering, "!forvaltning rösta ja")
             refused = await olle.hears(lambda s: s.room != steering, sender=bot_id)
             assert "jäv" in refused.body.lower(), refused.body
+
+    scenario(conversation())
+
+
+def test_an_announcement_the_bot_was_shut_out_of_goes_when_it_is_invited_back(
+    cast: Cast, bot: Bot
+) -> None:
+    """The stakeholders' room removed the bot before the decision: Anna is told how to invite
+    it back, in Matrix's words (the bot's id, not Slack's `@Förvaltningsbot`), and once it is
+    back in the room the announcement is posted there."""
+    bot_id = cast.bot.user_id
+
+    async def conversation() -> None:
+        async with AsyncExitStack() as stack:
+            anna, _erik, sara, olle, karin = await cast.enter(stack)
+            steering = await room(
+                anna, "Styrgrupp", [bot_id, sara.user_id, olle.user_id, karin.user_id]
+            )
+            stakeholders = await room(anna, "Intressenter", [bot_id])
+
+            vote = await vote_open(
+                anna, bot_id, [sara, olle, karin], steering, lines=[f"kanaler {stakeholders}"]
+            )
+            await anna.api.kick_user(RoomID(stakeholders), UserID(bot_id), "")
+            for member in (sara, olle, karin):
+                await member.api.react(RoomID(steering), EventID(vote.event_id), "✅")
+
+            told = await anna.hears(says(f"/invite {bot_id}"), sender=bot_id)
+            assert "Förvaltningsbot`" not in told.body and told.room != stakeholders
+            await anna.api.invite_user(RoomID(stakeholders), UserID(bot_id))
+            announced = await anna.hears(says("Godkänd", stakeholders), sender=bot_id)
+            assert "Projekt" in announced.body
 
     scenario(conversation())
