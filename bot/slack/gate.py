@@ -14,7 +14,7 @@ as empty. Each refusal is one short answer and one log line (by the caller), nev
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import build_context
 
 from bot.services import replays
@@ -54,7 +55,9 @@ class Read(BoltRequest):
     its own check of the signature (the same bytes, so a second check that costs little)."""
 
     def __init__(self, raw: str, body: dict[str, Any], environ: WSGIEnvironment) -> None:
-        super().__init__(body="", query=environ.get("QUERY_STRING", ""), headers=_headers(environ))
+        # Bolt's WSGI adapter's own reading of the query and headers.
+        read = WsgiHttpRequest(environ)
+        super().__init__(body="", query=read.query_string, headers=read.get_headers())
         self.raw_body = raw
         self.body = body
         self.context = build_context(BoltContext({}), body)
@@ -158,19 +161,6 @@ class Gate:
             f"{status.value} {status.phrase}", [*headers, ("Content-Length", str(len(answer)))]
         )
         return [answer]
-
-
-def _headers(environ: WSGIEnvironment) -> dict[str, str | Sequence[str]]:
-    """The request's headers as Bolt's WSGI adapter hands them over: lower case, dashes."""
-    headers: dict[str, str | Sequence[str]] = {
-        name[5:].lower().replace("_", "-"): str(value)
-        for name, value in environ.items()
-        if name.startswith("HTTP_")
-    }
-    for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if name in environ:
-            headers[name.lower().replace("_", "-")] = str(environ[name])
-    return headers
 
 
 def _ssl_check(environ: WSGIEnvironment, body: bytes) -> bool:
