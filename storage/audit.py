@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.driver import Cursor, Sql, json_text
+from storage.driver import Cursor, Sql, Tx, json_text
 from storage.models import AuditEntry
 
 # Every change writes one, on the ack's path: on the driver (storage.driver).
@@ -19,7 +19,7 @@ _RECORD = Sql(
 
 def record(
     *,
-    session: Session,
+    session: Tx,
     team_id: str,
     project_id: int | None,
     actor_id: str,

@@ -198,7 +198,8 @@ class Database:
             try:
                 yield Cursor(driver, sqlite=False)
             except BaseException:
-                driver.rollback()
+                if not driver.broken:  # a dropped connection has nothing to roll back
+                    driver.rollback()
                 raise
             driver.commit()
 

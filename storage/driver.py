@@ -52,9 +52,12 @@ class Cursor:
         self._cursor = driver_connection.cursor()
 
     @classmethod
-    def of(cls, session: Session) -> Cursor:
+    def of(cls, session: Tx) -> Cursor:
         """The session's: what the ORM holds unwritten is flushed first, since the driver
-        neither sees it nor autoflushes. One cursor per session and connection."""
+        neither sees it nor autoflushes. One cursor per session and connection. A cursor is
+        its own (a transaction with no session, storage.db.Database.driver_transaction)."""
+        if isinstance(session, Cursor):
+            return session
         session.flush()
         connection = session.connection()
         driver = connection.connection.driver_connection
@@ -103,6 +106,11 @@ class Cursor:
 
 
 _CURSOR = "storage.driver.cursor"
+
+# A transaction's statements: the ORM's session, or a driver's cursor in a transaction of its
+# own with no session (storage.db.Database.driver_transaction). What the ack's path calls takes
+# either, since it sends only what `Cursor.of` gives it.
+Tx = Session | Cursor
 
 
 def _stored(value: date, sqlite: bool) -> Any:

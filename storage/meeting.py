@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.domain.jav import Jav, JavGround, Ruling
 from bot.domain.seats import Forhinder
-from storage.driver import Cursor, Sql, utc
+from storage.driver import Cursor, Sql, Tx, utc
 from storage.models import Absence, JavQuestion, Project, RecordNote
 
 
@@ -55,17 +55,17 @@ def rule(*, session: Session, question_id: int, javig: bool, by: str, at: dateti
     return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
 
-def absences(*, session: Session, vote_id: int) -> list[Forhinder]:
+def absences(*, session: Tx, vote_id: int) -> list[Forhinder]:
     found = Cursor.of(session).rows(_ABSENCES, (vote_id,))
     return [Forhinder(member, _at(at)) for member, at in found]
 
 
-def javs(*, session: Session, vote_id: int) -> list[Jav]:
+def javs(*, session: Tx, vote_id: int) -> list[Jav]:
     """The vote's jäv questions as the domain's values (what a vote's view needs of them)."""
     return [jav for _, jav in jav_questions(session=session, vote_id=vote_id)]
 
 
-def jav_questions(*, session: Session, vote_id: int) -> list[tuple[int, Jav]]:
+def jav_questions(*, session: Tx, vote_id: int) -> list[tuple[int, Jav]]:
     """The vote's jäv questions by their ids, as the domain's values, on the driver."""
     found = []
     for qid, member, ground, motivation, raised_by, at, javig, by, ruled_at in Cursor.of(

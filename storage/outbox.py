@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from storage.driver import Cursor, Sql, json_text, json_value, utc
+from storage.driver import Cursor, Sql, Tx, json_text, json_value, utc
 from storage.models import OutboxEvent
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -41,7 +41,7 @@ def _enqueue(rows: int) -> Sql:
 _queued = threading.local()
 
 
-def enqueue_many(*, session: Session, events: Sequence[dict[str, Any]], now: datetime) -> None:
+def enqueue_many(*, session: Tx, events: Sequence[dict[str, Any]], now: datetime) -> None:
     """Queue events (their key, team_id, kind, target and payload) in one round; those whose
     key exists are skipped, so a retried request adds nothing."""
     if not events:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from sqlmodel import Session
 
-from storage.driver import Cursor, Sql, day, utc
+from storage.driver import Cursor, Sql, Tx, day, utc
 from storage.models import VOTE_CLOSED
 
 
@@ -153,7 +153,7 @@ class ProjectActivities(NamedTuple):
 
 
 def activities_in_channel(
-    *, session: Session, team_id: str, channel_id: str
+    *, session: Tx, team_id: str, channel_id: str
 ) -> ProjectActivities | None:
     """The channel's project and its activities (None: the channel has no project)."""
     found = Cursor.of(session).rows(_ACTIVITIES_IN_CHANNEL, (team_id, channel_id))
@@ -162,7 +162,7 @@ def activities_in_channel(
     return ProjectActivities(head_of(found[0]), [r[9:] for r in found if r[9] is not None])
 
 
-def activities_of_activity(*, session: Session, activity_id: int) -> ProjectActivities | None:
+def activities_of_activity(*, session: Tx, activity_id: int) -> ProjectActivities | None:
     """The project of activity `activity_id` and its activities (None: no such activity)."""
     found = Cursor.of(session).rows(_ACTIVITIES_OF_ACTIVITY, (activity_id,))
     if not found:
@@ -179,7 +179,7 @@ def _record(row: tuple[Any, ...]) -> ActivityRecord:
     )
 
 
-def set_if_unchanged(*, session: Session, activity: ActivityRecord, values: dict[str, Any]) -> bool:
+def set_if_unchanged(*, session: Tx, activity: ActivityRecord, values: dict[str, Any]) -> bool:
     """Write `values` only if the row still holds what this transaction read (each of those
     columns as `activity` has it): the driver's compare-and-set, as `compare_and_set`."""
     names = tuple(values)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.domain.naming import normalize
-from storage.driver import Cursor
+from storage.driver import Cursor, Tx
 from storage.models import (
     Activity,
     Document,
@@ -115,7 +115,7 @@ def compare_and_set(*, session: Session, activity: Activity, values: dict[str, A
     return True
 
 
-def documents_of(*, session: Session, project_id: int) -> dict[str, str]:
+def documents_of(*, session: Tx, project_id: int) -> dict[str, str]:
     # On the driver: a vote click reads these on every request.
     return {key: url for key, url in Cursor.of(session).rows(DOCUMENTS, (project_id,))}
 

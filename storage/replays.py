@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from storage.driver import Cursor, Sql
+from storage.driver import Cursor, Sql, Tx
 from storage.models import SlackRequest
 
 # On the ack's path of every command and click: on the driver (storage.driver). One
@@ -20,7 +20,7 @@ _CLAIM = Sql(
 _SEEN = Sql("SELECT 1 FROM slack_request WHERE key = %s")
 
 
-def first_time(*, session: Session, key: str, kind: str, team_id: str, now: datetime) -> bool:
+def first_time(*, session: Tx, key: str, kind: str, team_id: str, now: datetime) -> bool:
     """Record the request; False if it was recorded before (this is a replay)."""
     return Cursor.of(session).row(_CLAIM, (key, kind, team_id, now)) is not None
 

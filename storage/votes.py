@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from storage.driver import Cursor, Sql, json_value, utc
+from storage.driver import Cursor, Sql, Tx, json_value, utc
 from storage.models import VOTE_CLOSED, VOTE_OPEN, Project, Reservation, Vote
 from storage.project_rows import ProjectHead, head_of
 
@@ -130,7 +130,7 @@ _LOCK_VOTE = Sql(_VOTE_WITH_HEAD + " FOR UPDATE OF vote", sqlite=_VOTE_WITH_HEAD
 
 
 def vote_row_with_head(
-    *, session: Session, vote_id: int, lock: bool = False
+    *, session: Tx, vote_id: int, lock: bool = False
 ) -> tuple[VoteRow, ProjectHead] | None:
     """The vote and its project as plain rows, on the driver: what a click and a redraw read
     (vote_with_project gives the ORM's objects, for what changes them)."""
@@ -206,11 +206,11 @@ _PUT_BALLOT = Sql(
 )
 
 
-def ballots(*, session: Session, vote_id: int) -> dict[str, str]:
+def ballots(*, session: Tx, vote_id: int) -> dict[str, str]:
     return {user: choice for user, choice in Cursor.of(session).rows(_BALLOTS, (vote_id,))}
 
 
-def put_ballot(*, session: Session, vote_id: int, user_id: str, choice: str, now: datetime) -> None:
+def put_ballot(*, session: Tx, vote_id: int, user_id: str, choice: str, now: datetime) -> None:
     """Insert or replace the member's current ballot; the unique key keeps it one per member."""
     Cursor.of(session).run(_PUT_BALLOT, (vote_id, user_id, str(choice), now))
 

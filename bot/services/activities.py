@@ -22,8 +22,17 @@ from bot.domain.reminders import escalation_at
 from bot.domain.rules import check_status_change, require_lead, require_owner_or_lead
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
-from bot.services.unit import Raced, enqueue, project_of_channel, record_change, row_id, transaction
+from bot.services.unit import (
+    Raced,
+    driver_transaction,
+    enqueue,
+    project_of_channel,
+    record_change,
+    row_id,
+    transaction,
+)
 from storage import project_rows, projects
+from storage.driver import Tx
 from storage.models import Activity, Document, Project
 
 
@@ -36,7 +45,7 @@ def _activity(session: Session, phase: Phase, project: Project, ref: str) -> Act
 
 
 def _refresh_home(
-    services: Services, session: Session, team_id: str, user_ids: Sequence[str | None]
+    services: Services, session: Tx, team_id: str, user_ids: Sequence[str | None]
 ) -> None:
     """The Home tab shows each owner's activities; whoever a change touched gets a fresh one."""
     refreshes = (out.home_refresh(team_id, u) for u in dict.fromkeys(u for u in user_ids if u))
@@ -117,7 +126,7 @@ def set_status(
 ) -> Change:
     """From the slash command: the activity named in the channel's project."""
 
-    def work(session: Session) -> Change:
+    def work(session: Tx) -> Change:
         found = project_rows.activities_in_channel(
             session=session, team_id=actor.team_id, channel_id=channel_id
         )
@@ -129,7 +138,7 @@ def set_status(
             raise DomainError(ErrorCode.UNKNOWN_ACTIVITY, value=ref, suggestions="")
         return _change_status(services, session, actor, found, row, target, note)
 
-    return transaction(services, work)
+    return driver_transaction(services, work)
 
 
 def set_status_by_id(
@@ -141,19 +150,19 @@ def set_status_by_id(
 ) -> Change:
     """From a button: the activity the button was rendered for, in whatever project."""
 
-    def work(session: Session) -> Change:
+    def work(session: Tx) -> Change:
         found = project_rows.activities_of_activity(session=session, activity_id=activity_id)
         row = None if found is None else found.record_by_id(activity_id)
         if found is None or row is None or found.head.team_id != actor.team_id:
             raise DomainError(ErrorCode.NO_PROJECT)
         return _change_status(services, session, actor, found, row, target, note)
 
-    return transaction(services, work)
+    return driver_transaction(services, work)
 
 
 def _change_status(
     services: Services,
-    session: Session,
+    session: Tx,
     actor: Actor,
     found: project_rows.ProjectActivities,
     row: project_rows.ActivityRecord,

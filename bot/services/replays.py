@@ -23,11 +23,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
-
 from bot.services.context import Services
 from bot.services.tick_report import TickReport
 from storage import replays
+from storage.driver import Tx
 
 # A request first seen at t carries a timestamp no earlier than t - 5 min (else it was
 # refused as stale), so it verifies until t + 10 min at the latest; an hour is ample.
@@ -63,7 +62,7 @@ def handling(key: str, kind: str, team_id: str) -> Iterator[Claim]:
         _handling.reset(token)
 
 
-def claim(session: Session, now: datetime) -> Claim | None:
+def claim(session: Tx, now: datetime) -> Claim | None:
     """In the transaction that applies the request's change, first: remember the request, or
     raise `Replayed`. Returns the claim to mark taken once the transaction commits."""
     pending = _handling.get()

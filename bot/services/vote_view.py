@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlmodel import Session
-
 from bot.domain.count import Referral
 from bot.domain.decision import VoteView, split_ballots
 from bot.domain.seats import SteeringGroup, serving
@@ -15,6 +13,7 @@ from bot.services.context import Services
 from bot.services.unit import row_id
 from storage import meeting, projects
 from storage import votes as store
+from storage.driver import Tx
 from storage.models import Project, Vote
 from storage.project_rows import ProjectHead
 from storage.votes import VoteRow
@@ -22,7 +21,7 @@ from storage.votes import VoteRow
 
 def view_of(
     services: Services,
-    session: Session,
+    session: Tx,
     vote: Vote | VoteRow,
     project: Project | ProjectHead,
     stored: Mapping[str, str] | None = None,

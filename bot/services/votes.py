@@ -27,10 +27,19 @@ from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.projects import project_view
 from bot.services.record import begin as begin_justering
-from bot.services.unit import enqueue, project_of_channel, record_change, row_id, transaction
+from bot.services.unit import (
+    NeedsSession,
+    driver_transaction,
+    enqueue,
+    project_of_channel,
+    record_change,
+    row_id,
+    transaction,
+)
 from bot.services.vote_view import view_of
 from storage import meeting, projects
 from storage import votes as store
+from storage.driver import Tx
 from storage.models import Project, Vote
 from storage.project_rows import ProjectHead
 from storage.votes import VoteRow
@@ -86,7 +95,7 @@ def vote_target(vote: Vote | VoteRow) -> str:
 
 def _redraw(
     services: Services,
-    session: Session,
+    session: Tx,
     project: Project | ProjectHead,
     vote: Vote | VoteRow,
     also: Sequence[out.Outgoing] = (),
@@ -203,7 +212,7 @@ def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> Ball
     """
     now = services.clock()
 
-    def work(session: Session) -> BallotCast:
+    def work(session: Tx) -> BallotCast:
         # The rows on the driver, under the vote's lock: a click is the commonest write there is.
         found = store.vote_row_with_head(session=session, vote_id=vote_id, lock=True)
         if found is None or found[1].team_id != actor.team_id:
@@ -228,12 +237,13 @@ def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> Ball
         view = replace(view, ballots=split_ballots({**stored, actor.user_id: choice.value}))
         closed_now = after_change(services, session, vote, project, view, also=(receipt,))
         if closed_now:  # the rows read above are of the open vote: the closed one, as it is
+            assert isinstance(session, Session)  # after_change closes in a session only
             closed = store.vote_with_project(session=session, vote_id=vote_id)
             assert closed is not None
             view = view_of(services, session, *closed)
         return BallotCast(view, choice.value, changed=True, closed_now=closed_now)
 
-    return transaction(services, work)
+    return driver_transaction(services, work)
 
 
 def record_step_ins(
@@ -256,7 +266,7 @@ def record_step_ins(
 
 def after_change(
     services: Services,
-    session: Session,
+    session: Tx,
     vote: Vote | VoteRow,
     project: Project | ProjectHead,
     view: VoteView | None = None,
@@ -270,6 +280,8 @@ def after_change(
         view = view_of(services, session, vote, project)
     if not (view.is_open and everyone_serving_voted(view.ballots, view.seating)):
         return False
+    if not isinstance(session, Session):  # closing writes through the ORM's objects
+        raise NeedsSession
     if isinstance(vote, VoteRow) or isinstance(project, ProjectHead):
         # Closing writes the record through the ORM's objects (the lock is held already).
         found = store.vote_with_project(session=session, vote_id=row_id(vote))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
 from bot.domain.activities import ActivityStatus
 from bot.services import activities, projects
@@ -54,7 +53,9 @@ def test_a_dropped_connection_fails_one_request_and_the_next_one_works(
         projects.create_project(services, ANNA, CHANNEL, "Kommunen X")
         before = audit_rows(services)
         assert drop_connections(database_url) >= 1
-        with pytest.raises(DBAPIError):
+        # A change runs on the driver alone (bot.services.unit.driver_transaction): the
+        # driver's own error, as a status meets it below.
+        with pytest.raises(Exception, match=r"terminat|lost|closed"):
             activities.set_status(services, ANNA, CHANNEL, "1.1", ActivityStatus.DONE)
         activities.set_status(services, ANNA, CHANNEL, "1.1", ActivityStatus.DONE)
         assert audit_rows(services) == before + 1
