@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from bot.commands import Command
 from bot.commands import parse as parse_with
@@ -55,6 +56,10 @@ class SlackDialect:
 SLACK = SlackDialect()
 
 
+# The gate asks whether a command only reads (bot/slack/envelope.py), then the listener runs
+# it: the same text, parsed once. A command is a frozen value and parsing reads no clock; a
+# refusal (DomainError) is not kept, so a bad text is parsed again, as it should be.
+@lru_cache(maxsize=256)
 def parse(text: str) -> Command:
     """The command in a `/forvaltning` text as Slack sends it; raises only `DomainError`."""
     return parse_with(text, SLACK)
