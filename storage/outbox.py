@@ -257,14 +257,16 @@ def failed_for(*, session: Session, kind: str, key_prefix: str) -> list[OutboxEv
     return list(session.exec(query.order_by(col(OutboxEvent.id))))
 
 
-def retry_failed(*, session: Session, team_id: str, kind: str, target: str, now: datetime) -> int:
-    """Send `team_id`'s failed events of `kind` to `target` again from scratch (e.g. the bot
+def retry_failed(
+    *, session: Session, team_id: str, kinds: Collection[str], target: str, now: datetime
+) -> int:
+    """Send `team_id`'s failed events of `kinds` to `target` again from scratch (e.g. the bot
     was invited): a channel id is a workspace's, so another's events are not touched."""
     result = session.execute(
         update(OutboxEvent)
         .where(
             col(OutboxEvent.team_id) == team_id,
-            col(OutboxEvent.kind) == kind,
+            col(OutboxEvent.kind).in_(kinds),
             col(OutboxEvent.target) == target,
             col(OutboxEvent.status) == FAILED,
         )

@@ -158,14 +158,19 @@ def _noted_vote(session: Session, actor: Actor, channel_id: str) -> tuple[Vote, 
     return found
 
 
+# What the projektledare is told to invite the bot for (bot.services.delivery, the
+# delivery_failed DM): the vote message itself, and the decision's announcement.
+_SENT_ONCE_INVITED = (out.OutboxKind.VOTE_MESSAGE, out.OutboxKind.ANNOUNCEMENT)
+
+
 def bot_invited(services: Services, team_id: str, channel: str) -> int:
-    """The bot joined a channel of `team_id`: its announcements that could not reach it are
-    sent now."""
+    """The bot joined a channel of `team_id`: the vote messages and announcements that could
+    not reach it are sent now."""
     with services.db.session() as session:
         return queue.retry_failed(
             session=session,
             team_id=team_id,
-            kind=out.OutboxKind.ANNOUNCEMENT,
+            kinds=_SENT_ONCE_INVITED,
             target=channel,
             now=services.clock(),
         )

@@ -224,6 +224,26 @@ def test_jav_leaves_the_seat_empty_without_an_ersattare(board: Board) -> None:
     assert record["quorum_needed"] == 2 and record["decided_by_chair"] is True
 
 
+def test_a_vote_the_bot_could_not_post_is_posted_once_the_bot_is_invited(board: Board) -> None:
+    """The bot does not join a vote channel by itself: Anna is told to invite it, and once
+    Slack says it was, the vote message goes out and the members can vote."""
+    b, w = board, board.w
+    ready_the_project(b.running, w, [w.erik, w.sara, b.maria], w.sara, b.channel)
+    w.fake.state.set_member(b.channel, "UBOT", member=False)  # removed before the vote
+    run(b.running, w, "milstolpe 2030-01-15 17:00")
+    told = eventually(
+        lambda: [m for m in w.fake.state.dms_to(w.anna) if "kunde inte läggas ut" in m.text]
+    )
+    assert told and f"<#{b.channel}>" in told[0].text and "/invite" in told[0].text
+    assert not w.fake.state.messages(b.channel)
+    w.fake.state.set_member(b.channel, "UBOT")
+    b.running.slack.event({"type": "member_joined_channel", "user": "UBOT", "channel": b.channel})
+    assert "Godkänn" in json.dumps(vote_message(b).blocks, ensure_ascii=False)
+    click(b, "vote_yes", b.maria)
+    shown(b, f"*Godkänn* (1): <@{b.maria}>")
+    assert len(w.fake.state.messages(b.channel)) == 1
+
+
 def test_twenty_members_clicking_at_once_leave_one_ballot_each(
     start_bot: Callable[[], RunningBot], workspace: Workspace
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import secrets
 from collections.abc import Callable, Sequence
 
@@ -38,7 +39,8 @@ async def vote_open(
 ) -> Said:
     """A project of Anna's, ready, with `members` (the first the chair, the second justerare),
     voting in `steering`; the vote message as the chair sees it. `before_the_vote`: called with
-    the project's room just before the milestone opens; `lines`: more commands before it."""
+    the project's room just before the milestone opens (awaited if it is a coroutine);
+    `lines`: more commands before it."""
     project = await room(anna, "Projektet", [bot_id])
     for member in members:
         await member.sync()
@@ -54,6 +56,8 @@ async def vote_open(
     ]
     await ready(anna, bot_id, project, setup)
     if before_the_vote is not None:
-        before_the_vote(project)
+        done = before_the_vote(project)
+        if inspect.isawaitable(done):  # a step on Matrix (a kick) is a coroutine
+            await done
     await anna.say(project, "!forvaltning milstolpe")
     return await members[0].hears(says("rösta ja", steering), sender=bot_id)

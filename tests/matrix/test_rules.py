@@ -3,6 +3,7 @@ encrypted room. The same services decide as on Slack; these show Matrix tells pe
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack
 
 from mautrix.types import EventID, RoomID, UserID
@@ -155,5 +156,40 @@ def test_an_announcement_the_bot_was_shut_out_of_goes_when_it_is_invited_back(
             await anna.api.invite_user(RoomID(stakeholders), UserID(bot_id))
             announced = await anna.hears(says("Godkänd", stakeholders), sender=bot_id)
             assert "Projekt" in announced.body
+
+    scenario(conversation())
+
+
+def test_a_vote_message_the_bot_was_shut_out_of_is_posted_when_it_is_invited_back(
+    cast: Cast, bot: Bot
+) -> None:
+    """The steering room removed the bot just before the vote opened: Anna is told how to
+    invite it back, and once it is back the vote message is posted there, so Sara can vote."""
+    bot_id = cast.bot.user_id
+
+    async def conversation() -> None:
+        async with AsyncExitStack() as stack:
+            anna, _erik, sara, olle, karin = await cast.enter(stack)
+            steering = await room(
+                anna, "Styrgrupp", [bot_id, sara.user_id, olle.user_id, karin.user_id]
+            )
+            shut_out = asyncio.Event()
+
+            async def kick(_project: str) -> None:
+                await anna.api.kick_user(RoomID(steering), UserID(bot_id), "")
+                shut_out.set()
+
+            opening = asyncio.create_task(
+                vote_open(anna, bot_id, [sara, olle, karin], steering, before_the_vote=kick)
+            )
+            await shut_out.wait()  # vote_open listens to Sara from here on, not to Anna
+            told = await anna.hears(says(f"/invite {bot_id}"), sender=bot_id)
+            assert told.room != steering and "omröstning" in told.body
+            assert not opening.done()
+            await anna.api.invite_user(RoomID(steering), UserID(bot_id))
+            vote = await opening
+            assert vote.room == steering
+            await sara.api.react(RoomID(steering), EventID(vote.event_id), "✅")
+            await sara.hears(lambda s: "Godkänn" in s.body and s.room != steering, sender=bot_id)
 
     scenario(conversation())
