@@ -280,7 +280,7 @@ def after_change(
         view = view_of(services, session, vote, project)
     if not (view.is_open and everyone_serving_voted(view.ballots, view.seating)):
         return False
-    if not isinstance(session, Session):  # closing writes through the ORM's objects
+    if not isinstance(session, Session):  # begun on the driver alone (driver_transaction)
         raise NeedsSession
     if isinstance(vote, VoteRow) or isinstance(project, ProjectHead):
         # Closing writes the record through the ORM's objects (the lock is held already).
