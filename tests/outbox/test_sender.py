@@ -7,8 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from bot.outbox import MAX_ATTEMPTS, MAX_BACKOFF, Delivery, Failed, OutboxSender, Retry, backoff
+from bot.outbox import (
+    MAX_ATTEMPTS,
+    MAX_BACKOFF,
+    Attempt,
+    Delivery,
+    Failed,
+    OutboxSender,
+    Retry,
+    backoff,
+)
 from bot.outbox.pacing import HOME_INTERVAL
+from bot.outbox.sender import PER_TEAM
 from bot.services import delivery
 from bot.services import outbox_events as out
 from bot.services.context import Services
@@ -27,6 +37,7 @@ from tests.outbox.support import (
     put_raw,
     stored,
 )
+from tests.support.waiting import eventually
 
 
 def sender(
@@ -211,3 +222,27 @@ def test_an_unknown_kind_or_a_misfit_payload_fails_only_that_event(
     )
     # A misfit announcement names no vote, so there is no projektledare to tell.
     assert OutboxKind.DELIVERY_FAILED not in kinds_queued(services)
+
+
+def test_a_workspace_with_more_due_than_one_claim_takes_is_claimed_again_at_once(
+    services: Services, clock: Clock
+) -> None:
+    """A claim takes at most PER_TEAM events of one workspace. The rest of a burst (receipts,
+    which post nothing paced) go as soon as a worker is free, not at the next poll: here one
+    the test's clock never reaches, so without the claim again only the first PER_TEAM go."""
+    delivered: list[str] = []
+
+    def receipt(attempt: Attempt) -> None:
+        delivered.append(attempt.key)
+
+    outbox = OutboxSender(
+        services, {OutboxKind.VOTE_RECEIPT: receipt}, monotonic=clock.monotonic, poll_seconds=3600
+    )
+    burst = [out.vote_receipt(TEAM, 1, f"U{n:04d}", n, "yes") for n in range(3 * PER_TEAM)]
+    put(services, *burst)
+    outbox.start()
+    try:
+        eventually(lambda: len(delivered) == len(burst))
+    finally:
+        outbox.stop()
+    assert sorted(delivered) == sorted(e.key for e in burst)
