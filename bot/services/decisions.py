@@ -158,11 +158,6 @@ def _noted_vote(session: Session, actor: Actor, channel_id: str) -> tuple[Vote, 
     return found
 
 
-# What the projektledare is told to invite the bot for (bot.services.delivery, the
-# delivery_failed DM): the vote message itself, and the decision's announcement.
-_SENT_ONCE_INVITED = (out.OutboxKind.VOTE_MESSAGE, out.OutboxKind.ANNOUNCEMENT)
-
-
 def bot_invited(services: Services, team_id: str, channel: str) -> int:
     """The bot joined a channel of `team_id`: the vote messages and announcements that could
     not reach it are sent now."""
@@ -170,7 +165,7 @@ def bot_invited(services: Services, team_id: str, channel: str) -> int:
         return queue.retry_failed(
             session=session,
             team_id=team_id,
-            kinds=_SENT_ONCE_INVITED,
+            kinds=out.TOLD_WHEN_UNDELIVERED,
             target=channel,
             now=services.clock(),
         )

@@ -176,14 +176,10 @@ def take_coalesced(services: Services, event: Claimed) -> None:
             queue.rekey(cursor=cursor, event_id=event.id, key=out.taken_key(event.key, event.id))
 
 
-# What the projektledare must hear of when it will not arrive.
-_REPORTED = frozenset({OutboxKind.ANNOUNCEMENT, OutboxKind.VOTE_MESSAGE})
-
-
 def report_undelivered(services: Services, event: Claimed, error: str, *, private: bool) -> bool:
     """An announcement or a vote message that will not arrive is told to the projektledare,
     once per failed event. Returns whether that was queued (other kinds give up silently)."""
-    if event.kind not in _REPORTED:
+    if event.kind not in out.TOLD_WHEN_UNDELIVERED:
         return False
     try:
         vote_id = out.payload_of(event.kind, event.payload, out.VoteRef).vote

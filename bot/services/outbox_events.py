@@ -37,6 +37,10 @@ class OutboxKind(StrEnum):
     RECORD_PDF = "record_pdf"  # the justerat record as a PDF/A file in the project's channel
 
 
+# What the projektledare is told of when it will not arrive (bot.services.delivery), and is
+# sent again once the bot is invited where it could not post (decisions.bot_invited).
+TOLD_WHEN_UNDELIVERED = frozenset({OutboxKind.ANNOUNCEMENT, OutboxKind.VOTE_MESSAGE})
+
 # Kinds that post or edit a message in `target` (a channel, or a user for a DM), which Slack
 # limits to about one a second per channel.
 PACED = frozenset(
