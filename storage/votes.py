@@ -139,21 +139,23 @@ def vote_row_with_head(
 
 
 class SubjectRow(NamedTuple):
-    """What a message naming a vote needs of it: a ballot's receipt."""
+    """What a ballot's receipt needs: what the vote is about, and the voter's stored ballot."""
 
     project_name: str
     phase_key: str
     channel_id: str
+    ballot: str | None
 
 
 _SUBJECT = Sql(
-    """SELECT project.name, project.phase_key, vote.channel_id
+    """SELECT project.name, project.phase_key, vote.channel_id,
+    (SELECT ballot.choice FROM ballot WHERE ballot.vote_id = vote.id AND ballot.user_id = %s)
     FROM vote JOIN project ON project.id = vote.project_id WHERE vote.id = %s"""
 )
 
 
-def vote_subject(*, cursor: Cursor, vote_id: int) -> SubjectRow | None:
-    found = cursor.row(_SUBJECT, (vote_id,))
+def vote_subject(*, cursor: Cursor, vote_id: int, voter: str) -> SubjectRow | None:
+    found = cursor.row(_SUBJECT, (voter, vote_id))
     return None if found is None else SubjectRow(*found)
 
 

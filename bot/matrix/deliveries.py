@@ -25,7 +25,7 @@ from bot.matrix.client import content as content_of
 from bot.matrix.client import outcome, txn_id
 from bot.matrix.rooms import DEFAULT_LANGUAGE, Rooms
 from bot.outbox import Attempt, Delivery, Failed, Retry
-from bot.services import decisions, jav, votes
+from bot.services import decisions, jav, receipts, votes
 from bot.services import outbox_events as out
 from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
@@ -244,11 +244,15 @@ def vote_update(mx: MatrixOut, attempt: Attempt) -> None:
 
 def vote_receipt(mx: MatrixOut, attempt: Attempt) -> None:
     p = attempt.payload(out.VoteReceipt)
-    subject = votes.vote_subject(mx.services, p.vote)
-    if subject is None:
+    found = receipts.receipt(mx.services, p.vote, attempt.target, p.choice)
+    if found is None:
         raise Failed("the vote no longer exists")
-    lang = mx.language(attempt.target)
-    mx.send(attempt, mx.notice(messages.vote_receipt(subject, p.choice, True, False, lang)))
+    if found.choice is None:
+        return
+    message = messages.vote_receipt(
+        found.subject, found.choice, True, False, mx.language(attempt.target)
+    )
+    mx.send(attempt, mx.notice(message))
 
 
 def vote_reminder(mx: MatrixOut, attempt: Attempt) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.domain import jav as rules
-from bot.domain.decision import CONFLICT, VoteView, jav_record
+from bot.domain.decision import VoteView, jav_record
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.jav import Jav, JavGround
 from bot.domain.minutes import Minutes
@@ -109,9 +109,7 @@ def declare(
         change = record_change(services, session, actor, project, action, target, before, after)
         if vote_id is not None:
             # From the dialog there is no reply to carry the receipt: the outbox sends it.
-            receipt = out.vote_receipt(
-                project.team_id, row_id(vote), actor.user_id, change, CONFLICT
-            )
+            receipt = out.jav_receipt(project.team_id, row_id(vote), actor.user_id, change)
             enqueue(session, now, receipt)
         record_step_ins(services, session, actor, project, vote, serving_before)
         closed_now = after_change(services, session, vote, project)

@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from bot.domain.decision import CONFLICT
+
 PENDING_SUFFIX = ":pending"
 
 
@@ -307,9 +309,19 @@ def vote_update(team_id: str, vote_id: int, channel: str, *, final: bool = False
     return Outgoing(OutboxKind.VOTE_UPDATE, key, team_id, channel, VoteRef(vote_id))
 
 
-def vote_receipt(team_id: str, vote_id: int, voter: str, change: int, choice: str) -> Outgoing:
-    key = f"{OutboxKind.VOTE_RECEIPT}:{vote_id}:{voter}:{change}"
+def ballot_receipt(team_id: str, vote_id: int, voter: str, choice: str) -> Outgoing:
+    """One pending receipt per voter and vote: clicks made while it waits fold into it, and
+    the sender confirms the ballot as stored when it takes it (votes.receipt). A voter who
+    changes their mind three times in a busy workspace is told their last choice once, not
+    three stale ones trickling out at the workspace's pace."""
+    key = f"{OutboxKind.VOTE_RECEIPT}:{vote_id}:{voter}{PENDING_SUFFIX}"
     return Outgoing(OutboxKind.VOTE_RECEIPT, key, team_id, voter, VoteReceipt(vote_id, choice))
+
+
+def jav_receipt(team_id: str, vote_id: int, voter: str, change: int) -> Outgoing:
+    """The receipt of a jäv declared in the dialog: one per declaration (its audit entry)."""
+    key = f"{OutboxKind.VOTE_RECEIPT}:{vote_id}:{voter}:{change}"
+    return Outgoing(OutboxKind.VOTE_RECEIPT, key, team_id, voter, VoteReceipt(vote_id, CONFLICT))
 
 
 def vote_reminder(team_id: str, vote_id: int, member: str) -> Outgoing:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.domain.calendar import at_local, default_vote_deadline, into_business_hours, local_minute
 from bot.domain.count import Referral, everyone_serving_voted
-from bot.domain.decision import VoteSubject, VoteView, decision_record, split_ballots
+from bot.domain.decision import VoteView, decision_record, split_ballots
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.project import ProjectView
 from bot.domain.rules import Role, require_lead
@@ -75,17 +75,6 @@ def vote_view(services: Services, vote_id: int) -> VoteView | None:
     with services.db.reading() as session:
         found = store.vote_row_with_head(session=session, vote_id=vote_id)
         return None if found is None else view_of(services, session, *found)
-
-
-def vote_subject(services: Services, vote_id: int) -> VoteSubject | None:
-    """What a receipt names: a ballot's receipt is sent for every click, and the whole view
-    (documents, jäv, förhinder, ballots) was most of what the sender spent on it."""
-    with services.db.driver_reading() as cursor:
-        found = store.vote_subject(cursor=cursor, vote_id=vote_id)
-    if found is None:
-        return None
-    milestone = services.phase(found.phase_key).milestone
-    return VoteSubject(vote_id, found.project_name, milestone, found.channel_id)
 
 
 def vote_target(vote: Vote | VoteRow) -> str:
@@ -229,10 +218,10 @@ def cast(services: Services, actor: Actor, vote_id: int, choice: Choice) -> Ball
         store.put_ballot(
             session=session, vote_id=row_id(vote), user_id=actor.user_id, choice=choice, now=now
         )
-        change = record_change(
+        record_change(
             services, session, actor, project, "vote.cast", vote_target(vote), before, choice.value
         )
-        receipt = out.vote_receipt(project.team_id, row_id(vote), actor.user_id, change, choice)
+        receipt = out.ballot_receipt(project.team_id, row_id(vote), actor.user_id, choice)
         # The rest is as read under the vote's lock: only this ballot changed.
         view = replace(view, ballots=split_ballots({**stored, actor.user_id: choice.value}))
         closed_now = after_change(services, session, vote, project, view, also=(receipt,))

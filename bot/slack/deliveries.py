@@ -22,7 +22,7 @@ from bot.domain.decision import VoteView
 from bot.domain.reminders import ReminderView, still_in_digest
 from bot.outbox import Attempt, Delivery, Failed, Retry
 from bot.outbox.budget import Scope
-from bot.services import jav, justering, reminders, votes
+from bot.services import jav, justering, receipts, reminders, votes
 from bot.services import outbox_events as out
 from bot.services.activities import my_activities
 from bot.services.context import Services
@@ -282,12 +282,15 @@ def vote_update(slack: SlackOut, attempt: Attempt) -> None:
 
 def vote_receipt(slack: SlackOut, attempt: Attempt) -> None:
     p = attempt.payload(out.VoteReceipt)
-    subject = votes.vote_subject(slack.services, p.vote)
-    if subject is None:
+    found = receipts.receipt(slack.services, p.vote, attempt.target, p.choice)
+    if found is None:
         raise Failed("the vote no longer exists")
-    message = messages.vote_receipt(subject, p.choice, True, False, slack.language(attempt))
+    if found.choice is None:
+        return
+    lang = slack.language(attempt)
+    message = messages.vote_receipt(found.subject, found.choice, True, False, lang)
     slack.client(attempt).chat_postEphemeral(
-        channel=subject.channel_id, user=attempt.target, **message.as_kwargs()
+        channel=found.subject.channel_id, user=attempt.target, **message.as_kwargs()
     )
 
 

@@ -238,7 +238,7 @@ def test_a_workspace_with_more_due_than_one_claim_takes_is_claimed_again_at_once
     outbox = OutboxSender(
         services, {OutboxKind.VOTE_RECEIPT: receipt}, monotonic=clock.monotonic, poll_seconds=3600
     )
-    burst = [out.vote_receipt(TEAM, 1, f"U{n:04d}", n, "yes") for n in range(3 * PER_TEAM)]
+    burst = [out.ballot_receipt(TEAM, 1, f"U{n:04d}", "yes") for n in range(3 * PER_TEAM)]
     put(services, *burst)
     outbox.start()
     try:

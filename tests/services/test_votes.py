@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from bot.domain.decision import CONFLICT
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.voting import Choice
-from bot.services import justering, projects, votes
+from bot.services import delivery, justering, projects, receipts, votes
 from bot.services.context import Services
 from bot.services.outbox_events import OutboxKind
 from bot.services.tick import tick
 from storage import outbox as queue
-from storage.models import Vote
+from storage.models import Ballot, Vote
 from tests.services.support import (
     ANNA,
     CHANNEL,
@@ -139,3 +141,47 @@ def test_a_project_whose_justerare_became_the_chair_is_not_ready(services: Servi
     assert result.project.readiness.no_adjuster and not result.project.readiness.no_chair
     justering.set_adjuster(services, ANNA, CHANNEL, SARA.user_id)
     assert isinstance(votes.open_milestone(services, ANNA, CHANNEL), votes.VoteOpened)
+
+
+def _receipts(services: Services) -> list[tuple[str, str]]:
+    with services.db.session() as session:
+        found = queue.events(session=session, kinds=[OutboxKind.VOTE_RECEIPT])
+        return [(e.key, e.status) for e in found]
+
+
+def test_clicks_before_the_receipt_is_sent_fold_into_one_that_confirms_the_last(
+    ready: Services,
+) -> None:
+    vote_id = opened(ready)
+    votes.cast(ready, ERIK, vote_id, Choice.yes)
+    votes.cast(ready, ERIK, vote_id, Choice.no)
+    votes.cast(ready, SARA, vote_id, Choice.yes)
+    assert len(_receipts(ready)) == 2  # one for Erik's two clicks, one for Sara's
+    (taken,) = (
+        e
+        for e in delivery.claim(ready, limit=10, lease=timedelta(minutes=1))
+        if e.kind == OutboxKind.VOTE_RECEIPT and e.target == ERIK.user_id
+    )
+    delivery.take_coalesced(ready, taken)
+    # Taken, it is what the sender confirms: Erik's ballot as stored, Avslå, not his first click.
+    found = receipts.receipt(ready, vote_id, ERIK.user_id, taken.payload["choice"])
+    assert found is not None and found.choice == Choice.no
+    assert found.subject.project_name == "Kommunen X"
+    # A click after the sender took it is confirmed by a receipt of its own.
+    votes.cast(ready, ERIK, vote_id, Choice.yes)
+    assert len(_receipts(ready)) == 3
+
+
+def test_a_receipt_whose_ballot_gave_way_to_a_jav_confirms_nothing(ready: Services) -> None:
+    vote_id = opened(ready)
+    votes.cast(ready, ERIK, vote_id, Choice.yes)
+    with ready.db.session() as session:
+        (ballot,) = session.exec(select(Ballot).where(Ballot.user_id == ERIK.user_id)).all()
+        ballot.choice = CONFLICT  # a first-round ballot of a member who declared jäv
+        session.add(ballot)
+        session.commit()
+    found = receipts.receipt(ready, vote_id, ERIK.user_id, Choice.yes.value)
+    assert found is not None and found.choice is None
+    # The jäv's own receipt confirms the jäv it was queued for.
+    jav_receipt = receipts.receipt(ready, vote_id, ERIK.user_id, CONFLICT)
+    assert jav_receipt is not None and jav_receipt.choice == CONFLICT
