@@ -25,7 +25,7 @@ from functools import partial
 from bot.metrics import Metrics
 from bot.outbox.attempt import Attempt, Delivery, Failed, Retry
 from bot.outbox.budget import POSTS_PER_WINDOW, Budgets, Scope
-from bot.outbox.pacing import PER_TARGET_INTERVAL, HomeThrottle, Pacer
+from bot.outbox.pacing import PER_TARGET_INTERVAL, FoldThrottle, Pacer
 from bot.outbox.settling import Settler
 from bot.services import delivery
 from bot.services.context import Services
@@ -82,7 +82,7 @@ class OutboxSender:
         self._monotonic = monotonic
         self._sleep = sleep
         self._pacer = Pacer(monotonic)
-        self._homes = HomeThrottle(monotonic)
+        self._folds = FoldThrottle(monotonic)
         self._budgets = budgets or Budgets(monotonic)
         self._lease = lease
         self._workers = workers
@@ -250,9 +250,9 @@ class OutboxSender:
         budget) is the event's; or how long it must wait, and whether for the budget."""
         paced = event.kind in PACED
         with self._lock:
-            home_wait = self._homes.wait(event.kind, event.team_id, event.target)
-            if home_wait > 0:
-                return home_wait, False
+            fold_wait = self._folds.wait(event.kind, event.team_id, event.key)
+            if fold_wait > 0:
+                return fold_wait, False
             if paced:
                 if event.target in self._busy:
                     return PER_TARGET_INTERVAL, False

@@ -17,7 +17,7 @@ from bot.outbox import (
     Retry,
     backoff,
 )
-from bot.outbox.pacing import HOME_INTERVAL
+from bot.outbox.pacing import HOME_INTERVAL, RECEIPT_INTERVAL
 from bot.outbox.sender import PER_TEAM
 from bot.services import delivery
 from bot.services import outbox_events as out
@@ -194,6 +194,30 @@ def test_a_home_tab_is_drawn_at_once_and_then_at_most_every_interval(
     assert [a.target for a in homes.seen] == [OWNER, OTHER, OWNER]
     clock.advance(HOME_INTERVAL)
     assert outbox.deliver_due() == 0  # the two changes were one refresh
+
+
+def test_a_voters_receipt_goes_at_once_and_then_at_most_every_interval(
+    services: Services, clock: Clock
+) -> None:
+    receipts = Scripted(expects=out.VoteReceipt)
+    outbox = sender(services, clock, {OutboxKind.VOTE_RECEIPT: receipts})
+    put(services, out.ballot_receipt(TEAM, 1, OWNER, "yes"))
+    assert outbox.deliver_due() == 1
+    # Two more clicks of the owner's fold into one receipt; another voter's goes now, and so
+    # does the owner's jäv in another vote (one receipt per declaration, never held back).
+    put(
+        services, out.ballot_receipt(TEAM, 1, OWNER, "no"), out.ballot_receipt(TEAM, 1, OTHER, "no")
+    )
+    put(services, out.ballot_receipt(TEAM, 1, OWNER, "yes"), out.jav_receipt(TEAM, 2, OWNER, 7))
+    outbox.deliver_due()
+    assert sorted((a.target, a.payload(out.VoteReceipt).vote) for a in receipts.seen) == sorted(
+        [(OTHER, 1), (OWNER, 1), (OWNER, 2)]
+    )
+    clock.advance(RECEIPT_INTERVAL)
+    outbox.deliver_due()
+    assert [(a.target, a.payload(out.VoteReceipt).vote) for a in receipts.seen[3:]] == [(OWNER, 1)]
+    clock.advance(RECEIPT_INTERVAL)
+    assert outbox.deliver_due() == 0  # the two clicks were one receipt
 
 
 def test_an_unknown_kind_or_a_misfit_payload_fails_only_that_event(
