@@ -358,7 +358,11 @@ machine's two cores beside the database, the load and the fake Slack; and on the
 gate's replay look-up (one read) and its reading of the envelope against Slack's shapes, two
 pool checkouts, the one request log line and the reply's rendering, none of them more than a
 tenth, which shows at 32 concurrent. Each server is measured once its sender's process has
-finished its first tick (before, the first cell was measured while it booted)."""
+finished its first tick (before, the first cell was measured while it booted). A ballot's
+receipt now folds like the redraw and goes at most once a second per voter and vote (the
+Home tab every two): before, each click queued one, the receipts of the vote cells (223
+pending at one count in the cell at 8) were still being sent through the cells after them,
+and at one click at a time a click's p50 was 2.2× the floor's; after, 1.4×."""
 
 
 FIGURE = Figure(
