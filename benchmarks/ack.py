@@ -362,7 +362,7 @@ finished its first tick (before, the first cell was measured while it booted). A
 receipt now folds like the redraw and goes at most once a second per voter and vote (the
 Home tab every two): before, each click queued one, the receipts of the vote cells (223
 pending at one count in the cell at 8) were still being sent through the cells after them,
-and at one click at a time a click's p50 was 2.2× the floor's; after, 1.4×."""
+and at one click at a time a click's p50 was 2.2× the floor's; after, 1.4–1.5×."""
 
 
 FIGURE = Figure(
