@@ -311,7 +311,7 @@ def vote_update(team_id: str, vote_id: int, channel: str, *, final: bool = False
 
 def ballot_receipt(team_id: str, vote_id: int, voter: str, choice: str) -> Outgoing:
     """One pending receipt per voter and vote: clicks made while it waits fold into it, and
-    the sender confirms the ballot as stored when it takes it (votes.receipt). A voter who
+    the sender confirms the ballot as stored when it takes it (receipts.receipt). A voter who
     changes their mind three times in a busy workspace is told their last choice once, not
     three stale ones trickling out at the workspace's pace."""
     key = f"{OutboxKind.VOTE_RECEIPT}:{vote_id}:{voter}{PENDING_SUFFIX}"
