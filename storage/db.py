@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,13 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import Session, create_engine
 
 from storage.driver import Cursor
+from storage.held import HeldConnections
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 READ_ONLY = "forvaltningsbot_read_only"  # an execution option: begin without the write lock
+RECYCLE = 600  # seconds: a connection older is replaced before an idle timeout can cut it
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -42,7 +44,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     # connections before a server's or a proxy's idle timeout can cut them. As many kept as the
     # bot's threads use at once (its request threads, the sender's workers, the tick): one
     # beyond the pool is opened and closed for each use, a new PostgreSQL backend every time.
-    pool = {"pool_size": 16, "max_overflow": 16, "pool_recycle": 600, "pool_use_lifo": True}
+    pool = {"pool_size": 16, "max_overflow": 16, "pool_recycle": RECYCLE, "pool_use_lifo": True}
     return create_engine(url, **{**pool, **kwargs})
 
 
@@ -84,15 +86,17 @@ def insert_if_absent(
     return inserted is not None
 
 
-def _share_disconnects(*engines: Engine) -> None:
+def _share_disconnects(*engines: Engine, also: Callable[[], None]) -> None:
     """A connection one pool finds cut (a server restart) means the others' are cut too: each
-    pool then replaces its connections, so a restart costs one request, not one per pool."""
+    pool then replaces its connections, and `also` the held ones (storage.held), so a restart
+    costs one request, not one per pool."""
 
     def on_error(context: ExceptionContext) -> None:
         if context.is_disconnect:
             for other in engines:
                 if other is not context.engine:
                     other.dispose()
+            also()
 
     for engine in engines:
         event.listen(engine, "handle_error", on_error)
@@ -128,11 +132,14 @@ class Database:
         # there and back at every checkout, a third of a short read's CPU). SQLite keeps its
         # deferred BEGIN, which holds one WAL snapshot across the statements.
         self._reader: Engine = engine.execution_options(**{READ_ONLY: True})
+        # The statements on the driver (storage.driver) run on a connection of their thread's.
+        self._held: HeldConnections | None = None
         if engine.dialect.name == "postgresql":
             self._reader = make_engine(
                 engine.url, isolation_level="AUTOCOMMIT", pool_size=16, max_overflow=8
             )
-            _share_disconnects(engine, self._reader)
+            self._held = HeldConnections(self._reader, recycle=RECYCLE, on_broken=self._renew)
+            _share_disconnects(engine, self._reader, also=self._held.renew)
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -189,12 +196,12 @@ class Database:
         sender's claims and settles, which run for every delivery and whose session (begin,
         commit, close) cost as much as their statements. On SQLite a session's, which takes
         the write lock as every writer here does (the engine's begin event)."""
-        if self.engine.dialect.name == "sqlite":
+        if self._held is None:
             with self.session() as session:
                 yield Cursor.of(session)
             return
-        connection = self.engine.raw_connection()
-        with self._renewed_if_broken(connection) as driver:
+        with self._held.use() as driver:  # in autocommit: the transaction is begun here
+            driver.execute("BEGIN")
             try:
                 yield Cursor(driver, sqlite=False)
             except BaseException:
@@ -203,34 +210,25 @@ class Database:
                 raise
             driver.commit()
 
-    @contextmanager
-    def _renewed_if_broken(self, connection: Any) -> Iterator[Any]:
-        """The driver's connection of a pooled one, given back when done. If the server
-        dropped it (a restart), SQLAlchemy never saw the error, so do what it does for its own
-        (_share_disconnects): every pooled connection is renewed, and a restart costs one
-        request, not one per connection in the pools."""
-        driver = connection.driver_connection
-        assert driver is not None
-        try:
-            yield driver
-        except Exception:
-            if getattr(driver, "broken", False):
-                connection.invalidate()
-                self.engine.dispose()
-                self._reader.dispose()
-            raise
-        finally:
-            connection.close()  # back to the pool
+    def _renew(self) -> None:
+        """The server dropped a held connection (a restart), past SQLAlchemy's error handling:
+        do what it does for its own (_share_disconnects), so the pools renew theirs too."""
+        self.engine.dispose()
+        self._reader.dispose()
 
     @contextmanager
     def driver_reading(self) -> Iterator[Cursor]:
         """Reads on the driver alone (storage.driver), for a status on the ack's path: no
         session around them. One snapshot for all of them on SQLite (BEGIN), as `reading`;
         on PostgreSQL each statement has its own, as `reading` too."""
-        with self._renewed_if_broken(self._reader.raw_connection()) as driver:
-            if self.engine.dialect.name != "sqlite":
+        if self._held is not None:
+            with self._held.use() as driver:
                 yield Cursor(driver, sqlite=False)
-                return
+            return
+        pooled = self._reader.raw_connection()
+        try:
+            driver = pooled.driver_connection
+            assert driver is not None
             driver.execute("BEGIN")
             try:
                 yield Cursor(driver, sqlite=True)
@@ -238,13 +236,16 @@ class Database:
                 driver.rollback()
                 raise
             driver.execute("COMMIT")
+        finally:
+            pooled.close()  # back to the pool
 
     @contextmanager
     def driver_statement(self) -> Iterator[Cursor]:
-        """One write on the driver, committed as it runs: on PostgreSQL in autocommit (the
-        readers' pool), so the rows it locks are held for the statement alone and never while
-        this process waits for its turn at the CPU; on SQLite in a transaction of its own."""
-        if self.engine.dialect.name != "sqlite":
+        """One write on the driver, committed as it runs: on PostgreSQL in autocommit (a held
+        connection's, as a read's), so the rows it locks are held for the statement alone and
+        never while this process waits for its turn at the CPU; on SQLite in a transaction of
+        its own."""
+        if self._held is not None:
             with self.driver_reading() as cursor:
                 yield cursor
             return
@@ -252,5 +253,7 @@ class Database:
             yield Cursor.of(session)
 
     def dispose(self) -> None:
+        if self._held is not None:
+            self._held.close()
         self.engine.dispose()
         self._reader.dispose()
