@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -292,8 +293,15 @@ def _reads_only(text_: str) -> bool:
 
 def _json(text_: str) -> Any:
     value = json.loads(text_, parse_constant=_no_constant)
-    _check_strings(value)
+    # A NUL or a lone surrogate can only come from an escape: the text is decoded UTF-8 (no
+    # surrogates) and JSON refuses a raw control character in a string. Without one that
+    # could be either, the walk over every string (a click's message holds hundreds) is spared.
+    if _MAYBE_UNSTORABLE.search(text_):
+        _check_strings(value)
     return value
+
+
+_MAYBE_UNSTORABLE = re.compile(r"\\u(?:0000|d[89a-f])", re.IGNORECASE)
 
 
 def _no_constant(name: str) -> Any:

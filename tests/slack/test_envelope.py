@@ -83,6 +83,21 @@ def test_what_cannot_be_read_is_unreadable(raw: bytes, content_type: str) -> Non
 
 
 @pytest.mark.parametrize(
+    "escaped",
+    [
+        r"Beslut \ud83d\ude00",  # an emoji as JSON may escape it: a pair, one code point
+        r"\\u0000 as written",  # a backslash, then the text u0000: no NUL at all
+        r"\u00d6verl\u00e4mning",
+    ],
+)
+def test_escapes_that_make_storable_strings_are_read(escaped: str) -> None:
+    body = json.dumps({**CLICK, "note": None}).replace('"note": null', f'"note": "{escaped}"')
+    opened = open_envelope(body.encode(), JSON)
+    assert isinstance(opened, Envelope)
+    assert opened.body["note"] == json.loads(f'"{escaped}"')
+
+
+@pytest.mark.parametrize(
     ("body", "problem"),
     [
         ([1, 2], "a JSON list"),
