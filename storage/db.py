@@ -27,6 +27,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 READ_ONLY = "forvaltningsbot_read_only"  # an execution option: begin without the write lock
 RECYCLE = 600  # seconds: a connection older is replaced before an idle timeout can cut it
+HELD = 16  # connections held by their threads (storage.held), as many as a pool keeps
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -138,7 +139,9 @@ class Database:
             self._reader = make_engine(
                 engine.url, isolation_level="AUTOCOMMIT", pool_size=16, max_overflow=8
             )
-            self._held = HeldConnections(self._reader, recycle=RECYCLE, on_broken=self._renew)
+            self._held = HeldConnections(
+                self._reader, recycle=RECYCLE, most=HELD, on_broken=self._renew
+            )
             _share_disconnects(engine, self._reader, also=self._held.renew)
 
     @classmethod

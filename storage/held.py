@@ -8,6 +8,10 @@ a status change's CPU in the web process fell from 1.5 to 1.3 ms without it. The
 floor keeps one connection per server thread; so do these, in autocommit, where a read is its
 statement alone and a transaction sends its own BEGIN (as psycopg does for one).
 
+At most `most` are held at once (by the first threads to ask: the HTTP workers, which start
+first); a thread beyond them, such as the sender's last workers, takes a pooled connection
+for each use, as before, so the connections a process keeps stay bounded.
+
 A held connection is replaced when any connection finds the server gone (a restart cuts them
 all: one request fails, not one per thread), when it is older than the pools' recycle age
 (before a server's or a proxy's idle timeout cuts it), and closed when its thread ends or the
@@ -51,11 +55,13 @@ class HeldConnections:
         engine: Engine,
         *,
         recycle: float,
+        most: int,
         on_broken: Callable[[], None],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._engine = engine
         self._recycle = recycle
+        self._most = most
         self._on_broken = on_broken
         self._clock = clock
         self._local = threading.local()
@@ -69,7 +75,7 @@ class HeldConnections:
         this thread's is in use (a use within a use must not join its transaction). If the
         server dropped it, every held connection is renewed, and `on_broken` renews the pools."""
         held = self._held()
-        if held.busy:
+        if held is None or held.busy:
             pooled = self._engine.raw_connection()
             try:
                 with self._watched(pooled.driver_connection) as connection:
@@ -106,7 +112,8 @@ class HeldConnections:
         for each in held:
             each.close()
 
-    def _held(self) -> _Held:
+    def _held(self) -> _Held | None:
+        """This thread's, renewed if it must be; None if it has none and no more may be held."""
         held: _Held | None = getattr(self._local, "held", None)
         now = self._clock()
         if held is not None and (
@@ -115,14 +122,18 @@ class HeldConnections:
             or now - held.born > self._recycle
         ):
             held.close()
-            held = None
-        if held is None:
-            pooled = self._engine.raw_connection()
-            connection = pooled.driver_connection
-            assert connection is not None
-            pooled.detach()  # the pool's no longer: it neither counts, resets nor closes it
-            connection.autocommit = True
-            held = self._local.held = _Held(connection, self._generation, now)
             with self._lock:
+                self._all.discard(held)
+            held = self._local.held = None
+        if held is None:
+            with self._lock:  # held while connecting, which each thread does once
+                if len(self._all) >= self._most:
+                    return None
+                pooled = self._engine.raw_connection()
+                connection = pooled.driver_connection
+                assert connection is not None
+                pooled.detach()  # the pool's no longer: it neither counts, resets nor closes it
+                connection.autocommit = True
+                held = self._local.held = _Held(connection, self._generation, now)
                 self._all.add(held)
         return held

@@ -115,7 +115,9 @@ def test_a_threads_connection_is_closed_when_the_thread_ends(
 def test_a_connection_older_than_the_recycle_age_is_replaced(database_url: str) -> None:
     now = [0.0]
     engine = make_engine(database_url, isolation_level="AUTOCOMMIT")
-    held = HeldConnections(engine, recycle=600, on_broken=lambda: None, clock=lambda: now[0])
+    held = HeldConnections(
+        engine, recycle=600, most=4, on_broken=lambda: None, clock=lambda: now[0]
+    )
 
     def backend() -> int:
         with held.use() as connection:
@@ -127,6 +129,24 @@ def test_a_connection_older_than_the_recycle_age_is_replaced(database_url: str) 
         assert backend() == first
         now[0] = 601
         assert backend() != first
+    finally:
+        held.close()
+        engine.dispose()
+
+
+def test_threads_beyond_the_bound_take_pooled_connections(database_url: str) -> None:
+    engine = make_engine(database_url, isolation_level="AUTOCOMMIT")
+    held = HeldConnections(engine, recycle=600, most=1, on_broken=lambda: None)
+
+    def backend() -> int:
+        with held.use() as connection:
+            return int(connection.execute("SELECT pg_backend_pid()").fetchone()[0])
+
+    try:
+        mine = backend()
+        others = {_in_thread(backend) for _ in range(3)}
+        assert mine not in others  # the one held stays this thread's alone
+        assert backend() == mine
     finally:
         held.close()
         engine.dispose()
