@@ -362,7 +362,14 @@ finished its first tick (before, the first cell was measured while it booted). A
 receipt now folds like the redraw and goes at most once a second per voter and vote (the
 Home tab every two): before, each click queued one, the receipts of the vote cells (223
 pending at one count in the cell at 8) were still being sent through the cells after them,
-and at one click at a time a click's p50 was 2.2× the floor's; after, 1.4–1.5×."""
+and at one click at a time a click's p50 was 2.2× the floor's; after, 1.4–1.5×. The driver's
+statements now run on a connection their thread holds (storage.held), as the floor's do, not
+a pooled one taken and given back twice per change: web CPU per request, one at a time in
+real processes, fell for a status from 1.08 to 1.03 ms, a change from 1.50 to 1.34 and a
+click from 1.67 to 1.45–1.49 (the floor's 0.75, 0.85 and 0.95). Tried and dropped, each
+measured no better: psycopg's pipeline mode for a change (half the round trips, but more CPU
+per statement than loopback's round trips cost: a change 1.50 → 1.57 ms), and the load in a
+process apart from the fake Slack (its p99s moved no less from run to run)."""
 
 
 FIGURE = Figure(
