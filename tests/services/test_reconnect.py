@@ -8,8 +8,7 @@ so the next request works.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from bot.domain.activities import ActivityStatus
 from bot.services import activities, projects
@@ -17,24 +16,7 @@ from bot.services.context import Services
 from storage.models import AuditEntry
 from tests.services.support import ANNA, CHANNEL, build_services
 from tests.support.clock import Clock
-
-
-def drop_connections(url: str) -> int:
-    """What a server restart does to the bot: every connection to its database is cut."""
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            return len(
-                connection.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = :name AND pid <> pg_backend_pid()"
-                    ),
-                    {"name": make_url(url).database},
-                ).all()
-            )
-    finally:
-        admin.dispose()
+from tests.support.databases import drop_connections
 
 
 def audit_rows(services: Services) -> int:

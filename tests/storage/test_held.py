@@ -17,8 +17,7 @@ from storage import outbox
 from storage.db import Database, make_engine, upgrade
 from storage.driver import Sql
 from storage.held import HeldConnections
-from tests.services.test_reconnect import drop_connections
-from tests.support.databases import fresh_postgres_database
+from tests.support.databases import drop_connections, fresh_postgres_database
 
 NOW = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
 BACKEND = Sql("SELECT pg_backend_pid()")
