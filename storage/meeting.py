@@ -6,7 +6,9 @@ the question is still unruled), so two clicks of *Jävig* and *Inte jävig* make
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -57,7 +59,7 @@ def rule(*, session: Session, question_id: int, javig: bool, by: str, at: dateti
 
 def absences(*, session: Tx, vote_id: int) -> list[Forhinder]:
     found = Cursor.of(session).rows(_ABSENCES, (vote_id,))
-    return [Forhinder(member, _at(at)) for member, at in found]
+    return [Forhinder(member, row_at(at)) for member, at in found]
 
 
 def javs(*, session: Tx, vote_id: int) -> list[Jav]:
@@ -67,19 +69,21 @@ def javs(*, session: Tx, vote_id: int) -> list[Jav]:
 
 def jav_questions(*, session: Tx, vote_id: int) -> list[tuple[int, Jav]]:
     """The vote's jäv questions by their ids, as the domain's values, on the driver."""
-    found = []
-    for qid, member, ground, motivation, raised_by, at, javig, by, ruled_at in Cursor.of(
-        session
-    ).rows(_JAVS, (vote_id,)):
-        ruling = None
-        if javig is not None and by is not None and ruled_at is not None:
-            ruling = Ruling(javig=bool(javig), by=by, at=_at(ruled_at))
-        grounds = JavGround(ground) if ground else None
-        found.append((qid, Jav(member, grounds, motivation, raised_by, _at(at), ruling)))
-    return found
+    return [(row[0], jav_of(row[1:])) for row in Cursor.of(session).rows(_JAVS, (vote_id,))]
 
 
-def _at(value: object) -> datetime:
+def jav_of(row: Sequence[Any]) -> Jav:
+    """A jäv question from its columns as _JAVS selects them after the id."""
+    member, ground, motivation, raised_by, at, javig, by, ruled_at = row
+    ruling = None
+    if javig is not None and by is not None and ruled_at is not None:
+        ruling = Ruling(javig=bool(javig), by=by, at=row_at(ruled_at))
+    grounds = JavGround(ground) if ground else None
+    return Jav(member, grounds, motivation, raised_by, row_at(at), ruling)
+
+
+def row_at(value: object) -> datetime:
+    """A stored moment that is never NULL, as each driver gives it."""
     found = utc(value)
     assert found is not None
     return found

@@ -165,7 +165,7 @@ _OPEN_IN_TEAM = Sql(
 )
 
 
-def open_votes_of_team(*, session: Session, team_id: str) -> list[tuple[VoteRow, ProjectHead]]:
+def open_votes_of_team(*, session: Tx, team_id: str) -> list[tuple[VoteRow, ProjectHead]]:
     """Every open vote in the workspace, with its project, as plain rows (each Home tab asks)."""
     found = Cursor.of(session).rows(_OPEN_IN_TEAM, (team_id, OPEN))
     return [(_vote_row(row[9:]), head_of(row)) for row in found]

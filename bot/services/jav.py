@@ -20,7 +20,7 @@ from bot.domain.seats import Standing, may_raise, ruler
 from bot.services import outbox_events as out
 from bot.services.context import Actor, Services
 from bot.services.unit import enqueue, record_change, row_id, transaction
-from bot.services.vote_view import view_of
+from bot.services.vote_view import open_views, view_of
 from bot.services.votes import after_change, locate, record_step_ins, vote_target
 from storage import meeting, projects
 from storage import votes as store
@@ -284,12 +284,12 @@ class Waiting:
 def waiting_for(services: Services, team_id: str, user_id: str) -> Waiting:
     to_cast: list[VoteView] = []
     to_rule: list[tuple[VoteView, Jav, int]] = []
-    with services.db.reading() as session:
-        for vote, project in store.open_votes_of_team(session=session, team_id=team_id):
-            view = view_of(services, session, vote, project)
-            if view.seating.standing(user_id) is Standing.serving and user_id not in view.ballots:
-                to_cast.append(view)
-            for question_id, raised in meeting.jav_questions(session=session, vote_id=vote.id):
-                if raised.pending and ruler(raised, view.seating, project.lead_id) == user_id:
-                    to_rule.append((view, raised, question_id))
+    with services.db.driver_reading() as cursor:
+        views = open_views(services, cursor, team_id)
+    for view, project, questions in views:
+        if view.seating.standing(user_id) is Standing.serving and user_id not in view.ballots:
+            to_cast.append(view)
+        for question_id, raised in questions:
+            if raised.pending and ruler(raised, view.seating, project.lead_id) == user_id:
+                to_rule.append((view, raised, question_id))
     return Waiting(tuple(to_cast), tuple(to_rule))

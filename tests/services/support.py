@@ -24,15 +24,17 @@ def build_services(database_url: str, clock: Clock) -> Services:
     return Services(db=db, phases={phase.key: phase}, default_phase=phase.key, clock=clock)
 
 
-def ready_project(services: Services, name: str = "Kommunen X") -> None:
-    """A project in CHANNEL ready for Milstolpe VII: activities done, the five documents linked,
+def ready_project(
+    services: Services, name: str = "Kommunen X", channel: str = CHANNEL, lead: Actor = ANNA
+) -> None:
+    """A project in `channel` ready for Milstolpe VII: activities done, the five documents linked,
     Erik, Sara and Maria in the steering group, Sara the chair, Erik the justerare."""
-    projects.create_project(services, ANNA, CHANNEL, name)
+    projects.create_project(services, lead, channel, name)
     for ref in ("1.1", "1.2", "1.3", "2", "3", "4"):
-        activities.set_status(services, ANNA, CHANNEL, ref, ActivityStatus.DONE)
+        activities.set_status(services, lead, channel, ref, ActivityStatus.DONE)
     for key in ("forvaltningsplan", "samverkansavtal", "driftplan", "effekthemtagningsplan"):
-        activities.link_document(services, ANNA, CHANNEL, key, f"https://x.se/{key}")
-    activities.link_document(services, ANNA, CHANNEL, "slutrapport", "https://x.se/s")
-    projects.set_steering(services, ANNA, CHANNEL, [ERIK.user_id, SARA.user_id, MARIA.user_id])
-    projects.set_chair(services, ANNA, CHANNEL, SARA.user_id)
-    justering.set_adjuster(services, ANNA, CHANNEL, ERIK.user_id)
+        activities.link_document(services, lead, channel, key, f"https://x.se/{key}")
+    activities.link_document(services, lead, channel, "slutrapport", "https://x.se/s")
+    projects.set_steering(services, lead, channel, [ERIK.user_id, SARA.user_id, MARIA.user_id])
+    projects.set_chair(services, lead, channel, SARA.user_id)
+    justering.set_adjuster(services, lead, channel, ERIK.user_id)
