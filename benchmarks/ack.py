@@ -369,7 +369,17 @@ real processes, fell for a status from 1.08 to 1.03 ms, a change from 1.50 to 1.
 click from 1.67 to 1.45–1.49 (the floor's 0.75, 0.85 and 0.95). Tried and dropped, each
 measured no better: psycopg's pipeline mode for a change (half the round trips, but more CPU
 per statement than loopback's round trips cost: a change 1.50 → 1.57 ms), and the load in a
-process apart from the fake Slack (its p99s moved no less from run to run)."""
+process apart from the fake Slack (its p99s moved no less from run to run). The Home tab of the
+owner in 32 open votes read each vote's documents, jäv (twice), förhinder and ballots, about
+170 statements a refresh: a burst of the sender's and PostgreSQL's CPU after each change, in
+the tail of the requests after it. It now reads them in five (storage.open_votes); in the two
+runs after, every cell at one request at a time passed, where one or two had missed in most
+runs before. At 8 and 32 the web process's interpreter lock is the bottleneck: p50 is the
+concurrency times the web CPU per request (a click at 8: 8 × 3.09 ms = 24.7 against 24.7
+measured; the floor's 8 × 1.93 = 15.4 against 16.0), so there the ratio is that of web CPU per
+request, 1.4–1.6×: what is left is to cut a fifth of it, or to run as many web processes for
+both. A 1 ms interpreter switch interval for both servers (against the convoy of waitress'
+reading thread) measured no better."""
 
 
 FIGURE = Figure(
