@@ -59,6 +59,5 @@ def test_each_open_vote_waits_for_whom_its_own_rows_say(services: Services) -> N
     for view in {v.vote_id: v for w in waiting.values() for v in w.to_cast}.values():
         assert view == votes.vote_view(services, view.vote_id)
     seen_y = next(v for v in waiting[ERIK.user_id].to_cast if v.vote_id == y)
-    assert dict(seen_y.documents)[next(d for d, _ in seen_y.documents if d.key == "driftplan")] == (
-        "https://y.se/driftplan"
-    )
+    linked = {document.key: url for document, url in seen_y.documents}
+    assert linked["driftplan"] == "https://y.se/driftplan"
