@@ -152,6 +152,7 @@ class Budgets:
         return {team: wait for team, wait in waits.items() if wait > 0}
 
     def admitted_done(self, team_id: str) -> None:
+        """An admitted event makes its call now (counted by `take`), or never will."""
         with self._lock:
             window = self._of(team_id, Scope.POST, self._monotonic())
             window.in_flight = max(0, window.in_flight - 1)
@@ -191,3 +192,41 @@ class Budgets:
         """Calls per window the workspace is thought to take now."""
         with self._lock:
             return self._of(team_id, scope, self._monotonic()).limit
+
+
+class InHand:
+    """What each event in a worker's hands holds of its workspace's budget: its admission,
+    until its post is made, and the calls it made, until their answers are back."""
+
+    def __init__(self, budgets: Budgets) -> None:
+        self._budgets = budgets
+        self._lock = threading.Lock()
+        self._admitted: set[int] = set()
+        self._calls: dict[int, list[tuple[Scope, float]]] = {}
+
+    def admitted(self, event_id: int) -> None:
+        """`Budgets.admit` let the event's post go to a worker."""
+        with self._lock:
+            self._admitted.add(event_id)
+
+    def calling(self, team_id: str, event_id: int) -> None:
+        """The admitted event makes its post now (or never will): from here on the post counts
+        in its window, no longer also as one still to be made (counted as both, each post's
+        successor waited for its settling as well: figure 6 lost 0.05 s a window)."""
+        with self._lock:
+            if event_id not in self._admitted:
+                return
+            self._admitted.discard(event_id)
+        self._budgets.admitted_done(team_id)
+
+    def made(self, event_id: int, scope: Scope, at: float) -> None:
+        """The event made a call `take` counted at `at`."""
+        with self._lock:
+            self._calls.setdefault(event_id, []).append((scope, at))
+
+    def answered(self, team_id: str, event_id: int) -> None:
+        """The event's attempt is over: its calls count in their windows from now (MARGIN)."""
+        with self._lock:
+            made = self._calls.pop(event_id, [])
+        for scope, at in made:
+            self._budgets.answered(team_id, scope, at)

@@ -24,7 +24,7 @@ from functools import partial
 
 from bot.metrics import Metrics
 from bot.outbox.attempt import Attempt, Delivery, Failed, Retry
-from bot.outbox.budget import POSTS_PER_WINDOW, Budgets, Scope
+from bot.outbox.budget import POSTS_PER_WINDOW, Budgets, InHand, Scope
 from bot.outbox.pacing import PER_TARGET_INTERVAL, FoldThrottle, Pacer
 from bot.outbox.settling import Settler
 from bot.services import delivery
@@ -93,7 +93,7 @@ class OutboxSender:
         self._backlog: list[tuple[Claimed, float]] = []  # claimed, held, and when claimed
         self._settler = Settler(services, self._metrics)
         self._returned: list[tuple[Claimed, float]] = []  # refused for a while, to be held
-        self._calls: dict[int, list[tuple[Scope, float]]] = {}  # budgeted calls, by event id
+        self._in_hand = InHand(self._budgets)  # each event's share of its workspace's budget
         self._claim_at = 0.0  # when the queue may next have something due
         self._queued = threading.Event()
         self._wake = threading.Event()
@@ -263,6 +263,7 @@ class OutboxSender:
                 if wait > 0:
                     return wait, True
                 self._busy.add(event.target)
+                self._in_hand.admitted(event.id)
             self._in_flight += 1
             return 0.0, False
 
@@ -273,7 +274,7 @@ class OutboxSender:
             log.exception("outbox %s %s could not be settled", event.kind, event.id)
         finally:
             if event.kind in PACED:
-                self._budgets.admitted_done(event.team_id)
+                self._in_hand.calling(event.team_id, event.id)  # if it never did
             with self._lock:
                 self._busy.discard(event.target)
                 self._in_flight -= 1
@@ -291,7 +292,7 @@ class OutboxSender:
                     self._budgets.refused(event.team_id, retry.limited, retry.after)
                 raise
             finally:
-                self._answered(event)
+                self._in_hand.answered(event.team_id, event.id)
         except Retry as retry:
             self._retry(event, retry, claimed_at)
         except Failed as failed:
@@ -334,8 +335,9 @@ class OutboxSender:
             if closed > 0:
                 raise Retry(closed, "ratelimited", limited=Scope.POST, tried=False)
             if full == 0:
+                self._in_hand.calling(event.team_id, event.id)
                 self._pacer.posting(event.target)
-                self._made(event).append((Scope.POST, made))
+                self._in_hand.made(event.id, Scope.POST, made)
                 return
             self._sleep(full)
         raise Retry(full, "post budget", tried=False)
@@ -345,19 +347,7 @@ class OutboxSender:
         closed, full, made = self._budgets.take(event.team_id, Scope.LOOKUP)
         if closed or full:
             raise Retry(max(closed, full), "history budget", tried=False)
-        self._made(event).append((Scope.LOOKUP, made))
-
-    def _made(self, event: Claimed) -> list[tuple[Scope, float]]:
-        """The budgeted calls the event's attempt made, and when each was counted."""
-        with self._lock:
-            return self._calls.setdefault(event.id, [])
-
-    def _answered(self, event: Claimed) -> None:
-        """The attempt is over: its calls count in their windows from now (see budget.MARGIN)."""
-        with self._lock:
-            made = self._calls.pop(event.id, [])
-        for scope, at in made:
-            self._budgets.answered(event.team_id, scope, at)
+        self._in_hand.made(event.id, Scope.LOOKUP, made)
 
     def _retry(self, event: Claimed, retry: Retry, claimed_at: float) -> None:
         attempts = event.attempts + (1 if retry.tried else 0)

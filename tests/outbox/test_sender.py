@@ -3,6 +3,8 @@ moves, with a scripted delivery in place of a platform."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +19,7 @@ from bot.outbox import (
     Retry,
     backoff,
 )
+from bot.outbox.budget import Budgets
 from bot.outbox.pacing import HOME_INTERVAL, RECEIPT_INTERVAL
 from bot.outbox.sender import PER_TEAM
 from bot.services import delivery
@@ -270,3 +273,38 @@ def test_a_workspace_with_more_due_than_one_claim_takes_is_claimed_again_at_once
     finally:
         outbox.stop()
     assert sorted(delivered) == sorted(e.key for e in burst)
+
+
+def test_a_post_counts_in_its_window_once_while_its_event_is_still_being_settled(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace that takes one post a window: the second owner's reminder goes when the
+    first one's window has passed, though the first one's settling has not returned yet (it
+    counted twice, as a post made and as one still to be made, until its worker was done)."""
+    posted: list[str] = []
+    settling = threading.Event()
+    real_sent_many = delivery.sent_many
+
+    def slow_sent_many(services: Services, batch: list[delivery.Sent]) -> None:
+        if any(done.event.target == OWNER for done in batch):
+            assert settling.wait(30), "the test never let the first reminder be settled"
+        real_sent_many(services, batch)
+
+    def post(attempt: Attempt) -> None:
+        attempt.posting()
+        posted.append(attempt.target)
+
+    monkeypatch.setattr(delivery, "sent_many", slow_sent_many)  # as the settler calls it
+    outbox = OutboxSender(
+        services,
+        {OutboxKind.REMINDER: post},
+        budgets=Budgets(time.monotonic, posts_per_second=1),
+    )
+    put(services, reminder(OWNER), reminder(OTHER))
+    outbox.start()
+    try:
+        assert eventually(lambda: posted == [OWNER, OTHER], seconds=5), posted
+    finally:
+        settling.set()
+        outbox.stop()
+    assert stored(services, reminder(OWNER).key).status == "sent"
