@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, update
@@ -87,13 +87,16 @@ def claim_due(
     lease: timedelta,
     per_team: int | None = None,
     skip_teams: Collection[str] = (),
+    caps: Mapping[str, int] | None = None,
+    capped_kinds: Collection[str] = (),
 ) -> list[ClaimedRow]:
     """Take up to `limit` due events for this sender for `lease`; another replica skips them.
 
     Workspaces take turns: each one's oldest due event first, then each one's second, and so
     on, at most `per_team` of one workspace, none of those in `skip_teams` (the sender has
-    enough of theirs, or their budget is spent). Slack limits each workspace on its own, so a
-    burst queued in one must not keep the others' events from going beside it.
+    enough of theirs, or their budget is spent), and at most `caps[team]` of the
+    `capped_kinds` (posts) of one whose window is filling. Slack limits each workspace on its
+    own, so a burst queued in one must not keep the others' events from going beside it.
 
     Each comes with whether it is in doubt: a lease that ran out without the event being
     settled means its sender stopped mid-delivery, perhaps after Slack had it.
@@ -102,11 +105,18 @@ def claim_due(
     detaching, fifty objects was most of a claim's CPU.
     """
     skip = sorted(skip_teams)
-    params: list[Any] = [PENDING, now, now, *skip, limit * SCAN_FACTOR]
+    capped = sorted((caps or {}).items()) if per_team is not None and capped_kinds else []
+    kinds = sorted(capped_kinds) if capped else []
+    params: list[Any] = [*kinds, PENDING, now, now, *skip, limit * SCAN_FACTOR]
     if per_team is not None:
         params.append(per_team)
+    for team, cap in capped:
+        params += [team, cap]
+    if capped:
+        params.append(per_team)
     params.append(limit)
-    picked = cursor.rows(_claim(not cursor.sqlite, per_team is not None, len(skip)), params)
+    shape = _claim(not cursor.sqlite, per_team is not None, len(skip), len(capped), len(kinds))
+    picked = cursor.rows(shape, params)
     if not picked:
         return []
     # The rows are taken in one UPDATE.
@@ -131,28 +141,40 @@ def claim_due(
 # The sender claims whenever it is woken (each change that queued something): on the driver,
 # each shape of the claim built once. Placeholders only go into the text; values are parameters.
 _DUE = (
-    "SELECT id, team_id, next_attempt_at FROM outbox WHERE status = %s AND next_attempt_at <= %s"
-    " AND (locked_until IS NULL OR locked_until <= %s)"
+    "SELECT id, team_id, next_attempt_at{paced} FROM outbox WHERE status = %s"
+    " AND next_attempt_at <= %s AND (locked_until IS NULL OR locked_until <= %s)"
 )
 
 
-@cache
-def _claim(postgres: bool, per_team: bool, skipping: int) -> Sql:
+def _marks(n: int) -> str:
+    return ", ".join(["%s"] * n)
+
+
+@lru_cache(maxsize=512)  # a shape for each count of workspaces skipped and capped
+def _claim(postgres: bool, per_team: bool, skipping: int, capping: int = 0, kinds: int = 0) -> Sql:
     """The claim's one SELECT, by its shape.
 
     The oldest due rows nobody else holds, locked (another sender skips them, and takes the
     next ones): the workspaces' turns are drawn among these, so two senders never pick the
-    same rows."""
-    skip = f" AND team_id NOT IN ({', '.join(['%s'] * skipping)})" if skipping else ""
+    same rows. A capped workspace's posts have turns of their own."""
+    capping = capping if per_team and kinds else 0
+    skip = f" AND team_id NOT IN ({_marks(skipping)})" if skipping else ""
     lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
-    held = f"{_DUE}{skip} ORDER BY next_attempt_at, id LIMIT %s{lock}"
+    due = _DUE.format(paced=f", kind IN ({_marks(kinds)}) AS paced" if capping else "")
+    held = f"{due}{skip} ORDER BY next_attempt_at, id LIMIT %s{lock}"
+    order = "ORDER BY held.next_attempt_at, held.id"
+    posts = f", row_number() OVER (PARTITION BY held.team_id, held.paced {order}) AS post"
     turns = (
-        "SELECT held.id, held.next_attempt_at, row_number() OVER (PARTITION BY held.team_id"  # noqa: S608
-        f" ORDER BY held.next_attempt_at, held.id) AS turn FROM ({held}) AS held"
+        "SELECT held.id, held.team_id, held.next_attempt_at"  # noqa: S608
+        f"{', held.paced' + posts if capping else ''}"
+        f", row_number() OVER (PARTITION BY held.team_id {order}) AS turn FROM ({held}) AS held"
     )
     chosen = f"SELECT id, turn, next_attempt_at FROM ({turns}) AS turns"  # noqa: S608
     if per_team:
         chosen += " WHERE turn <= %s"
+    if capping:
+        cases = " ".join(["WHEN %s THEN %s"] * capping)
+        chosen += f" AND (NOT paced OR post <= CASE team_id {cases} ELSE %s END)"
     picked = f"{chosen} ORDER BY turn, next_attempt_at, id LIMIT %s"
     return Sql(
         "SELECT outbox.id, outbox.key, outbox.kind, outbox.team_id, outbox.target,"  # noqa: S608

@@ -81,6 +81,17 @@ class _Window:
         if now >= self.closed_until:
             self.proven = True
 
+    def room(self, now: float, within: float) -> int:
+        """Posts that fit in the window `within` seconds from now, those in flight counted."""
+        if self.closed_until > now + within:
+            return 0
+        calls = self.recent(now)
+        waiting = self.out.total() + self.in_flight
+        if not self.proven:
+            return 0 if waiting else 1  # the probe first
+        leaving = bisect_right(calls, now + within - self.seconds)
+        return max(0, self.limit - (len(calls) - leaving) - waiting)
+
     def wait(self, now: float, *, counting_in_flight: bool) -> float:
         """Seconds until one more call fits (0: now)."""
         calls = self.recent(now)
@@ -150,6 +161,17 @@ class Budgets:
                 if scope is Scope.POST
             }
         return {team: wait for team, wait in waits.items() if wait > 0}
+
+    def rooms(self, within: float) -> dict[str, int]:
+        """Every workspace the sender has posted in, with the posts its window takes from
+        now until `within` seconds from now (one that never posted takes a whole window)."""
+        with self._lock:
+            now = self._monotonic()
+            return {
+                team: window.room(now, within)
+                for (team, scope), window in self._windows.items()
+                if scope is Scope.POST
+            }
 
     def admitted_done(self, team_id: str) -> None:
         """An admitted event makes its call now (counted by `take`), or never will."""

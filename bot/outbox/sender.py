@@ -16,7 +16,7 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
@@ -24,9 +24,10 @@ from functools import partial
 
 from bot.metrics import Metrics
 from bot.outbox.attempt import Attempt, Delivery, Failed, Retry
-from bot.outbox.budget import POSTS_PER_WINDOW, Budgets, InHand, Scope
+from bot.outbox.budget import Budgets, InHand, Scope
 from bot.outbox.pacing import PER_TARGET_INTERVAL, FoldThrottle, Pacer
 from bot.outbox.settling import Settler
+from bot.outbox.shares import PER_TEAM, shares
 from bot.services import delivery
 from bot.services.context import Services
 from bot.services.delivery import Claimed
@@ -41,17 +42,12 @@ MAX_BACKOFF = 300.0
 WORKERS = 32
 # A wait this short is waited out in the sender's hands; a longer one goes back to the queue.
 HOLD = 2.0
-# Events held at most, per worker: claimed until a worker has something it may send. Few,
-# since a crash leaves every held event in doubt, and each costs a look through history.
-BACKLOG_FACTOR = 2
-# Events of one workspace held at most: about what its budget posts in one window, so that
-# every workspace has its next posts at hand and none fills the backlog for the others.
-PER_TEAM = POSTS_PER_WINDOW
-
-
-def _capped(claimed: Sequence[Claimed]) -> bool:
-    """Whether a claim took PER_TEAM of some workspace, the most it takes of one."""
-    return any(n >= PER_TEAM for n in Counter(event.team_id for event in claimed).values())
+# Events held at most: claimed until a worker has something it may send. Few, since a crash
+# leaves every held event in doubt, and each costs a look through history (holding twice as
+# many made figure 6 no faster).
+BACKLOG = 64
+# A claim is a transaction: made when the backlog has this much room, or is empty.
+CLAIM_ROOM = BACKLOG // 2
 
 
 def backoff(attempt: int) -> float:
@@ -145,43 +141,36 @@ class OutboxSender:
             # A short wait for a workspace's budget is held here: the claim skips that
             # workspace meanwhile, so the backlog fills with others' events, which may go now.
             self._backlog, soonest = self._dispatch(self._backlog, hold=HOLD, hold_budget=HOLD)
-            room = self._workers * BACKLOG_FACTOR - len(self._backlog)
+            room = BACKLOG - len(self._backlog)
             # A claim is a transaction: not one for every worker that is done, but for a few
             # at a time, unless nothing is held at all.
-            if room < (self._workers if self._backlog else 1) or not self._may_claim():
+            if room < (CLAIM_ROOM if self._backlog else 1) or not self._may_claim():
                 break
             limit = min(self._batch, room)
-            skip, opens = self._skipped()
+            share = shares(Counter(event.team_id for event, _ in self._backlog), self._budgets)
             claimed = delivery.claim(
                 self._services,
                 limit=limit,
                 lease=self._lease,
                 per_team=PER_TEAM,
-                skip_teams=skip,
+                skip_teams=share.skip,
+                caps=share.caps,
             )
             now = self._monotonic()
             # A skipped workspace's due events are claimed once its budget has room again. A
-            # claim that stopped at PER_TEAM of a workspace may have left more of its events
-            # due: claimed again as soon as a worker is free, not at the next poll (190 clicks'
+            # claim that stopped at a workspace's share may have left more of its events due:
+            # claimed again as soon as a worker is free, not at the next poll (190 clicks'
             # receipts in one workspace went out at PER_TEAM a second once the clicks stopped).
-            full = len(claimed) == limit or _capped(claimed)
-            self._claim_at = now if full else now + min(self._poll, opens)
+            full = len(claimed) == limit or share.capped(claimed)
+            self._claim_at = now if full else now + min(self._poll, share.opens)
             self._backlog.extend((event, now) for event in claimed)
             if not claimed:
                 break
-        if self._free() == 0 or len(self._backlog) > self._workers * (BACKLOG_FACTOR - 1):
+        if self._free() == 0 or len(self._backlog) > BACKLOG - CLAIM_ROOM:
             # Nothing more may be claimed or handed out until a worker is done, and a worker
             # that is done wakes the loop: waiting for the clock here would only spin.
             return min(soonest, self._poll)
         return max(0.0, min(soonest, self._claim_at - self._monotonic()))
-
-    def _skipped(self) -> tuple[set[str], float]:
-        """Workspaces the next claim leaves alone (PER_TEAM of theirs held already, or their
-        budget spent), and the seconds until the soonest spent budget has room again."""
-        held = Counter(event.team_id for event, _ in self._backlog)
-        spent = self._budgets.spent()
-        skip = {team for team, n in held.items() if n >= PER_TEAM} | set(spent)
-        return skip, min(spent.values(), default=math.inf)
 
     def _may_claim(self) -> bool:
         if self._free() == 0:

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from bot.services import outbox_events as out
 from bot.services import votes
 from bot.services.context import Services
-from bot.services.outbox_events import OutboxKind, PayloadError
+from bot.services.outbox_events import PACED, OutboxKind, PayloadError
 from bot.services.unit import enqueue
 from storage import outbox as queue
 from storage.driver import Cursor
@@ -55,9 +55,11 @@ def claim(
     lease: timedelta,
     per_team: int | None = None,
     skip_teams: Collection[str] = (),
+    caps: Mapping[str, int] | None = None,
 ) -> list[Claimed]:
     """Take up to `limit` due events for `lease`, workspaces taking turns, at most `per_team`
-    of each, none of `skip_teams`; another replica skips them meanwhile."""
+    of each (of its posts, `caps[team]` of those in `caps`), none of `skip_teams`; another
+    replica skips them meanwhile."""
     now = services.clock()
     with services.db.driver_transaction() as cursor:
         claimed = queue.claim_due(
@@ -67,6 +69,8 @@ def claim(
             lease=lease,
             per_team=per_team,
             skip_teams=skip_teams,
+            caps=caps,
+            capped_kinds=PACED,
         )
         return [_claimed(row) for row in claimed]
 

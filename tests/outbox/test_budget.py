@@ -105,3 +105,20 @@ def test_after_a_429_the_workspace_is_probed_again() -> None:
     assert budgets.take(TEAM, Scope.POST)[1] > 0  # the probe's answer first
     budgets.answered(TEAM, Scope.POST, probe)
     assert budgets.take(TEAM, Scope.POST)[:2] == (0, 0)
+
+
+def test_a_filling_window_takes_soon_only_the_posts_that_leave_it_by_then() -> None:
+    clock = Clock()
+    budgets = proven(clock)
+    made = fill(budgets)
+    for at in made[:3]:
+        budgets.answered(TEAM, Scope.POST, at)
+    clock.now += 0.5
+    for at in made[3:]:
+        budgets.answered(TEAM, Scope.POST, at)
+    assert budgets.rooms(0.25) == {TEAM: 0}  # eight in the window, none leaving by then
+    clock.now += POST_WINDOW + 0.05 - 0.5 - 0.1  # the first three leave 0.1 s from now
+    assert budgets.rooms(0.25) == {TEAM: 3}
+    assert budgets.admit(TEAM) > 0  # not yet: they are still in
+    budgets.refused(TEAM, Scope.POST, 1)
+    assert budgets.rooms(0.25) == {TEAM: 0}  # a Retry-After closes it beyond then

@@ -21,7 +21,7 @@ from bot.outbox import (
 )
 from bot.outbox.budget import Budgets
 from bot.outbox.pacing import HOME_INTERVAL, RECEIPT_INTERVAL
-from bot.outbox.sender import PER_TEAM
+from bot.outbox.shares import PER_TEAM
 from bot.services import delivery
 from bot.services import outbox_events as out
 from bot.services.context import Services

@@ -137,7 +137,7 @@ def test_rows_queued_at_once_are_all_kept_each_once(db: Database, count: int) ->
     """A change's few rows (one INSERT), and as many as a tick queues at once (a reminder for
     each of a hundred owners): each kept once with its own payload, the first of a key."""
     keys = [f"k{n}" for n in range(count)]
-    events = [
+    events: list[dict[str, Any]] = [
         {"key": k, "team_id": "T1", "kind": "home_refresh", "target": "U1", "payload": {"n": n}}
         for n, k in enumerate(keys)
     ]
@@ -152,3 +152,30 @@ def test_rows_queued_at_once_are_all_kept_each_once(db: Database, count: int) ->
     with db.reading() as session:
         kept = {e.key: e.payload for e in outbox.events(session=session)}
     assert kept == {k: {"n": n} for n, k in enumerate(keys)}
+
+
+def test_a_claim_takes_each_workspace_its_share(db: Database) -> None:
+    """Turns among workspaces, at most `per_team` of each, none of one skipped (its budget is
+    spent), and of one whose window is filling only as many posts as its cap: what posts
+    nothing (a receipt) is not held back by it."""
+    kinds = {"T1": "reminder", "T2": "reminder", "T3": "reminder", "T4": "vote_receipt"}
+    events: list[dict[str, Any]] = [
+        {"key": f"{team}-{n}", "team_id": team, "kind": kind, "target": f"U{n}", "payload": {}}
+        for n in range(5)
+        for team, kind in kinds.items()
+    ]
+    with db.driver_transaction() as cursor:
+        outbox.enqueue_many(session=cursor, events=events, now=NOW)
+    with db.driver_transaction() as cursor:
+        claimed = outbox.claim_due(
+            cursor=cursor,
+            now=NOW,
+            limit=20,
+            lease=LEASE,
+            per_team=3,
+            skip_teams={"T3"},
+            caps={"T1": 1, "T4": 1},
+            capped_kinds={"reminder"},
+        )
+    taken = sorted(row.key for row in claimed)
+    assert taken == ["T1-0", "T2-0", "T2-1", "T2-2", "T4-0", "T4-1", "T4-2"]
