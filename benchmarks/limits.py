@@ -245,12 +245,15 @@ FLOOR = (
     "one call each makes: a DM is posted to the owner's user id, which needs no "
     "conversations.open, and the owners' languages are known from their assignment DMs (calls "
     "per DM counts every call the round made, 429s included, per reminder posted). The bound "
-    "of 32 calls in flight allows 600 calls of 100 ms in ceil(600 / 32) × 0.1 = 1.9 s, under "
-    "the windows' 3.1 s. The sender counts a post in its window from its answer (Slack counted "
-    "it before that) with a margin of 0.05 s, so its own best is 4 windows of 1.15 s: about "
-    "3.55 s, 1.15×. Measured from the first `påminn` until the "
-    "fake Slack answered the last reminder (its own clock, so the bench's polling costs "
-    "nothing); the load average is the machine's 1-minute one as the round began."
+    f"of {WORKERS} calls in flight allows 600 calls of 100 ms in ceil(600 / {WORKERS}) × 0.1 = "
+    f"{math.ceil(600 / WORKERS) * LATENCY:.1f} s, under the windows' 3.1 s. The sender "
+    "counts a post in its window from its answer (Slack counted it before that) with a margin "
+    "of 0.05 s, so its own best is 4 windows of 1.15 s: about 3.55 s, 1.15×; what it loses "
+    "beyond that is the spread of each workspace's first 8 posts among the 160 asked for at "
+    "once, and the moments between a window's opening and its next post leaving. Measured "
+    "from the first `påminn` until the fake Slack answered the last reminder (its own clock, "
+    "so the bench's polling costs nothing); the load average is the machine's 1-minute one "
+    "as the round began."
 )
 
 FIGURE = Figure(
