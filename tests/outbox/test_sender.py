@@ -19,6 +19,7 @@ from bot.outbox import (
     Retry,
     backoff,
 )
+from bot.outbox import sender as sender_module
 from bot.outbox.budget import Budgets
 from bot.outbox.pacing import HOME_INTERVAL, RECEIPT_INTERVAL
 from bot.outbox.shares import PER_TEAM
@@ -308,3 +309,39 @@ def test_a_post_counts_in_its_window_once_while_its_event_is_still_being_settled
         settling.set()
         outbox.stop()
     assert stored(services, reminder(OWNER).key).status == "sent"
+
+
+def test_a_workspace_whose_window_is_nearly_spent_keeps_no_other_workspace_waiting(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace that takes two posts a window has one left: of its two due reminders the
+    claim takes only the one that fits, so a small backlog has room for another workspace's
+    reminder queued next, which goes at once, before the first workspace's window reopens."""
+    posted: list[str] = []
+
+    def post(attempt: Attempt) -> None:
+        attempt.posting()
+        posted.append(attempt.key)
+
+    monkeypatch.setattr(sender_module, "BACKLOG", 2)
+    monkeypatch.setattr(sender_module, "CLAIM_ROOM", 2)  # a claim only when nothing is held
+    outbox = OutboxSender(
+        services,
+        {OutboxKind.REMINDER: post},
+        budgets=Budgets(time.monotonic, posts_per_second=2),
+    )
+    first, second, third = (reminder(f"UA{n}") for n in range(3))
+    other = out.reminder("T2", 2, "UB0", "monday", [1])
+    put(services, first)
+    outbox.start()
+    try:
+        assert eventually(lambda: posted == [first.key])
+        put(services, second, third)
+        outbox.notify()
+        assert eventually(lambda: posted == [first.key, second.key])
+        put(services, other)
+        outbox.notify()
+        assert eventually(lambda: len(posted) == 4)
+    finally:
+        outbox.stop()
+    assert posted == [first.key, second.key, other.key, third.key]
