@@ -157,7 +157,6 @@ def _claim(postgres: bool, per_team: bool, skipping: int, capping: int = 0, kind
     The oldest due rows nobody else holds, locked (another sender skips them, and takes the
     next ones): the workspaces' turns are drawn among these, so two senders never pick the
     same rows. A capped workspace's posts have turns of their own."""
-    capping = capping if per_team and kinds else 0
     skip = f" AND team_id NOT IN ({_marks(skipping)})" if skipping else ""
     lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
     due = _DUE.format(paced=f", kind IN ({_marks(kinds)}) AS paced" if capping else "")
